@@ -1,0 +1,1 @@
+"""newskg: news articles to a queryable knowledge graph."""

@@ -1,0 +1,105 @@
+"""One exception hierarchy for newskg. Each exception carries the fields the edges need."""
+
+from __future__ import annotations
+
+
+class NewsKGError(Exception):
+    """Base of every error newskg raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(NewsKGError):
+    """A setting is missing or inconsistent."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class MissingToolError(ConfigurationError):
+    """An external tool (Java, Maven) is not installed."""
+
+    def __init__(self, tool: str, hint: str) -> None:
+        super().__init__(f"{tool} is required but was not found. {hint}", setting=tool)
+        self.tool = tool
+        self.hint = hint
+
+
+class ServiceUnavailableError(NewsKGError):
+    """A backing service (Neo4j, Qdrant, an LLM endpoint) cannot be reached."""
+
+    def __init__(self, service: str, detail: str) -> None:
+        super().__init__(f"{service} is unavailable: {detail}")
+        self.service = service
+        self.detail = detail
+
+
+class ArticleParseError(NewsKGError):
+    """An input article is malformed. Names the source and the problem."""
+
+    def __init__(self, source: str, problem: str, *, line: int | None = None) -> None:
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+        self.source = source
+        self.problem = problem
+        self.line = line
+
+
+class ValidationFailedError(NewsKGError):
+    """Extracted records do not conform to the SHACL shapes; nothing was loaded."""
+
+    def __init__(self, article_id: str, violations: list[str]) -> None:
+        super().__init__(f"article {article_id} failed validation: " + "; ".join(violations[:5]))
+        self.article_id = article_id
+        self.violations = violations
+
+
+class VectorSizeMismatchError(ConfigurationError):
+    """The embedding model's dimension differs from the vector collection's."""
+
+    def __init__(self, collection: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"collection {collection!r} holds {actual}-d vectors but the model produces "
+            f"{expected}-d vectors; use another collection or re-create it",
+            setting="qdrant_collection",
+        )
+        self.collection = collection
+        self.expected = expected
+        self.actual = actual
+
+
+class NotFoundError(NewsKGError):
+    """A requested node does not exist."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key!r} not found")
+        self.kind = kind
+        self.key = key
+
+
+class InvalidQueryError(NewsKGError):
+    """A query or filter is not acceptable (bad range, depth too large...)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class AuthenticationError(NewsKGError):
+    """The request lacks a valid API key."""
+
+    def __init__(self, message: str = "a valid X-API-Key header is required") -> None:
+        super().__init__(message)
+
+
+class ExtractorUnavailableError(NewsKGError):
+    """An optional extractor is not configured or cannot run offline."""
+
+    def __init__(self, extractor: str, detail: str) -> None:
+        super().__init__(f"extractor {extractor!r} is unavailable: {detail}")
+        self.extractor = extractor
+        self.detail = detail

@@ -1,0 +1,1 @@
+"""Storage: the two ports (:mod:`kg.stores.ports`) and their adapters."""

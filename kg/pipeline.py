@@ -1,0 +1,234 @@
+"""The ingest pipeline: parse -> split -> extract -> resolve -> map + validate -> load -> embed.
+
+One article is one unit of work. Everything that can fail without side effects
+(extraction, SHACL validation, embedding) runs before anything is written, so a bad
+article is rejected with its reason and leaves the stores as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.config import Settings
+from kg.embedding import Embedder
+from kg.errors import NewsKGError, NotFoundError, ValidationFailedError
+from kg.extraction.extractor import Extractor
+from kg.extraction.resolution import KnownEntity, resolve_against_known
+from kg.mapping import document_to_rdf, rdf_to_rows
+from kg.models import Article, Extraction, ParsedDocument, VectorPoint
+from kg.ontology import load_ontology
+from kg.splitting import split_passages
+from kg.stores import cypher
+from kg.stores.ports import GraphStore, VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReport:
+    """What ingesting one article stored."""
+
+    article_id: str
+    article_iri: str
+    title: str
+    passages: int
+    entities: int
+    actions: int
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """An article that was rejected, and why."""
+
+    origin: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The outcome of a batch: what was stored and what was rejected."""
+
+    articles: tuple[ArticleReport, ...] = ()
+    failures: tuple[IngestFailure, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteReport:
+    """What deleting an article removed."""
+
+    article_id: str
+    passages_removed: int
+    nodes_removed: int
+
+
+def passage_points(
+    doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]
+) -> list[VectorPoint]:
+    """Vector points for a document's passages; the payload links back to the graph."""
+    article = doc.article
+    entity_ids = {e.key: e.id for e in doc.extraction.entities}
+    points = []
+    for passage, vector in zip(doc.passages, vectors, strict=True):
+        mentioned = sorted(
+            {
+                entity_ids[m.entity_key]
+                for m in doc.extraction.mentions
+                if passage.start <= m.start < passage.end and m.entity_key in entity_ids
+            }
+        )
+        payload: dict[str, object] = {
+            "passage_id": passage.id,
+            "passage_iri": passage.iri,
+            "article_id": article.id,
+            "article_iri": article.iri,
+            "index": passage.index,
+            "start": passage.start,
+            "end": passage.end,
+            "text": passage.text,
+            "entity_ids": mentioned,
+            "published": article.published.isoformat() if article.published else None,
+            "source": article.source,
+            "title": article.title,
+            "url": article.url,
+        }
+        if article.published:
+            payload["published_day"] = article.published.toordinal()
+        points.append(VectorPoint(id=passage.id, vector=vector, payload=payload))
+    return points
+
+
+class IngestPipeline:
+    """Turns articles into graph nodes and passage vectors.
+
+    Args:
+        graph: the graph store (bootstrapped by the caller).
+        vectors: the vector store (bootstrapped by the caller).
+        embedder: the passage embedder.
+        extractor: entity and action extractor.
+        settings: newskg settings (passage size).
+    """
+
+    def __init__(
+        self,
+        graph: GraphStore,
+        vectors: VectorStore,
+        embedder: Embedder,
+        extractor: Extractor,
+        settings: Settings,
+    ) -> None:
+        self.graph = graph
+        self.vectors = vectors
+        self.embedder = embedder
+        self.extractor = extractor
+        self.settings = settings
+
+    # ------------------------------------------------------------------ stages
+
+    def prepare(self, article: Article) -> ParsedDocument:
+        """Split, extract and resolve against the graph; writes nothing."""
+        passages = split_passages(article, self.settings.passage_max_chars)
+        extraction = self.extractor.extract(article.body, article.published)
+        extraction = resolve_against_known(extraction, self._known_entities(extraction))
+        return ParsedDocument(article=article, passages=passages, extraction=extraction)
+
+    def _known_entities(self, extraction: Extraction) -> dict[str, KnownEntity]:
+        names = sorted(
+            {e.name for e in extraction.entities}
+            | {a for e in extraction.entities for a in e.aliases}
+            | {m.text for m in extraction.mentions}
+        )
+        if not names:
+            return {}
+        known: dict[str, KnownEntity] = {}
+        for row in self.graph.run_read(cypher.ENTITIES_BY_ALIAS, {"names": names}):
+            entity = KnownEntity(key=row["key"], name=row["name"], type=row["type"])
+            for alias in [row["name"], *(row.get("aliases") or [])]:
+                known.setdefault(alias.lower(), entity)
+        return known
+
+    # ------------------------------------------------------------------ public
+
+    def ingest_article(self, article: Article) -> ArticleReport:
+        """Ingest one article: all of it is stored, or nothing is.
+
+        Raises:
+            ValidationFailedError: the extracted records do not conform to the shapes.
+            ServiceUnavailableError: a store cannot be reached.
+        """
+        doc = self.prepare(article)
+        ontology = load_ontology()
+        rdf = document_to_rdf(doc)
+        violations = ontology.validate(rdf)
+        if violations:
+            raise ValidationFailedError(article.id, violations)
+        rows = rdf_to_rows(rdf, ontology)
+        points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
+        existed = bool(self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article.id}))
+        self.graph.write(rows)
+        try:
+            self.vectors.upsert(points)
+        except Exception:
+            # Keep the two stores consistent: a new article whose vectors failed is removed.
+            if not existed:
+                self._delete_graph(article.id)
+            raise
+        return ArticleReport(
+            article_id=article.id,
+            article_iri=article.iri,
+            title=article.title,
+            passages=len(doc.passages),
+            entities=len(doc.extraction.entities),
+            actions=len(doc.extraction.actions),
+            created=not existed,
+        )
+
+    def ingest(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
+        """Ingest many articles; a rejected one is reported and does not stop the batch."""
+        items = list(articles)
+        reports: list[ArticleReport] = []
+        failures: list[IngestFailure] = []
+        iterator: Iterable[Article] = items
+        if progress:
+            from tqdm import tqdm
+
+            iterator = tqdm(items, desc="ingest", unit="article")
+        for article in iterator:
+            try:
+                reports.append(self.ingest_article(article))
+            except (NewsKGError, ValueError) as exc:
+                log.warning("rejected %s: %s", article.origin or article.title, exc)
+                failures.append(IngestFailure(origin=article.origin or article.title, error=str(exc)))
+        return IngestReport(articles=tuple(reports), failures=tuple(failures))
+
+    def _delete_graph(self, article_id: str) -> tuple[list[str], int]:
+        rows = self.graph.run_write(cypher.DELETE_ARTICLE, {"id": article_id})
+        if not rows:
+            return [], 0
+        return list(rows[0]["passage_ids"]), int(rows[0]["nodes_removed"])
+
+    def delete_article(self, article_id: str) -> DeleteReport:
+        """Delete an article, its passages (graph and vectors) and nodes nothing else supports.
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        if not self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article_id}):
+            raise NotFoundError("article", article_id)
+        passage_ids, removed = self._delete_graph(article_id)
+        self.vectors.delete(passage_ids)
+        return DeleteReport(
+            article_id=article_id, passages_removed=len(passage_ids), nodes_removed=removed
+        )
+
+
+__all__ = [
+    "ArticleReport",
+    "DeleteReport",
+    "IngestFailure",
+    "IngestPipeline",
+    "IngestReport",
+    "passage_points",
+]

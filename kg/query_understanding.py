@@ -29,26 +29,85 @@ LEXICON_PATH = Path(__file__).resolve().parent / "extraction" / "data" / "plover
 # mostly noun phrases ("attacks on", "talks between", "sanctions against").
 QUERY_EVENT_WORDS: Mapping[str, tuple[str, ...]] = {
     "ASSAULT": (
-        "attack", "attacks", "attacked", "attacking", "assault", "assaults", "strike",
-        "strikes", "airstrike", "airstrikes", "bombing", "bombings", "bombed", "shelling",
-        "killing", "killings", "killed", "fight", "fighting", "fights", "ambush", "ambushes",
-        "kidnapping", "kidnappings", "massacre", "violence", "offensive",
+        "attack",
+        "attacks",
+        "attacked",
+        "attacking",
+        "assault",
+        "assaults",
+        "strike",
+        "strikes",
+        "airstrike",
+        "airstrikes",
+        "bombing",
+        "bombings",
+        "bombed",
+        "shelling",
+        "killing",
+        "killings",
+        "killed",
+        "fight",
+        "fighting",
+        "fights",
+        "ambush",
+        "ambushes",
+        "kidnapping",
+        "kidnappings",
+        "massacre",
+        "violence",
+        "offensive",
     ),
     "CONSULT": (
-        "talks", "talk", "meeting", "meetings", "met", "meet", "visit", "visits",
-        "negotiation", "negotiations", "negotiate", "consultations", "summit", "call", "calls",
+        "talks",
+        "talk",
+        "meeting",
+        "meetings",
+        "met",
+        "meet",
+        "visit",
+        "visits",
+        "negotiation",
+        "negotiations",
+        "negotiate",
+        "consultations",
+        "summit",
+        "call",
+        "calls",
     ),
     "ACCUSE": (
-        "accusation", "accusations", "accuse", "accuses", "accused", "blame", "blamed",
-        "condemn", "condemns", "condemned", "condemnation", "criticism", "criticise",
-        "criticize", "denounce", "denounced",
+        "accusation",
+        "accusations",
+        "accuse",
+        "accuses",
+        "accused",
+        "blame",
+        "blamed",
+        "condemn",
+        "condemns",
+        "condemned",
+        "condemnation",
+        "criticism",
+        "criticise",
+        "criticize",
+        "denounce",
+        "denounced",
     ),
     "SANCTION": ("sanction", "sanctions", "sanctioned", "embargo", "embargoes", "boycott"),
     "THREATEN": ("threat", "threats", "threaten", "threatens", "threatened", "ultimatum"),
     "PROTEST": ("protest", "protests", "demonstration", "demonstrations", "rally", "rallies"),
     "AGREE": (
-        "agreement", "agreements", "agree", "agreed", "deal", "deals", "accord", "treaty",
-        "pledge", "pledges", "vow", "vowed",
+        "agreement",
+        "agreements",
+        "agree",
+        "agreed",
+        "deal",
+        "deals",
+        "accord",
+        "treaty",
+        "pledge",
+        "pledges",
+        "vow",
+        "vowed",
     ),
     "AID": ("aid", "assistance", "donation", "donations", "humanitarian"),
     "SUPPORT": ("support", "supports", "supported", "endorsement", "endorse", "praise"),
@@ -59,16 +118,39 @@ QUERY_EVENT_WORDS: Mapping[str, tuple[str, ...]] = {
     "CONCEDE": ("concession", "concessions", "ceasefire", "truce", "release"),
     "MOBILIZE": ("mobilization", "mobilisation", "mobilize", "deployment", "deploy", "troops"),
     "COERCE": (
-        "arrest", "arrests", "arrested", "detention", "detained", "seizure", "seized",
-        "expulsion", "expelled", "crackdown", "raid", "raids",
+        "arrest",
+        "arrests",
+        "arrested",
+        "detention",
+        "detained",
+        "seizure",
+        "seized",
+        "expulsion",
+        "expelled",
+        "crackdown",
+        "raid",
+        "raids",
     ),
 }
 
 # Cue word(s) -> role of the span that follows.
 _TARGET_CUES = (
-    "against", "targeting", "targeted at", "fighting", "fight", "attacking", "attacks on",
-    "attack on", "strikes on", "strikes against", "sanctions on", "pressure on", "aid to",
-    "threats to", "threats against", "accusations against",
+    "against",
+    "targeting",
+    "targeted at",
+    "fighting",
+    "fight",
+    "attacking",
+    "attacks on",
+    "attack on",
+    "strikes on",
+    "strikes against",
+    "sanctions on",
+    "pressure on",
+    "aid to",
+    "threats to",
+    "threats against",
+    "accusations against",
 )
 _ACTOR_CUES = ("by", "from")
 _STOP_WORDS = frozenset(
@@ -76,11 +158,11 @@ _STOP_WORDS = frozenset(
     which whom whose when where why how did do does has have had any all some this that these
     those it its their his her our my your me us them they he she we i actions action events
     event news article articles passage passages between against since during after before
-    over under into than then there here not no s""".split()
+    over under into than then there here not no s""".split()  # noqa: SIM905
 )
 _BOUNDARY_WORDS = frozenset(
     """in on at since during after before over with about for and or from by to that which
-    who when where while because than""".split()
+    who when where while because than""".split()  # noqa: SIM905
 )
 
 _TOKEN_RE = re.compile(r"[^\W_][\w\-.&]*[^\W_]|[^\W_]", re.UNICODE)
@@ -168,14 +250,19 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def content_words(query: str) -> list[str]:
+    """The query's words minus stop words and generic words ("actions", "news")."""
+    return [t.text for t in tokenize(query) if t.text.lower() not in _STOP_WORDS]
+
+
 @lru_cache(maxsize=1)
 def event_lexicon() -> dict[str, str]:
     """Word -> PLOVER type for query event words.
 
-    Starts from :data:`QUERY_EVENT_WORDS`; single-word entries of the extraction lexicon
-    (``kg/extraction/data/plover_lexicon.json``, when present and shaped
-    ``{TYPE: [words...]}`` or ``{TYPE: {"triggers"|"verbs"|"nouns": [...]}}``) are added
-    without overriding the query words.
+    Starts from :data:`QUERY_EVENT_WORDS` (inflected forms, as queries use them), then adds
+    the verb and noun lemmas of the extraction lexicon
+    (``kg/extraction/data/plover_lexicon.json``: ``{"verbs": {lemma: "TYPE[:mode]"},
+    "nouns": {...}}``) without overriding the query words. Multi-word entries are skipped.
     """
     lexicon: dict[str, str] = {}
     for plover, words in QUERY_EVENT_WORDS.items():
@@ -186,6 +273,33 @@ def event_lexicon() -> dict[str, str]:
     return lexicon
 
 
+def event_type_of(word: str) -> str | None:
+    """The PLOVER type a query word names, trying simple lemmas ("sanctioned" -> "sanction")."""
+    lexicon = event_lexicon()
+    lower = word.lower()
+    if lower in _STOP_WORDS:
+        return None
+    for form in _lemma_candidates(lower):
+        if form in lexicon:
+            return lexicon[form]
+    return None
+
+
+def _lemma_candidates(word: str) -> list[str]:
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])
+    if word.endswith("ed") and len(word) > 4:
+        forms += [word[:-2], word[:-1]]
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
 def _extraction_lexicon_words() -> Iterable[tuple[str, str]]:
     try:
         data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
@@ -194,21 +308,15 @@ def _extraction_lexicon_words() -> Iterable[tuple[str, str]]:
     if not isinstance(data, dict):
         return []
     pairs: list[tuple[str, str]] = []
-    for key, value in data.items():
-        plover = str(key).upper()
-        if plover not in PLOVER_TYPES:
+    for section in ("verbs", "nouns"):
+        entries = data.get(section)
+        if not isinstance(entries, dict):
             continue
-        entries: list[object] = []
-        if isinstance(value, list):
-            entries = list(value)
-        elif isinstance(value, dict):
-            for field in ("triggers", "verbs", "nouns", "words", "lemmas"):
-                listed = value.get(field)
-                if isinstance(listed, list):
-                    entries.extend(listed)
-        for entry in entries:
-            if isinstance(entry, str) and re.fullmatch(r"[a-z]+", entry.strip().lower()):
-                pairs.append((entry.strip().lower(), plover))
+        for lemma, value in entries.items():
+            plover = str(value).split(":", 1)[0].upper()
+            word = str(lemma).strip().lower()
+            if plover in PLOVER_TYPES and re.fullmatch(r"[a-z]+", word):
+                pairs.append((word, plover))
     return pairs
 
 
@@ -233,7 +341,7 @@ def _take_span(query: str, tokens: Sequence[Token], i: int) -> list[Token]:
             or _match_cue(tokens, j, _ACTOR_CUES)
         ):
             break
-        if taken and word in event_lexicon() and not tokens[j].text[0].isupper():
+        if taken and event_type_of(word) and not tokens[j].text[0].isupper():
             break
         if taken and _gap_has_punctuation(tokens[j - 1], tokens[j], query):
             break
@@ -271,11 +379,10 @@ def parse_query(query: str) -> ParsedQuery:
     tokens = tokenize(query)
     role_spans, pairwise = _role_spans(query, tokens)
 
-    lexicon = event_lexicon()
     event_types: list[str] = []
     event_words: list[str] = []
     for token in tokens:
-        plover = lexicon.get(token.text.lower())
+        plover = event_type_of(token.text)
         # A capitalised event word mid-query is likely a name ("Strike Force"), not an event.
         if plover is not None and (token.text[0].islower() or token.start == 0):
             event_words.append(token.text)
@@ -363,7 +470,7 @@ def _ngrams(query: str, tokens: Sequence[Token]) -> list[Candidate]:
             window = tokens[i : i + n]
             if window[0].text.lower() in _STOP_WORDS or window[-1].text.lower() in _STOP_WORDS:
                 continue
-            if n == 1 and window[0].text.lower() in event_lexicon():
+            if n == 1 and event_type_of(window[0].text):
                 continue
             grams.append(_span(query, window, "any"))
     return grams

@@ -17,6 +17,8 @@ RETRIEVER_VECTOR = "vector"
 RETRIEVER_FULLTEXT = "fulltext"
 RETRIEVER_GRAPH = "graph"
 RETRIEVERS: tuple[str, ...] = (RETRIEVER_VECTOR, RETRIEVER_FULLTEXT, RETRIEVER_GRAPH)
+# An action's evidence passage ranked among the fused passages (actions only).
+RETRIEVER_EVIDENCE = "evidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,8 @@ class Why:
     """Provenance of a hit: one retriever's vote.
 
     Attributes:
-        retriever: ``"vector"``, ``"fulltext"`` or ``"graph"``.
+        retriever: ``"vector"``, ``"fulltext"`` or ``"graph"``; for actions also
+            ``"evidence"`` (its evidence passage's rank and score among the fused passages).
         rank: 1-based rank of the hit in that retriever's list.
         score: The retriever's raw score (cosine, Lucene BM25, or graph score).
         path: For the graph retriever, the path that reached the hit, alternating node and

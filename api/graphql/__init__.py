@@ -1,0 +1,1 @@
+"""The GraphQL API (Strawberry): one type per module, the schema in :mod:`api.graphql.schema`."""

@@ -1,0 +1,122 @@
+"""The ``Action`` type: who did what to whom, when, where, according to whom."""
+
+import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+
+from api.graphql.connection import Connection
+from api.graphql.context import GraphQLInfo
+from api.graphql.evidence import Evidence
+from api.graphql.fields import described_field
+from kg.graph_reads import ActionRecord, Participants
+
+if TYPE_CHECKING:
+    from api.graphql.article import Article
+    from api.graphql.entity import Entity
+
+
+def action_fields(record: ActionRecord) -> dict[str, Any]:
+    """Constructor arguments of :class:`Action` (and its subclasses) for a record."""
+    return {
+        "id": strawberry.ID(record.id),
+        "iri": record.iri,
+        "type": record.type,
+        "mode": record.mode,
+        "date": record.date,
+        "date_text": record.date_text,
+        "negated": record.negated,
+        "hypothetical": record.hypothetical,
+        "future": record.future,
+        "confidence": record.confidence,
+        "trigger": record.trigger,
+        "actor_texts": list(record.actor_texts),
+        "target_texts": list(record.target_texts),
+        "record": record,
+    }
+
+
+@strawberry.type(description="An event between entities (PLOVER type), with its evidence.")
+class Action:
+    id: strawberry.ID
+    iri: str
+    type: str = strawberry.field(description="PLOVER event type, e.g. AGREE, ACCUSE.")
+    mode: str | None
+    date: datetime.date | None
+    date_text: str | None = strawberry.field(description="The date as written.")
+    negated: bool
+    hypothetical: bool
+    future: bool
+    confidence: float
+    trigger: str | None
+    actor_texts: list[str] = strawberry.field(description="Actors as written (incl. unresolved).")
+    target_texts: list[str] = strawberry.field(description="Targets as written.")
+    record: strawberry.Private[ActionRecord]
+
+    @classmethod
+    def from_record(cls, record: ActionRecord) -> Self:
+        return cls(**action_fields(record))
+
+    async def _participants(self, info: GraphQLInfo) -> Participants:
+        found = await info.context.loaders.participants.load(self.record.id)
+        return found or Participants()
+
+    @described_field(description="Who acts.")
+    async def actors(
+        self, info: GraphQLInfo
+    ) -> list[Annotated["Entity", strawberry.lazy("api.graphql.entity")]]:
+        from api.graphql.entity import Entity
+
+        return [Entity.from_record(e) for e in (await self._participants(info)).actors]
+
+    @described_field(description="Who is acted upon.")
+    async def targets(
+        self, info: GraphQLInfo
+    ) -> list[Annotated["Entity", strawberry.lazy("api.graphql.entity")]]:
+        from api.graphql.entity import Entity
+
+        return [Entity.from_record(e) for e in (await self._participants(info)).targets]
+
+    @described_field(description="Where it happens.")
+    async def place(
+        self, info: GraphQLInfo
+    ) -> Annotated["Entity", strawberry.lazy("api.graphql.entity")] | None:
+        from api.graphql.entity import Entity
+
+        places = (await self._participants(info)).places
+        return Entity.from_record(places[0]) if places else None
+
+    @described_field(description="Who says so (the source of a reported statement).")
+    async def attributed_to(
+        self, info: GraphQLInfo
+    ) -> list[Annotated["Entity", strawberry.lazy("api.graphql.entity")]]:
+        from api.graphql.entity import Entity
+
+        return [Entity.from_record(e) for e in (await self._participants(info)).attributed_to]
+
+    @described_field(description="The text span the action was extracted from.")
+    def evidence(self) -> Evidence:
+        r = self.record
+        return Evidence(
+            text=r.evidence_text or "",
+            start=r.evidence_start,
+            end=r.evidence_end,
+            passage_id=r.passage_id,
+            article_id=r.article_id,
+        )
+
+    @described_field(description="The article reporting the action.")
+    async def article(
+        self, info: GraphQLInfo
+    ) -> Annotated["Article", strawberry.lazy("api.graphql.article")] | None:
+        from api.graphql.article import Article
+
+        if self.record.article_id is None:
+            return None
+        record = await info.context.loaders.article.load(self.record.article_id)
+        return Article.from_record(record) if record else None
+
+
+@strawberry.type(description="A page of actions.")
+class ActionConnection(Connection[Action]):
+    pass

@@ -1,0 +1,136 @@
+"""The root ``Mutation`` type: ingest and delete articles. Both need the API key."""
+
+import asyncio
+import datetime
+from typing import Annotated
+
+import pydantic
+import strawberry
+
+from api.graphql.action import Action
+from api.graphql.article import Article
+from api.graphql.context import GraphQLInfo
+from api.graphql.entity import Entity
+from api.graphql.errors import (
+    VALIDATION_FAILED,
+    AuthenticationError,
+    NotFoundError,
+    ValidationError,
+)
+from api.graphql.fields import described_mutation
+from api.graphql.passage import Passage
+from kg import errors as kg_errors
+from kg.models import ArticleIn
+from kg.parsing import parse_article_in
+
+
+@strawberry.input(description="An article to ingest.")
+class ArticleInput:
+    title: str
+    text: str
+    published: datetime.date | None = None
+    url: str | None = None
+    source: str | None = None
+    section: str | None = None
+
+
+@strawberry.type(description="What ingesting an article stored.")
+class IngestArticleSuccess:
+    article: Article
+    created: bool = strawberry.field(description="False when the article was already stored.")
+    passages: list[Passage]
+    entities: list[Entity]
+    actions: list[Action]
+
+
+@strawberry.type(description="What deleting an article removed.")
+class DeleteArticleSuccess:
+    article_id: strawberry.ID
+    passages_removed: int
+    nodes_removed: int
+
+
+IngestArticleResult = Annotated[
+    IngestArticleSuccess | ValidationError | AuthenticationError,
+    strawberry.union("IngestArticleResult"),
+]
+DeleteArticleResult = Annotated[
+    DeleteArticleSuccess | NotFoundError | AuthenticationError,
+    strawberry.union("DeleteArticleResult"),
+]
+
+
+def _validation_error(message: str, field: str | None = None) -> ValidationError:
+    return ValidationError(message=message, code=VALIDATION_FAILED, field=field)
+
+
+@strawberry.type(description="Change the graph. Send the API key in the X-API-Key header.")
+class Mutation:
+    @described_mutation(
+        description="Parse, extract, validate and store one article (idempotent per URL)."
+    )
+    async def ingest_article(self, info: GraphQLInfo, input: ArticleInput) -> IngestArticleResult:
+        context = info.context
+        problem = context.key_problem()
+        if problem:
+            return AuthenticationError.of(problem)
+        try:
+            record = ArticleIn.model_validate(
+                {
+                    "title": input.title,
+                    "text": input.text,
+                    "published": input.published,
+                    "url": input.url,
+                    "source": input.source,
+                    "section": input.section,
+                }
+            )
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or None
+            return _validation_error(f"{field}: {first['msg']}", field)
+        try:
+            article = parse_article_in(record, origin="api")
+            async with context.write_lock:
+                report = await asyncio.to_thread(context.services.pipeline.ingest_article, article)
+        except kg_errors.ArticleParseError as exc:
+            return _validation_error(exc.problem, "text")
+        except kg_errors.ValidationFailedError as exc:
+            return _validation_error(exc.message)
+        loaders = context.loaders
+        article_record, passages, entities, actions = await asyncio.gather(
+            loaders.article.load(report.article_id),
+            loaders.article_passages.load(report.article_id),
+            loaders.article_entities.load(report.article_id),
+            loaders.article_actions.load(report.article_id),
+        )
+        if article_record is None:  # stored then deleted concurrently: report it plainly
+            raise kg_errors.NotFoundError("Article", report.article_id)
+        loaders.prime_actions(actions)
+        return IngestArticleSuccess(
+            article=Article.from_record(article_record),
+            created=report.created,
+            passages=[Passage.from_record(p) for p in passages],
+            entities=[Entity.from_record(e) for e in entities],
+            actions=[Action.from_record(a) for a in actions],
+        )
+
+    @described_mutation(
+        description="Delete an article, its passages (graph and vectors) and the nodes "
+        "nothing else supports."
+    )
+    async def delete_article(self, info: GraphQLInfo, id: strawberry.ID) -> DeleteArticleResult:
+        context = info.context
+        problem = context.key_problem()
+        if problem:
+            return AuthenticationError.of(problem)
+        try:
+            async with context.write_lock:
+                report = await asyncio.to_thread(context.services.pipeline.delete_article, str(id))
+        except kg_errors.NotFoundError as exc:
+            return NotFoundError.from_error(exc)
+        return DeleteArticleSuccess(
+            article_id=strawberry.ID(report.article_id),
+            passages_removed=report.passages_removed,
+            nodes_removed=report.nodes_removed,
+        )

@@ -1,0 +1,280 @@
+"""The root ``Query`` type. Reads delegate to :mod:`kg.graph_reads` and :mod:`kg.search`."""
+
+import asyncio
+import datetime
+from collections.abc import Sequence
+from typing import Annotated
+
+import strawberry
+
+from api.graphql.action import Action, ActionConnection
+from api.graphql.article import Article, ArticleConnection
+from api.graphql.connection import connection_parts, page_window
+from api.graphql.context import GraphQLInfo
+from api.graphql.entity import Entity, EntityConnection
+from api.graphql.errors import InvalidFilterError, NotFoundError, invalid_argument
+from api.graphql.fields import described_field
+from api.graphql.passage import Passage
+from api.graphql.search import (
+    ActionHit,
+    PassageHit,
+    QueryEntity,
+    QueryUnderstanding,
+    SearchFilterInput,
+    SearchResult,
+    Why,
+)
+from api.graphql.traversal import Neighbor, Neighborhood, PathType
+from kg import errors as kg_errors
+from kg import graph_reads as reads
+from kg.graph_reads import EntityRecord
+from kg.models import ENTITY_TYPES, PLOVER_TYPES
+from kg.search_types import EntityRef, SearchFilter
+
+MAX_SEARCH_LIMIT = 50
+
+EntityResult = Annotated[
+    Entity | NotFoundError | InvalidFilterError, strawberry.union("EntityResult")
+]
+ArticleResult = Annotated[Article | NotFoundError, strawberry.union("ArticleResult")]
+PassageResult = Annotated[Passage | NotFoundError, strawberry.union("PassageResult")]
+NeighborsResult = Annotated[
+    Neighborhood | NotFoundError | InvalidFilterError, strawberry.union("NeighborsResult")
+]
+PathResult = Annotated[
+    PathType | NotFoundError | InvalidFilterError, strawberry.union("PathResult")
+]
+
+
+def _check_range(date_from: datetime.date | None, date_to: datetime.date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise invalid_argument("from", f"{date_from} is after to={date_to}")
+
+
+def _check_action_types(types: Sequence[str], field: str) -> tuple[str, ...]:
+    upper = tuple(t.strip().upper() for t in types)
+    unknown = [t for t in upper if t not in PLOVER_TYPES]
+    if unknown:
+        raise invalid_argument(
+            field, f"unknown action type(s) {', '.join(unknown)}; use {', '.join(PLOVER_TYPES)}"
+        )
+    return upper
+
+
+def _ref_record(ref: EntityRef) -> EntityRecord:
+    return EntityRecord(id=ref.id, iri="", name=ref.name, type=ref.type)
+
+
+async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | None:
+    if key is None:
+        return None
+    graph = info.context.services.graph
+    return await asyncio.to_thread(reads.resolve_entity_ids, graph, key)
+
+
+@strawberry.type(description="Read the news knowledge graph.")
+class Query:
+    @described_field(
+        description="Hybrid search (vector + fulltext + graph, fused by reciprocal rank). "
+        "Every hit says why it was returned."
+    )
+    async def search(
+        self,
+        info: GraphQLInfo,
+        query: str,
+        limit: int = 10,
+        filter: SearchFilterInput | None = None,
+    ) -> SearchResult:
+        if not query.strip():
+            raise invalid_argument("query", "must not be empty")
+        if not 1 <= limit <= MAX_SEARCH_LIMIT:
+            raise invalid_argument("limit", f"must be between 1 and {MAX_SEARCH_LIMIT}")
+        flt = SearchFilter()
+        if filter is not None:
+            _check_range(filter.from_, filter.to)
+            flt = SearchFilter(
+                from_date=filter.from_,
+                to_date=filter.to,
+                types=_check_action_types(filter.types or (), "types"),
+                entity=filter.entity,
+            )
+        searcher = info.context.searcher()
+        result = await asyncio.to_thread(searcher.search, query, limit=limit, flt=flt)
+        loaders = info.context.loaders
+        refs = list(result.entities) + [q.entity for q in result.understanding.entities]
+        entity_records, action_records = await asyncio.gather(
+            loaders.entity.load_many([r.id for r in refs]),
+            loaders.action.load_many([a.action_id for a in result.actions]),
+        )
+        entities = {
+            ref.id: Entity.from_record(rec or _ref_record(ref))
+            for ref, rec in zip(refs, entity_records, strict=True)
+        }
+        actions = [
+            ActionHit.from_hit(rec, hit.score, [Why.from_data(w) for w in hit.why])
+            for hit, rec in zip(result.actions, action_records, strict=True)
+            if rec is not None
+        ]
+        return SearchResult(
+            query=result.query,
+            passages=[PassageHit.from_data(p) for p in result.passages],
+            entities=[entities[r.id] for r in result.entities],
+            actions=actions,
+            understanding=QueryUnderstanding(
+                entities=[
+                    QueryEntity(
+                        span=q.span, role=q.role, score=q.score, entity=entities[q.entity.id]
+                    )
+                    for q in result.understanding.entities
+                ],
+                event_types=list(result.understanding.event_types),
+                event_words=list(result.understanding.event_words),
+            ),
+        )
+
+    @described_field(
+        description="One entity, by id or by name. A name matches names and aliases "
+        "case-insensitively first ('ELN' finds the National Liberation Army), then fulltext."
+    )
+    async def entity(
+        self, info: GraphQLInfo, id: strawberry.ID | None = None, name: str | None = None
+    ) -> EntityResult:
+        if (id is None) == (name is None):
+            return InvalidFilterError.of("id", "give exactly one of id and name")
+        if id is not None:
+            record = await info.context.loaders.entity.load(str(id))
+        else:
+            assert name is not None
+            graph = info.context.services.graph
+            record = await asyncio.to_thread(reads.entity_by_name, graph, name)
+        if record is None:
+            return NotFoundError.from_error(kg_errors.NotFoundError("Entity", str(id or name)))
+        return Entity.from_record(record)
+
+    @described_field(description="Entities by name, or by fulltext relevance to `search`.")
+    async def entities(
+        self,
+        info: GraphQLInfo,
+        search: str | None = None,
+        type: str | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> EntityConnection:
+        if type is not None and type not in ENTITY_TYPES:
+            raise invalid_argument("type", f"unknown entity type; use {', '.join(ENTITY_TYPES)}")
+        offset, limit = page_window(first, after)
+        graph = info.context.services.graph
+        page = await asyncio.to_thread(reads.entities_page, graph, search, type, offset, limit)
+        info.context.loaders.prime_entities(page.items)
+        edges, page_info = connection_parts(page, Entity.from_record)
+        return EntityConnection(edges=edges, page_info=page_info, total_count=page.total)
+
+    @described_field(
+        description="Actions, newest first. `actor`/`target` take an entity id, name or alias."
+    )
+    async def actions(
+        self,
+        info: GraphQLInfo,
+        actor: str | None = None,
+        target: str | None = None,
+        type: str | None = None,
+        from_: Annotated[datetime.date | None, strawberry.argument(name="from")] = None,
+        to: datetime.date | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> ActionConnection:
+        types = _check_action_types([type], "type") if type else None
+        _check_range(from_, to)
+        offset, limit = page_window(first, after)
+        actor_ids, target_ids = await asyncio.gather(
+            _resolve_ids(info, actor), _resolve_ids(info, target)
+        )
+        graph = info.context.services.graph
+        page = await asyncio.to_thread(
+            reads.actions_page, graph, actor_ids, target_ids, types, from_, to, offset, limit
+        )
+        info.context.loaders.prime_actions(page.items)
+        edges, page_info = connection_parts(page, Action.from_record)
+        return ActionConnection(edges=edges, page_info=page_info, total_count=page.total)
+
+    @described_field(description="One article by id.")
+    async def article(self, info: GraphQLInfo, id: strawberry.ID) -> ArticleResult:
+        record = await info.context.loaders.article.load(str(id))
+        if record is None:
+            return NotFoundError.from_error(kg_errors.NotFoundError("Article", str(id)))
+        return Article.from_record(record)
+
+    @described_field(description="Articles published in a date range, newest first.")
+    async def articles(
+        self,
+        info: GraphQLInfo,
+        first: int = 10,
+        after: str | None = None,
+        from_: Annotated[datetime.date | None, strawberry.argument(name="from")] = None,
+        to: datetime.date | None = None,
+    ) -> ArticleConnection:
+        _check_range(from_, to)
+        offset, limit = page_window(first, after)
+        graph = info.context.services.graph
+        page = await asyncio.to_thread(reads.articles_page, graph, from_, to, offset, limit)
+        edges, page_info = connection_parts(page, Article.from_record)
+        return ArticleConnection(edges=edges, page_info=page_info, total_count=page.total)
+
+    @described_field(description="One passage by id.")
+    async def passage(self, info: GraphQLInfo, id: strawberry.ID) -> PassageResult:
+        record = await info.context.loaders.passage.load(str(id))
+        if record is None:
+            return NotFoundError.from_error(kg_errors.NotFoundError("Passage", str(id)))
+        return Passage.from_record(record)
+
+    @described_field(
+        description=f"Entities linked through shared actions or roles, within `depth` links "
+        f"(1..{reads.MAX_NEIGHBOR_DEPTH})."
+    )
+    async def neighbors(
+        self, info: GraphQLInfo, entity_id: strawberry.ID, depth: int = 1, first: int = 50
+    ) -> NeighborsResult:
+        if not 1 <= first <= 500:
+            return InvalidFilterError.of("first", "must be between 1 and 500")
+        graph = info.context.services.graph
+        try:
+            found = await asyncio.to_thread(reads.neighbors, graph, str(entity_id), depth, first)
+        except kg_errors.InvalidQueryError as exc:
+            return InvalidFilterError.from_error(exc)
+        except kg_errors.NotFoundError as exc:
+            return NotFoundError.from_error(exc)
+        origin = await info.context.loaders.entity.load(str(entity_id))
+        if origin is None:
+            return NotFoundError.from_error(kg_errors.NotFoundError("Entity", str(entity_id)))
+        info.context.loaders.prime_entities([n.entity for n in found])
+        return Neighborhood(
+            entity=Entity.from_record(origin),
+            depth=depth,
+            neighbors=[
+                Neighbor(entity=Entity.from_record(n.entity), distance=n.distance, links=n.links)
+                for n in found
+            ],
+        )
+
+    @described_field(
+        description=f"A shortest path between two entities over action and role links, at "
+        f"most `maxLength` entity-to-entity links (1..{reads.MAX_PATH_LENGTH}); null when "
+        f"there is none that short."
+    )
+    async def path(
+        self,
+        info: GraphQLInfo,
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_length: int = reads.MAX_PATH_LENGTH,
+    ) -> PathResult | None:
+        graph = info.context.services.graph
+        try:
+            found = await asyncio.to_thread(
+                reads.shortest_path, graph, str(from_id), str(to_id), max_length
+            )
+        except kg_errors.InvalidQueryError as exc:
+            return InvalidFilterError.from_error(exc)
+        except kg_errors.NotFoundError as exc:
+            return NotFoundError.from_error(exc)
+        return PathType.from_path(found) if found else None

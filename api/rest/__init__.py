@@ -1,0 +1,1 @@
+"""REST endpoints: each module exposes ``router: APIRouter``."""

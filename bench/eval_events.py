@@ -1,0 +1,179 @@
+"""Event extraction benchmark on the PLOVER Gold Standard Records (dev part).
+
+Data: PLOVER Gold Standard Records (``PLOVER_GSR_CAMEO.txt`` of openeventdata/PLOVER,
+commit 5e0c24f), © 2016 Open Event Data Alliance, licensed CC BY-SA 4.0. Read from
+``../shared/data/plover-gsr-dev`` relative to the repository root (not copied).
+
+The sentences go through the same code path as ``kg extract`` (``kg.extraction.records``).
+The records use an older PLOVER draft; their types are mapped to the current ones:
+DEMAND -> REQUEST, DISAPPROVE -> ACCUSE, INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT.
+
+Scores:
+
+* type accuracy: the predicted *main event* is the highest-confidence action of the record
+  (ties: the earliest). Following PLOVER, a stated future intention is coded as the
+  intention (AGREE for cooperation, THREATEN for hostility, REJECT for refused cooperation),
+  so a main event flagged ``future`` with another type is coded that way; the raw accuracy
+  without this coding is printed too.
+* actor / target F1 (micro): the main event's actors (targets) against the record's source
+  (target) actors. A predicted participant matches a gold one when they share a content
+  word (case-insensitive; the canonical name or the surface text may match); each gold
+  participant is matched at most once.
+
+``--split`` reports the even-index records (used while developing the lexicon) and the
+odd-index ones (held out) separately.
+
+Run: ``.venv/bin/python bench/eval_events.py [--data PATH] [--split] [--errors]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from kg.extraction.actions import intent_type  # noqa: E402
+from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
+from kg.extraction.lexicon import load_lexicon  # noqa: E402
+from kg.extraction.records import extract_records  # noqa: E402
+
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "plover-gsr-dev" / "plover_gsr_dev.json"
+OLD_TYPES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+STOPWORDS = frozenset(
+    "a an the of in on at to for from by and or 's s its his her their who which that".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of a name, without stopwords and punctuation."""
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower().replace(".", "")) if w not in STOPWORDS}
+
+
+@dataclass
+class Counts:
+    """Micro-averaged match counts."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def f1(self) -> float:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def gold_names(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [str(v["actorText"]) for v in value if isinstance(v, dict) and v.get("actorText")]
+
+
+def match(predicted: list[list[str]], gold: list[str], counts: Counts) -> None:
+    """Greedy one-to-one matching; each predicted item is a list of alternative names."""
+    free = [content_words(g) for g in gold]
+    used = [False] * len(gold)
+    for alternatives in predicted:
+        words = set().union(*(content_words(a) for a in alternatives)) if alternatives else set()
+        hit = next((i for i, g in enumerate(free) if not used[i] and g & words), None)
+        if hit is None:
+            counts.fp += 1
+        else:
+            used[hit] = True
+            counts.tp += 1
+    counts.fn += used.count(False)
+
+
+def main_event(actions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The highest-confidence action (earliest on ties)."""
+    if not actions:
+        return None
+    return max(enumerate(actions), key=lambda ia: (ia[1]["confidence"], -ia[0]))[1]
+
+
+def coded_type(action: dict[str, Any]) -> str:
+    """PLOVER coding of a stated intention (see the module docstring)."""
+    plain = str(action["type"])
+    lexicon = load_lexicon()
+    if action.get("negated") and plain in lexicon.cooperative_types:
+        return "REJECT"
+    if action.get("future") and plain not in ("AGREE", "THREATEN", "REJECT", "REQUEST"):
+        return intent_type(plain, bool(action.get("negated")), load_lexicon())  # type: ignore[arg-type]
+    return plain
+
+
+def load_records(path: Path) -> list[dict[str, Any]]:
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
+    return [r for r in records if r.get("text")]
+
+
+def evaluate(records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]], show: bool) -> dict[str, float]:
+    correct = raw_correct = 0
+    actors, targets = Counts(), Counts()
+    for r in records:
+        gold_type = OLD_TYPES.get(r["event"], r["event"])
+        out = outputs[r["id"]]
+        main = main_event(out["actions"])
+        predicted = coded_type(main) if main else None
+        correct += predicted == gold_type
+        raw_correct += (main["type"] if main else None) == gold_type
+        pa = [[n, t] for n, t in zip(main["actors"], main["actor_texts"], strict=True)] if main else []
+        pt = [[n, t] for n, t in zip(main["targets"], main["target_texts"], strict=True)] if main else []
+        match(pa, gold_names(r.get("source")), actors)
+        match(pt, gold_names(r.get("target")), targets)
+        if show and (predicted != gold_type):
+            print(f"  {r['id']}: gold {gold_type} got {predicted} [{main['trigger'] if main else ''}]")
+            print(f"     {r['text'][:160]}")
+    n = len(records) or 1
+    return {
+        "records": float(len(records)),
+        "type_accuracy": correct / n,
+        "raw_type_accuracy": raw_correct / n,
+        "actor_f1": actors.f1(),
+        "target_f1": targets.f1(),
+    }
+
+
+def run(path: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    records = load_records(path)
+    lines: Iterable[str] = (json.dumps({"id": r["id"], "text": r["text"]}) for r in records)
+    outputs = {o["id"]: o for o in extract_records(lines, RuleBasedExtractor(), source=str(path))}
+    return records, outputs
+
+
+def report(name: str, scores: dict[str, float]) -> None:
+    print(
+        f"{name:10} n={int(scores['records']):3d}  type_acc={scores['type_accuracy']:.3f} "
+        f"(raw {scores['raw_type_accuracy']:.3f})  actor_F1={scores['actor_f1']:.3f}  "
+        f"target_F1={scores['target_f1']:.3f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--split", action="store_true", help="report even (dev) and odd (held-out) halves")
+    parser.add_argument("--errors", action="store_true", help="print type errors of the dev half only")
+    args = parser.parse_args(argv)
+    records, outputs = run(args.data)
+    print("PLOVER Gold Standard Records (dev part), (c) 2016 Open Event Data Alliance, CC BY-SA 4.0")
+    even = [r for i, r in enumerate(records) if i % 2 == 0]
+    odd = [r for i, r in enumerate(records) if i % 2 == 1]
+    if args.split:
+        report("dev(even)", evaluate(even, outputs, args.errors))
+        report("held(odd)", evaluate(odd, outputs, False))
+    report("all", evaluate(records, outputs, args.errors and not args.split))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

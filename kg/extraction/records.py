@@ -1,0 +1,112 @@
+"""``kg extract``: JSONL records in, one JSON object of entities and actions out per record.
+
+Input lines are ``{"id": ..., "text": ..., "published": "YYYY-MM-DD"?}``; blank lines are
+skipped. Output names are the resolved entity's canonical name when the participant was
+resolved, else its surface text; ``actor_texts``/``target_texts`` keep the surface texts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kg.errors import ArticleParseError
+from kg.extraction.extractor import Extractor
+from kg.models import Action, Extraction, Participant
+
+
+class ExtractRecord(BaseModel):
+    """One input line of ``kg extract``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | int
+    text: str = Field(min_length=1)
+    published: date | None = None
+
+
+def parse_record(line: str, *, source: str = "<input>", line_number: int | None = None) -> ExtractRecord:
+    """Parse and validate one JSONL line.
+
+    Raises:
+        ArticleParseError: not JSON, not an object, or missing/invalid fields; names the line.
+    """
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ArticleParseError(source, f"not valid JSON: {exc.msg}", line=line_number) from exc
+    if not isinstance(raw, dict):
+        raise ArticleParseError(source, "expected a JSON object", line=line_number)
+    try:
+        return ExtractRecord.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ArticleParseError(source, problems, line=line_number) from exc
+
+
+def _name(p: Participant, names: dict[str, str]) -> str:
+    return names.get(p.entity_key, p.text) if p.entity_key else p.text
+
+
+def action_record(action: Action, text: str, names: dict[str, str]) -> dict[str, Any]:
+    """The JSON form of one action."""
+    return {
+        "type": action.type,
+        "mode": action.mode,
+        "actors": [_name(p, names) for p in action.actors],
+        "targets": [_name(p, names) for p in action.targets],
+        "actor_texts": [p.text for p in action.actors],
+        "target_texts": [p.text for p in action.targets],
+        "date": action.date.isoformat() if action.date else None,
+        "date_text": action.date_text,
+        "place": _name(action.place, names) if action.place else None,
+        "evidence": text[action.start : action.end],
+        "start": action.start,
+        "end": action.end,
+        "trigger": action.trigger,
+        "attributed_to": [_name(p, names) for p in action.attributed_to],
+        "negated": action.negated,
+        "hypothetical": action.hypothetical,
+        "future": action.future,
+        "confidence": action.confidence,
+    }
+
+
+def extraction_record(record_id: str | int, text: str, extraction: Extraction) -> dict[str, Any]:
+    """The JSON output object for one record."""
+    names = {e.key: e.name for e in extraction.entities}
+    return {
+        "id": record_id,
+        "entities": [
+            {"name": names.get(m.entity_key, m.text), "type": m.type, "start": m.start, "end": m.end}
+            for m in extraction.mentions
+        ],
+        "actions": [action_record(a, text, names) for a in extraction.actions],
+    }
+
+
+def extract_records(
+    lines: Iterable[str], extractor: Extractor, *, source: str = "<input>"
+) -> Iterator[dict[str, Any]]:
+    """Run ``extractor`` over JSONL lines, yielding one output object per record.
+
+    Args:
+        lines: JSONL text lines (blank lines are skipped).
+        extractor: Any :class:`~kg.extraction.extractor.Extractor`.
+        source: Name of the input, used in error messages.
+
+    Raises:
+        ArticleParseError: a malformed line (the message names the line number).
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        record = parse_record(line, source=source, line_number=number)
+        extraction = extractor.extract(record.text, record.published)
+        yield extraction_record(record.id, record.text, extraction)

@@ -1,0 +1,657 @@
+"""Every Cypher statement for the graph schema, writes, deletes and export.
+
+Labels, relationship types and property keys are never free text: they are interpolated
+by :func:`label`, :func:`rel_type` and :func:`prop` (or by builders taking the
+:class:`~kg.ontology.Ontology`), which refuse anything outside the ontology's allow-list.
+Values always travel as parameters. Writes are batched with ``UNWIND $rows``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.identity import entity_iri
+from kg.ontology import ClassSpec, Ontology, RelationshipSpec, load_ontology
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+# --------------------------------------------------------------------------- allow-list
+
+
+def label(name: str, ontology: Ontology | None = None) -> str:
+    """A node label for interpolation; it must be in the ontology.
+
+    Raises:
+        ValueError: the label is not an ontology class.
+    """
+    allowed = (ontology or load_ontology()).node_labels
+    if name not in allowed or not _IDENTIFIER.match(name):
+        raise ValueError(f"label {name!r} is not in the ontology allow-list")
+    return name
+
+
+def rel_type(name: str, ontology: Ontology | None = None) -> str:
+    """A relationship type for interpolation; it must be in the ontology.
+
+    Raises:
+        ValueError: the type is not an ontology object property.
+    """
+    allowed = (ontology or load_ontology()).relationship_types
+    if name not in allowed or not _IDENTIFIER.match(name):
+        raise ValueError(f"relationship type {name!r} is not in the ontology allow-list")
+    return name
+
+
+def prop(key: str, ontology: Ontology | None = None) -> str:
+    """A node property key for interpolation; it must be in the ontology.
+
+    Raises:
+        ValueError: the key is not an ontology property.
+    """
+    onto = ontology or load_ontology()
+    known = set(onto.property_by_key) | {
+        spec.class_name_key for spec in onto.classes.values() if spec.class_name_key
+    }
+    if key not in known or not _IDENTIFIER.match(key):
+        raise ValueError(f"property key {key!r} is not in the ontology allow-list")
+    return key
+
+
+def _labels(spec: ClassSpec, ontology: Ontology) -> str:
+    return "".join(f":{label(name, ontology)}" for name in spec.labels)
+
+
+def _string_literal(text: str) -> str:
+    if "'" in text or "\\" in text:
+        raise ValueError(f"refusing to inline {text!r} as a Cypher string")
+    return f"'{text}'"
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def constraint_statements(ontology: Ontology) -> list[str]:
+    """``CREATE CONSTRAINT ... IF NOT EXISTS`` for every uniqueness constraint."""
+    return [
+        f"CREATE CONSTRAINT {name.lower()}_{key.lower()}_unique IF NOT EXISTS "
+        f"FOR (n:{label(name, ontology)}) REQUIRE n.{prop(key, ontology)} IS UNIQUE"
+        for name, key in ontology.uniqueness_constraints
+    ]
+
+
+def fulltext_index_statements(ontology: Ontology) -> list[str]:
+    """``CREATE FULLTEXT INDEX ... IF NOT EXISTS`` for every fulltext index."""
+    statements = []
+    for index in ontology.fulltext_indexes:
+        if not _IDENTIFIER.match(index.name):
+            raise ValueError(f"bad fulltext index name {index.name!r}")
+        labels = "|".join(label(name, ontology) for name in index.labels)
+        props = ", ".join(f"n.{prop(key, ontology)}" for key in index.properties)
+        statements.append(
+            f"CREATE FULLTEXT INDEX {index.name} IF NOT EXISTS FOR (n:{labels}) ON EACH [{props}]"
+        )
+    return statements
+
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_seconds)"
+
+# --------------------------------------------------------------------------- writes
+
+
+def merge_nodes_query(spec: ClassSpec, ontology: Ontology) -> str:
+    """MERGE a batch of nodes of one class on ``id``.
+
+    Parameters: ``$rows``, a list of ``{id, iri, props}``. Returns ``written`` (row count).
+
+    Nodes of classes shared across articles (entities) keep the scalars of their first
+    write unless those are null, union their list properties, keep their first class
+    labels, and get store-derived properties (``aliasText``) recomputed. Other nodes are
+    replaced by the new row.
+    """
+    top = label(spec.top_label, ontology)
+    id_key, iri_key = prop(ontology.id_key, ontology), prop(ontology.iri_key, ontology)
+    head = f"UNWIND $rows AS row\nMERGE (n:{top} {{{id_key}: row.id}})\n"
+    if not spec.shared:
+        return (
+            head + f"SET n = row.props, n.{id_key} = row.id, n.{iri_key} = row.iri\n"
+            f"SET n{_labels(spec, ontology)}\n"
+            "RETURN count(n) AS written"
+        )
+    lines = [
+        head.rstrip("\n"),
+        # A fresh node has only its top label; an existing one keeps the class it was
+        # first written with.
+        "WITH n, row, properties(n) AS old, size(labels(n)) = 1 AS created",
+        "SET n += row.props",
+        "SET n += old",
+        f"SET n.{iri_key} = row.iri",
+    ]
+    for p in ontology.properties_of(spec.label):
+        if p.multi_valued:
+            key = prop(p.key, ontology)
+            lines.append(
+                f"SET n.{key} = reduce(acc = coalesce(old.{key}, []), "
+                f"v IN coalesce(row.props.{key}, []) | "
+                "CASE WHEN v IN acc THEN acc ELSE acc + v END)"
+            )
+    for join in ontology.derived_joins:
+        if join.label in spec.labels:
+            key, scalar, listed = (
+                prop(join.key, ontology),
+                prop(join.scalar_key, ontology),
+                prop(join.list_key, ontology),
+            )
+            sep = _string_literal(join.separator)
+            lines.append(
+                f"SET n.{key} = reduce(s = coalesce(n.{scalar}, ''), "
+                f"v IN coalesce(n.{listed}, []) | s + {sep} + v)"
+            )
+    lines.append(
+        f"FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET n{_labels(spec, ontology)})"
+    )
+    lines.append("RETURN count(n) AS written")
+    return "\n".join(lines)
+
+
+def merge_relationships_query(rel: RelationshipSpec, ontology: Ontology) -> str:
+    """MERGE a batch of relationships of one type between existing nodes.
+
+    Parameters: ``$rows``, a list of ``{start, end}`` ids. Returns ``written``: rows whose
+    two ends exist (the store checks it equals the batch size).
+    """
+    start = label(rel.start_label, ontology)
+    end = label(rel.end_label, ontology)
+    id_key = prop(ontology.id_key, ontology)
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (a:{start} {{{id_key}: row.start}})\n"
+        f"MATCH (b:{end} {{{id_key}: row.end}})\n"
+        f"MERGE (a)-[:{rel_type(rel.type, ontology)}]->(b)\n"
+        "RETURN count(*) AS written"
+    )
+
+
+# --------------------------------------------------------------------------- articles
+
+ARTICLE_EXISTS = f"MATCH (a:{label('Article')} {{id: $id}}) RETURN a.id AS id"
+"""Parameters: ``$id``. One row when the article exists."""
+
+
+def _delete_article_query() -> str:
+    article, passage, action = label("Article"), label("Passage"), label("Action")
+    entity, role = label("Entity"), label("Role")
+    has_passage, reported_in = rel_type("HAS_PASSAGE"), rel_type("REPORTED_IN")
+    mentions, holds_role = rel_type("MENTIONS"), rel_type("HOLDS_ROLE")
+    entity_links = "|".join(
+        rel_type(spec.type)
+        for spec in load_ontology().relationships.values()
+        if spec.end_label == "Entity" and spec.start_label in {"Passage", "Action"}
+    )
+    return f"""
+MATCH (a:{article} {{id: $id}})
+OPTIONAL MATCH (a)-[:{has_passage}]->(p:{passage})
+WITH a, collect(DISTINCT p) AS passages
+OPTIONAL MATCH (x:{action})-[:{reported_in}]->(a)
+WITH a, passages, collect(DISTINCT x) AS actions
+CALL (passages, actions) {{
+    UNWIND passages + actions AS source
+    MATCH (source)-[:{entity_links}]->(e:{entity})
+    RETURN collect(DISTINCT e) AS candidates
+}}
+WITH a, passages, actions, candidates, [p IN passages | p.id] AS passage_ids
+FOREACH (n IN actions + passages | DETACH DELETE n)
+DETACH DELETE a
+WITH passage_ids, size(passages) + size(actions) + 1 AS removed, candidates
+CALL (candidates) {{
+    UNWIND candidates AS e
+    WITH e
+    WHERE NOT EXISTS {{ (:{passage})-[:{mentions}]->(e) }}
+      AND NOT EXISTS {{ (:{action})-[:{entity_links}]->(e) }}
+    OPTIONAL MATCH (e)-[:{holds_role}]->(r:{role})
+    WITH e, e.id AS entity_id, collect(r) AS roles
+    FOREACH (r IN roles | DETACH DELETE r)
+    DETACH DELETE e
+    RETURN collect(entity_id) AS entity_ids, count(entity_id) + sum(size(roles)) AS orphans
+}}
+RETURN passage_ids, entity_ids, removed + orphans AS nodes_removed
+""".strip()
+
+
+DELETE_ARTICLE = _delete_article_query()
+"""Delete an article, its passages and actions, then the entities no passage or action
+mentions any more (with the roles they hold).
+
+Parameters: ``$id``. Returns one row ``{passage_ids, entity_ids, nodes_removed}``, or no
+row when the article does not exist.
+"""
+
+# --------------------------------------------------------------------------- entities
+
+ENTITY_KEY_PREFIX = entity_iri("")
+
+ENTITIES_BY_ALIAS = f"""
+WITH [name IN $names | toLower(name)] AS wanted
+MATCH (e:{label("Entity")})
+WHERE toLower(e.name) IN wanted
+   OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) IN wanted)
+RETURN e.id AS id,
+       substring(e.iri, {len(ENTITY_KEY_PREFIX)}) AS key,
+       e.name AS name,
+       e.type AS type,
+       coalesce(e.aliases, []) AS aliases
+ORDER BY key
+""".strip()
+"""Entities whose name or an alias equals one of ``$names``, case-insensitively, for
+resolving new mentions to entities seen in earlier articles.
+
+Returns ``{id, key, name, type, aliases}`` rows.
+"""
+
+# --------------------------------------------------------------------------- counts and export
+
+
+def _count_nodes_query() -> str:
+    onto = load_ontology()
+    parts = [
+        # Counting before naming the label: a constant in RETURN would be a grouping key,
+        # and an empty label would then yield no row at all.
+        f"MATCH (n:{label(name)}) WITH count(n) AS count RETURN '{name}' AS label, count"
+        for name in sorted(onto.node_labels)
+    ]
+    return "\nUNION ALL\n".join(parts)
+
+
+COUNT_NODES_BY_LABEL = _count_nodes_query()
+"""One row ``{label, count}`` per ontology label (a node counts under each of its labels)."""
+
+
+def _count_relationships_query() -> str:
+    onto = load_ontology()
+    parts = [
+        f"MATCH ()-[r:{rel_type(name)}]->() WITH count(r) AS count RETURN '{name}' AS type, count"
+        for name in sorted(onto.relationship_types)
+    ]
+    return "\nUNION ALL\n".join(parts)
+
+
+COUNT_RELATIONSHIPS_BY_TYPE = _count_relationships_query()
+"""One row ``{type, count}`` per ontology relationship type."""
+
+
+def _export_nodes_query() -> str:
+    onto = load_ontology()
+    parts = [
+        f"MATCH (n:{label(name)}) "
+        "RETURN n.id AS id, n.iri AS iri, labels(n) AS labels, properties(n) AS properties"
+        for name in onto.top_labels
+    ]
+    return "\nUNION ALL\n".join(parts)
+
+
+EXPORT_NODES = _export_nodes_query()
+"""Every node of the ontology: ``{id, iri, labels, properties}``."""
+
+
+def _export_relationships_query() -> str:
+    onto = load_ontology()
+    parts = []
+    for name in sorted(onto.relationship_types):
+        spec = onto.relationships[name]
+        parts.append(
+            f"MATCH (a:{label(spec.start_label)})-[:{rel_type(name)}]->"
+            f"(b:{label(spec.end_label)}) "
+            f"RETURN '{name}' AS type, a.id AS start_id, b.id AS end_id"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+EXPORT_RELATIONSHIPS = _export_relationships_query()
+"""Every relationship of the ontology: ``{type, start_id, end_id}``."""
+
+PING = "RETURN 1 AS ok"
+
+
+# =========================================================================== search (helper D2)
+# Read queries of hybrid search (kg/search.py) and its hydration (kg/search_hydration.py).
+# Entities whose name or aliases match a Lucene query (phrases ORed together).
+SEARCH_ENTITY_NAMES = """
+CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node, score
+RETURN node.id AS id, node.name AS name, node.type AS type,
+       coalesce(node.aliases, []) AS aliases, score
+ORDER BY score DESC
+"""
+
+# An entity by id, or by exact (case-insensitive) name or alias.
+SEARCH_ENTITY_BY_KEY = """
+MATCH (e:Entity)
+WHERE e.id = $key OR toLower(e.name) = toLower($key)
+   OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = toLower($key))
+RETURN e.id AS id, e.name AS name, e.type AS type
+ORDER BY CASE WHEN e.id = $key THEN 0 WHEN toLower(e.name) = toLower($key) THEN 1 ELSE 2 END
+LIMIT 1
+"""
+
+# BM25 over passage text, filtered by the article's publication date and a mentioned entity.
+SEARCH_PASSAGES_FULLTEXT = """
+CALL db.index.fulltext.queryNodes('passage_text', $q, {limit: $limit}) YIELD node, score
+MATCH (a:Article)-[:HAS_PASSAGE]->(node)
+WHERE ($from IS NULL OR a.published >= $from)
+  AND ($to IS NULL OR a.published <= $to)
+  AND ($entity IS NULL OR EXISTS { (node)-[:MENTIONS]->(:Entity {id: $entity}) })
+  AND (size($types) = 0 OR EXISTS {
+        (act:Action)-[:EVIDENCED_BY]->(node) WHERE act.type IN $types })
+RETURN node.id AS passage_id, a.id AS article_id, node.text AS text,
+       node.start AS start, node.end AS end, node.index AS index, score
+ORDER BY score DESC
+"""
+
+# Actions in which an entity plays a role (HAS_ACTOR / HAS_TARGET), with their evidence.
+# $rels lists the relationship types that count ("HAS_TARGET" for "against X").
+SEARCH_ENTITY_ACTIONS = """
+MATCH (e:Entity {id: $entity})<-[r]-(act:Action)
+WHERE type(r) IN $rels
+  AND (size($types) = 0 OR act.type IN $types)
+OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+WITH e, r, act, p, a, coalesce(act.date, a.published) AS day
+WHERE ($from IS NULL OR day >= $from)
+  AND ($to IS NULL OR day <= $to)
+  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) }
+       OR EXISTS { (act)-->(:Entity {id: $mention}) })
+RETURN act.id AS action_id, act.type AS type, type(r) AS rel, e.name AS entity_name,
+       coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day,
+       p.id AS passage_id, p.index AS passage_index, p.text AS text,
+       p.start AS start, p.end AS end, a.id AS article_id
+ORDER BY confidence DESC, day DESC, action_id
+LIMIT $limit
+"""
+
+# Passages that mention an entity (the graph retriever's fallback after action evidence).
+SEARCH_ENTITY_PASSAGES = """
+MATCH (e:Entity {id: $entity})<-[:MENTIONS]-(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+WHERE ($from IS NULL OR a.published >= $from)
+  AND ($to IS NULL OR a.published <= $to)
+  AND (size($types) = 0 OR EXISTS {
+        (act:Action)-[:EVIDENCED_BY]->(p) WHERE act.type IN $types })
+  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) })
+RETURN p.id AS passage_id, p.index AS passage_index, p.text AS text, p.start AS start,
+       p.end AS end, a.id AS article_id, e.name AS entity_name
+ORDER BY a.published DESC, p.index ASC
+LIMIT $limit
+"""
+
+# Actions of given types (when the query names event words but no entity).
+SEARCH_ACTIONS_OF_TYPES = """
+MATCH (act:Action) WHERE act.type IN $types
+OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+WITH act, p, a, coalesce(act.date, a.published) AS day
+WHERE ($from IS NULL OR day >= $from)
+  AND ($to IS NULL OR day <= $to)
+  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) }
+       OR EXISTS { (act)-->(:Entity {id: $mention}) })
+RETURN act.id AS action_id, act.type AS type, 'TYPE' AS rel, null AS entity_name,
+       coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day,
+       p.id AS passage_id, p.index AS passage_index, p.text AS text,
+       p.start AS start, p.end AS end, a.id AS article_id
+ORDER BY confidence DESC, day DESC, action_id
+LIMIT $limit
+"""
+
+# Keep only the passages evidencing an action of the given types (post-filter for vectors).
+SEARCH_PASSAGES_WITH_ACTION_TYPES = """
+MATCH (act:Action)-[:EVIDENCED_BY]->(p:Passage)
+WHERE p.id IN $ids AND act.type IN $types
+RETURN DISTINCT p.id AS passage_id
+"""
+
+# Actions evidenced by given passages (the actions of a query naming no entity).
+SEARCH_ACTIONS_OF_PASSAGES = """
+MATCH (act:Action)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+WHERE p.id IN $ids AND (size($types) = 0 OR act.type IN $types)
+WITH act, p, coalesce(act.date, a.published) AS day
+WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
+RETURN act.id AS action_id, act.type AS type, p.id AS passage_id, p.index AS passage_index,
+       coalesce(act.confidence, 0.5) AS confidence
+"""
+
+# Hydration for the API: passages with their article.
+SEARCH_PASSAGE_DETAILS = """
+MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage)
+WHERE p.id IN $ids
+RETURN p.id AS passage_id, p.text AS text, p.start AS start, p.end AS end,
+       p.index AS index, a.id AS article_id, a.title AS title,
+       toString(a.published) AS published, a.url AS url, a.source AS source
+"""
+
+# Hydration for the API: actions with participants and evidence.
+SEARCH_ACTION_DETAILS = """
+MATCH (act:Action) WHERE act.id IN $ids
+OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)
+OPTIONAL MATCH (act)-[:REPORTED_IN]->(a:Article)
+RETURN act.id AS action_id, act.type AS type, toString(act.date) AS date,
+       act.dateText AS date_text, act.trigger AS trigger,
+       coalesce(act.confidence, 0.5) AS confidence,
+       coalesce(act.negated, false) AS negated,
+       [(act)-[:HAS_ACTOR]->(x:Entity) | {id: x.id, name: x.name, type: x.type}] AS actors,
+       [(act)-[:HAS_TARGET]->(x:Entity) | {id: x.id, name: x.name, type: x.type}] AS targets,
+       coalesce(act.actorTexts, []) AS actor_texts,
+       coalesce(act.targetTexts, []) AS target_texts,
+       act.evidenceText AS evidence_text, act.evidenceStart AS evidence_start,
+       act.evidenceEnd AS evidence_end, p.id AS passage_id, a.id AS article_id
+"""
+
+# The passages of given articles, with offsets (search evaluation, bench/eval_search.py).
+SEARCH_ARTICLE_PASSAGES = """
+MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage) WHERE a.id IN $ids
+RETURN a.id AS article_id, p.id AS id, p.start AS start, p.end AS end
+"""
+
+
+# =========================================================================== API reads (helper D1)
+# Read queries behind kg.graph_reads (the GraphQL API). Every batch query takes `$ids` and
+# returns one row per id it found, so DataLoaders cost one round trip per batch.
+
+_API_ENTITY_KEYS = ".id, .iri, .name, .type, .aliases, .wikidata"
+_API_ENTITY_FIELDS = "{" + _API_ENTITY_KEYS + "}"
+_API_ARTICLE_FIELDS = "{.id, .iri, .title, .published, .url, .source, .section}"
+_API_PASSAGE_KEYS = ".id, .iri, .index, .text, .start, .end"
+_API_PASSAGE_FIELDS = "{" + _API_PASSAGE_KEYS + "}"
+# Actions carry the ids of their evidence passage and article, so one row is self-contained.
+_API_ACTION_FIELDS = (
+    "{.id, .iri, .type, .mode, .date, .dateText, .negated, .hypothetical, .future,"
+    " .confidence, .trigger, .evidenceStart, .evidenceEnd, .evidenceText, .actorTexts,"
+    " .targetTexts,"
+    " passageId: head([(x)-[:EVIDENCED_BY]->(ev:Passage) | ev.id]),"
+    " articleId: head([(x)-[:REPORTED_IN]->(src:Article) | src.id])}"
+)
+# Relationship types linking an action to the entities it involves.
+_API_ACTION_ENTITY_RELS = "HAS_ACTOR|HAS_TARGET|HAS_PLACE|ATTRIBUTED_TO"
+# Undirected links walked by neighbors and path: actions and roles join entities.
+_API_ENTITY_LINK_RELS = "HAS_ACTOR|HAS_TARGET|HAS_PLACE|ATTRIBUTED_TO|HOLDS_ROLE|ROLE_IN"
+
+READ_ENTITIES_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (e:Entity {{id: id}})
+RETURN e {_API_ENTITY_FIELDS} AS entity
+"""
+
+READ_ARTICLES_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (a:Article {{id: id}})
+RETURN a {_API_ARTICLE_FIELDS} AS article
+"""
+
+READ_PASSAGES_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage {{id: id}})
+RETURN p {_API_PASSAGE_FIELDS} AS passage, a.id AS article_id
+"""
+
+READ_ACTIONS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (x:Action {{id: id}})
+RETURN x {_API_ACTION_FIELDS} AS action
+"""
+
+READ_ACTION_PARTICIPANTS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (x:Action {{id: id}})
+RETURN id AS action_id,
+       [(x)-[:HAS_ACTOR]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS actors,
+       [(x)-[:HAS_TARGET]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS targets,
+       [(x)-[:HAS_PLACE]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS places,
+       [(x)-[:ATTRIBUTED_TO]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS sources
+"""
+
+READ_ROLES_BY_HOLDER_IDS = f"""
+UNWIND $ids AS id
+MATCH (h:Entity {{id: id}})-[:HOLDS_ROLE]->(r:Role)
+RETURN id AS holder_id, r.id AS role_id, r.title AS title,
+       head([(r)-[:ROLE_IN]->(o:Entity) | o {_API_ENTITY_FIELDS}]) AS organization
+ORDER BY holder_id, title, role_id
+"""
+
+# $rels: the relationship types that count (HAS_ACTOR, HAS_TARGET or both).
+READ_ACTIONS_BY_ENTITY_IDS = f"""
+UNWIND $ids AS id
+MATCH (e:Entity {{id: id}})
+OPTIONAL MATCH (x:Action)-[r:HAS_ACTOR|HAS_TARGET]->(e) WHERE type(r) IN $rels
+WITH id, x ORDER BY x.date IS NULL, x.date DESC, x.id
+WITH id, collect(DISTINCT x) AS xs
+RETURN id AS entity_id, size(xs) AS total,
+       [x IN xs[$skip..$skip + $limit] | x {_API_ACTION_FIELDS}] AS actions
+"""
+
+READ_MENTIONS_BY_ENTITY_IDS = f"""
+UNWIND $ids AS id
+MATCH (e:Entity {{id: id}})
+OPTIONAL MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage)-[:MENTIONS]->(e)
+WITH id, a, p ORDER BY a.published IS NULL, a.published DESC, a.id, p.index
+WITH id, collect(p {{{_API_PASSAGE_KEYS}, articleId: a.id}}) AS ps
+RETURN id AS entity_id, ps[..$limit] AS passages
+"""
+
+READ_RELATED_BY_ENTITY_IDS = f"""
+UNWIND $ids AS id
+MATCH (e:Entity {{id: id}})
+OPTIONAL MATCH (e)<-[:{_API_ACTION_ENTITY_RELS}]-(x:Action)-[:{_API_ACTION_ENTITY_RELS}]->(n:Entity)
+WHERE n <> e
+WITH id, n, count(DISTINCT x) AS shared ORDER BY shared DESC, n.name, n.id
+WITH id, collect(n {{{_API_ENTITY_KEYS}, shared: shared}}) AS related
+RETURN id AS entity_id, related[..$limit] AS related
+"""
+
+READ_PASSAGES_BY_ARTICLE_IDS = f"""
+UNWIND $ids AS id
+MATCH (a:Article {{id: id}})-[:HAS_PASSAGE]->(p:Passage)
+RETURN id AS article_id, p {_API_PASSAGE_FIELDS} AS passage
+ORDER BY article_id, p.index
+"""
+
+READ_ENTITIES_BY_ARTICLE_IDS = f"""
+UNWIND $ids AS id
+MATCH (a:Article {{id: id}})-[:HAS_PASSAGE]->(:Passage)-[:MENTIONS]->(e:Entity)
+WITH id, e, count(*) AS mentions ORDER BY mentions DESC, e.name, e.id
+RETURN id AS article_id, e {_API_ENTITY_FIELDS} AS entity
+"""
+
+READ_ACTIONS_BY_ARTICLE_IDS = f"""
+UNWIND $ids AS id
+MATCH (x:Action)-[:REPORTED_IN]->(a:Article {{id: id}})
+WITH id, x ORDER BY x.evidenceStart, x.id
+RETURN id AS article_id, x {_API_ACTION_FIELDS} AS action
+"""
+
+READ_ENTITIES_PAGE = f"""
+MATCH (e:Entity)
+WHERE $type IS NULL OR $type IN labels(e)
+WITH e ORDER BY toLower(e.name), e.id
+WITH collect(e) AS es
+RETURN size(es) AS total, [e IN es[$skip..$skip + $limit] | e {_API_ENTITY_FIELDS}] AS items
+"""
+
+READ_ENTITIES_SEARCH_PAGE = f"""
+CALL db.index.fulltext.queryNodes('entity_names', $lucene) YIELD node AS e, score
+WHERE $type IS NULL OR $type IN labels(e)
+WITH e, score ORDER BY score DESC, e.id
+WITH collect(e) AS es
+RETURN size(es) AS total, [e IN es[$skip..$skip + $limit] | e {_API_ENTITY_FIELDS}] AS items
+"""
+
+# Exact, case-insensitive match on the name or an alias; the name wins over an alias.
+READ_ENTITY_BY_EXACT_NAME = f"""
+MATCH (e:Entity)
+WHERE toLower(e.name) = $name OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
+RETURN e {_API_ENTITY_FIELDS} AS entity
+ORDER BY CASE WHEN toLower(e.name) = $name THEN 0 ELSE 1 END,
+         COUNT {{ (e)<-[:MENTIONS]-(:Passage) }} DESC, e.id
+LIMIT 1
+"""
+
+READ_ENTITY_BY_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes('entity_names', $lucene) YIELD node AS e, score
+RETURN e {_API_ENTITY_FIELDS} AS entity
+ORDER BY score DESC, e.id
+LIMIT 1
+"""
+
+READ_ENTITY_IDS_BY_EXACT_NAME = """
+MATCH (e:Entity)
+WHERE toLower(e.name) = $name OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
+RETURN e.id AS id
+"""
+
+# $actor_ids / $target_ids: null to ignore, else the action needs one of them in that role.
+READ_ACTIONS_PAGE = f"""
+MATCH (x:Action)
+WHERE ($types IS NULL OR x.type IN $types)
+  AND ($from IS NULL OR x.date >= $from)
+  AND ($to IS NULL OR x.date <= $to)
+  AND ($actor_ids IS NULL
+       OR EXISTS {{ MATCH (x)-[:HAS_ACTOR]->(a:Entity) WHERE a.id IN $actor_ids }})
+  AND ($target_ids IS NULL
+       OR EXISTS {{ MATCH (x)-[:HAS_TARGET]->(t:Entity) WHERE t.id IN $target_ids }})
+WITH x ORDER BY x.date IS NULL, x.date DESC, x.id
+WITH collect(x) AS xs
+RETURN size(xs) AS total, [x IN xs[$skip..$skip + $limit] | x {_API_ACTION_FIELDS}] AS items
+"""
+
+READ_ARTICLES_PAGE = f"""
+MATCH (a:Article)
+WHERE ($from IS NULL OR a.published >= $from) AND ($to IS NULL OR a.published <= $to)
+WITH a ORDER BY a.published IS NULL, a.published DESC, a.id
+WITH collect(a) AS xs
+RETURN size(xs) AS total, [a IN xs[$skip..$skip + $limit] | a {_API_ARTICLE_FIELDS}] AS items
+"""
+
+# One breadth-first step: entities one action or role away from the frontier.
+READ_NEIGHBOR_STEP = f"""
+UNWIND $ids AS id
+MATCH (e:Entity {{id: id}})-[:{_API_ENTITY_LINK_RELS}]-(link)-[:{_API_ENTITY_LINK_RELS}]-(n:Entity)
+WHERE NOT n.id IN $visited AND (link:Action OR link:Role)
+WITH n, count(DISTINCT link) AS links
+RETURN n {_API_ENTITY_FIELDS} AS entity, links
+ORDER BY links DESC, n.name, n.id
+LIMIT $limit
+"""
+
+
+def _api_path_query(max_rels: int) -> str:
+    # shortestPath bounds must be literals, hence one query per allowed length.
+    return f"""
+MATCH (a:Entity {{id: $from_id}}), (b:Entity {{id: $to_id}})
+MATCH p = shortestPath((a)-[:{_API_ENTITY_LINK_RELS}*..{max_rels}]-(b))
+RETURN [n IN nodes(p) | {{id: n.id, labels: labels(n), name: coalesce(n.name, n.title, n.type),
+                         type: n.type}}] AS nodes,
+       [r IN relationships(p) | {{type: type(r), start: startNode(r).id, end: endNode(r).id}}]
+         AS relationships
+"""
+
+
+# Keyed by the maximum number of entity-to-entity hops (two relationships each).
+READ_SHORTEST_PATH = {hops: _api_path_query(2 * hops) for hops in range(1, 5)}
+
+READ_NODES_EXIST = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id
+"""

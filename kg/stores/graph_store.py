@@ -1,0 +1,193 @@
+"""The Neo4j adapter of the :class:`~kg.stores.ports.GraphStore` port."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j.exceptions import DriverError, Neo4jError
+
+import neo4j
+from kg.config import Settings
+from kg.errors import ServiceUnavailableError
+from kg.models import GraphRows, NodeRow, RelRow
+from kg.ontology import Ontology, load_ontology
+from kg.stores import cypher
+from neo4j import GraphDatabase
+
+_T = TypeVar("_T")
+_SERVICE = "neo4j"
+_BATCH = 1000  # rows per UNWIND: keeps parameter maps small for big multi-article writes
+_INDEX_TIMEOUT_SECONDS = 120
+_RETRY_SECONDS = 10.0  # bound on transient-error retries, so callers fail fast when down
+
+
+class Neo4jGraphStore:
+    """The knowledge graph in Neo4j. Connects lazily; the constructor does no I/O.
+
+    Args:
+        uri: Bolt URI, e.g. ``bolt://localhost:7687``.
+        user: User name.
+        password: Password.
+        database: Database name.
+        ontology: The ontology deriving the schema; defaults to :func:`load_ontology`.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        ontology: Ontology | None = None,
+    ) -> None:
+        self._uri = uri
+        self._auth = (user, password)
+        self._database = database
+        self._ontology = ontology
+        self._driver: neo4j.Driver | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def ontology(self) -> Ontology:
+        """The ontology the schema and writes are derived from."""
+        if self._ontology is None:
+            self._ontology = load_ontology()
+        return self._ontology
+
+    def _get_driver(self) -> neo4j.Driver:
+        with self._lock:
+            if self._driver is None:
+                try:
+                    self._driver = GraphDatabase.driver(
+                        self._uri,
+                        auth=self._auth,
+                        max_transaction_retry_time=_RETRY_SECONDS,
+                        # Warnings about labels or keys absent from a young graph are noise.
+                        notifications_disabled_classifications=["UNRECOGNIZED"],
+                    )
+                except (DriverError, Neo4jError, ValueError) as exc:
+                    raise ServiceUnavailableError(_SERVICE, f"{self._uri}: {exc}") from exc
+            return self._driver
+
+    @contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        try:
+            with self._get_driver().session(database=self._database) as session:
+                yield session
+        except (DriverError, Neo4jError) as exc:
+            raise ServiceUnavailableError(_SERVICE, _describe(exc)) from exc
+
+    def _write_tx(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+        with self._session() as session:
+            return session.execute_write(work)
+
+    # ------------------------------------------------------------------ port
+
+    def bootstrap(self) -> None:
+        """Create the uniqueness constraints and fulltext indexes (idempotent), then wait
+        until every index is online."""
+        statements = cypher.constraint_statements(self.ontology)
+        statements += cypher.fulltext_index_statements(self.ontology)
+        with self._session() as session:
+            for statement in statements:
+                # Schema statements cannot share a transaction with each other's writes.
+                session.run(statement).consume()
+            session.run(cypher.AWAIT_INDEXES, {"timeout_seconds": _INDEX_TIMEOUT_SECONDS}).consume()
+
+    def write(self, rows: GraphRows) -> None:
+        """MERGE all nodes, then all relationships, in one transaction: all or nothing.
+
+        Raises:
+            ValueError: a label set or relationship type is not in the ontology, or a
+                relationship names a node that is neither in ``rows`` nor in the graph.
+            ServiceUnavailableError: Neo4j failed; nothing was written.
+        """
+        node_batches = self._node_batches(rows.nodes)
+        rel_batches = self._rel_batches(rows.relationships)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for query, batch in node_batches + rel_batches:
+                written = tx.run(query, {"rows": batch}).single(strict=True)["written"]
+                if written != len(batch):
+                    # Raising rolls the whole transaction back.
+                    raise ValueError(
+                        f"wrote {written} of {len(batch)} rows: relationship ends missing\n{query}"
+                    )
+
+        if node_batches or rel_batches:
+            self._write_tx(work)
+
+    def _node_batches(self, nodes: tuple[NodeRow, ...]) -> list[tuple[str, list[dict[str, Any]]]]:
+        grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            props = {k: v for k, v in node.properties.items() if v is not None}
+            grouped[node.labels].append({"id": node.id, "iri": node.iri, "props": props})
+        batches = []
+        for labels, items in sorted(grouped.items()):
+            query = cypher.merge_nodes_query(self.ontology.class_for_labels(labels), self.ontology)
+            batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
+        return batches
+
+    def _rel_batches(self, rels: tuple[RelRow, ...]) -> list[tuple[str, list[dict[str, Any]]]]:
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rel in rels:
+            grouped[rel.type].append({"start": rel.start_id, "end": rel.end_id})
+        batches = []
+        for rel_type, items in sorted(grouped.items()):
+            spec = self.ontology.relationships.get(rel_type)
+            if spec is None:
+                raise ValueError(f"relationship type {rel_type!r} is not in the ontology")
+            query = cypher.merge_relationships_query(spec, self.ontology)
+            batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
+        return batches
+
+    def run_read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Run a read query in a read transaction; records as dicts."""
+        with self._session() as session:
+            return session.execute_read(_collect, query, dict(params))
+
+    def run_write(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Run a write query in one write transaction; records as dicts."""
+        with self._session() as session:
+            return session.execute_write(_collect, query, dict(params))
+
+    def ping(self) -> None:
+        """Raise ServiceUnavailableError unless Neo4j answers a trivial query."""
+        # An auto-commit query: managed transactions would retry for _RETRY_SECONDS.
+        with self._session() as session:
+            session.run(cypher.PING).consume()
+
+    def close(self) -> None:
+        """Close the driver, if one was opened."""
+        with self._lock:
+            if self._driver is not None:
+                self._driver.close()
+                self._driver = None
+
+
+def _collect(
+    tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    return [record.data() for record in tx.run(query, params)]
+
+
+def _describe(exc: DriverError | Neo4jError) -> str:
+    code = getattr(exc, "code", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return f"{code}: {message}" if code else f"{type(exc).__name__}: {message}"
+
+
+def graph_store_from_settings(settings: Settings) -> Neo4jGraphStore:
+    """The Neo4j graph store configured by ``settings`` (no connection is opened)."""
+    return Neo4jGraphStore(
+        uri=settings.neo4j_uri,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password.get_secret_value(),
+        database=settings.neo4j_database,
+    )

@@ -1,0 +1,62 @@
+"""Integration fixtures: the real Neo4j server (started by `make test`), the real models,
+and an embedded Qdrant in a temporary directory.
+
+Each test that ingests does so under its own article URL and deletes only that article
+(the pipeline's delete removes the entities nothing else supports).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kg.config import get_settings
+from kg.errors import NotFoundError
+from kg.models import Article
+from kg.parsing import parse_path
+from kg.pipeline import ArticleReport
+from kg.services import Services, bootstrap, build_services, close
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    settings = get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant"))
+    built = build_services(settings)
+    bootstrap(built)
+    yield built
+    close(built)
+
+
+@pytest.fixture()
+def unique_seed() -> Article:
+    """The seed article under a URL of its own, so its ids are this test's alone."""
+    (article,) = parse_path(SEED)
+    return dataclasses.replace(article, url=f"https://test.newskg.invalid/{uuid.uuid4()}")
+
+
+@pytest.fixture()
+def ingest(services: Services) -> Iterator[Callable[[Article], ArticleReport]]:
+    """Ingest articles; every article ingested through this fixture is deleted afterwards."""
+    created: list[str] = []
+
+    def _ingest(article: Article) -> ArticleReport:
+        report = services.pipeline.ingest_article(article)
+        created.append(report.article_id)
+        return report
+
+    yield _ingest
+    for article_id in dict.fromkeys(created):
+        with contextlib.suppress(NotFoundError):  # the test may have deleted it itself
+            services.pipeline.delete_article(article_id)
+
+
+def count_nodes(services: Services) -> int:
+    rows = services.graph.run_read("MATCH (n) RETURN count(n) AS n", {})
+    return int(rows[0]["n"])

@@ -1,0 +1,146 @@
+"""Hybrid search on the real stack: Neo4j, the real models, the seed ingested by the pipeline."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from kg.errors import InvalidQueryError, NotFoundError
+from kg.parsing import parse_path
+from kg.pipeline import ArticleReport
+from kg.search import HybridSearch, SearchFilter, SearchResult
+from kg.search_hydration import hydrate_actions
+from kg.services import Services
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.integration
+
+JOINT = "committed to taking joint actions"
+
+
+@pytest.fixture(scope="module")
+def seeded(services: Services) -> Iterator[ArticleReport]:
+    """The seed article under its own URL, ingested once for this module."""
+    (article,) = parse_path(SEED)
+    article = dataclasses.replace(article, url=f"https://test.newskg.invalid/{uuid.uuid4()}")
+    report = services.pipeline.ingest_article(article)
+    yield report
+    with contextlib.suppress(NotFoundError):
+        services.pipeline.delete_article(report.article_id)
+
+
+@pytest.fixture(scope="module")
+def search(services: Services, seeded: ArticleReport) -> HybridSearch:
+    return HybridSearch(services.graph, services.vectors, services.embedder, services.settings)
+
+
+@pytest.fixture(scope="module")
+def eln_result(search: HybridSearch) -> SearchResult:
+    return search.search("actions against the ELN", limit=10)
+
+
+def eln_id(result: SearchResult) -> str:
+    ids = [e.id for e in result.entities if "Liberation" in e.name or e.name == "ELN"]
+    assert ids, result.entities
+    return ids[0]
+
+
+def test_the_eln_is_understood_as_the_target(eln_result: SearchResult) -> None:
+    eln = eln_id(eln_result)
+    (query_entity,) = [q for q in eln_result.understanding.entities if q.entity.id == eln]
+    assert query_entity.role == "target"
+    assert query_entity.score == 1.0  # exact alias match
+
+
+def test_joint_action_passage_is_on_top_with_several_retrievers(
+    eln_result: SearchResult,
+) -> None:
+    top = eln_result.passages[:5]
+    joint = [p for p in top if JOINT in p.text]
+    assert joint, [p.text[:60] for p in top]
+    retrievers = {w.retriever for w in joint[0].why}
+    assert len(retrievers) >= 2, joint[0].why
+    assert "graph" in retrievers
+    graph_why = next(w for w in joint[0].why if w.retriever == "graph")
+    assert graph_why.path[0].startswith("Entity:")
+    assert graph_why.path[-1].startswith("Passage:")
+
+
+def test_why_ranks_are_consistent(eln_result: SearchResult) -> None:
+    scores = [p.score for p in eln_result.passages]
+    assert scores == sorted(scores, reverse=True)
+    for passage in eln_result.passages:
+        assert passage.why and all(w.rank >= 1 for w in passage.why)
+
+
+def test_actions_target_the_eln(services: Services, eln_result: SearchResult) -> None:
+    eln = eln_id(eln_result)
+    assert eln_result.actions
+    details = hydrate_actions(services.graph, [a.action_id for a in eln_result.actions])
+    for action in eln_result.actions:
+        assert eln in {t.id for t in details[action.action_id].targets}
+        assert action.why[0].retriever == "graph"
+        assert action.why[0].path[:2] == (action.why[0].path[0], "HAS_TARGET")
+    evidence = " ".join(str(d.evidence.text) for d in details.values())
+    assert JOINT in evidence or "strike hard at the ELN" in evidence
+
+
+def test_type_filter_narrows(services: Services, search: HybridSearch, eln_result: SearchResult) -> None:
+    all_types = {d.type for d in hydrate_actions(
+        services.graph, [a.action_id for a in eln_result.actions]
+    ).values()}
+    assert len(all_types) >= 2, all_types  # the filter has something to remove
+    chosen = sorted(all_types)[0]
+    narrowed = search.search("actions against the ELN", flt=SearchFilter(types=(chosen,)))
+    details = hydrate_actions(services.graph, [a.action_id for a in narrowed.actions])
+    assert narrowed.actions
+    assert {d.type for d in details.values()} == {chosen}
+    assert len(narrowed.actions) < len(eln_result.actions)
+    assert {p.passage_id for p in narrowed.passages} <= {
+        d.evidence.passage_id for d in hydrate_actions(services.graph, _all_action_ids(services, chosen)).values()
+    }
+
+
+def _all_action_ids(services: Services, plover: str) -> list[str]:
+    rows = services.graph.run_read(
+        "MATCH (a:Action {type: $t}) RETURN a.id AS id", {"t": plover}
+    )
+    return [str(r["id"]) for r in rows]
+
+
+def test_date_filter_narrows(search: HybridSearch) -> None:
+    future = search.search("actions against the ELN", flt=SearchFilter(from_date=date(2100, 1, 1)))
+    assert future.passages == () and future.actions == ()
+    assert future.entities  # understanding does not depend on the filter
+    around = search.search(
+        "actions against the ELN",
+        flt=SearchFilter(from_date=date(2026, 1, 1), to_date=date(2026, 1, 31)),
+    )
+    assert any(JOINT in p.text for p in around.passages)
+
+
+def test_entity_filter_keeps_passages_mentioning_it(
+    services: Services, search: HybridSearch
+) -> None:
+    result = search.search("joint fight", flt=SearchFilter(entity="Gustavo Petro"))
+    assert result.passages
+    rows = services.graph.run_read(
+        "MATCH (p:Passage)-[:MENTIONS]->(e:Entity) WHERE p.id IN $ids "
+        "AND (e.name = 'Gustavo Petro' OR 'Petro' IN e.aliases) RETURN DISTINCT p.id AS id",
+        {"ids": [p.passage_id for p in result.passages]},
+    )
+    assert {str(r["id"]) for r in rows} == {p.passage_id for p in result.passages}
+
+
+def test_bad_filters_are_refused(search: HybridSearch) -> None:
+    with pytest.raises(InvalidQueryError):
+        search.search("x", flt=SearchFilter(entity="No Such Entity Anywhere"))
+    with pytest.raises(InvalidQueryError):
+        search.search("x", flt=SearchFilter(types=("NOT_A_TYPE",)))
+    with pytest.raises(InvalidQueryError):
+        search.search("   ")

@@ -35,7 +35,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
@@ -45,17 +45,26 @@ from kg.extraction.actions import intent_type  # noqa: E402
 from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
 from kg.extraction.lexicon import load_lexicon  # noqa: E402
 from kg.extraction.records import extract_records  # noqa: E402
+from kg.models import PloverType  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "plover-gsr-dev" / "plover_gsr_dev.json"
-OLD_TYPES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+OLD_TYPES = {
+    "DEMAND": "REQUEST",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+    "FIGHT": "ASSAULT",
+}
 STOPWORDS = frozenset(
-    "a an the of in on at to for from by and or 's s its his her their who which that".split()
+    {"a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "and", "or", "s"}
+    | {"its", "his", "her", "their", "who", "which", "that"}
 )
 
 
 def content_words(text: str) -> set[str]:
     """Lower-case words of a name, without stopwords and punctuation."""
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower().replace(".", "")) if w not in STOPWORDS}
+    return {
+        w for w in re.findall(r"[a-z0-9]+", text.lower().replace(".", "")) if w not in STOPWORDS
+    }
 
 
 @dataclass
@@ -107,16 +116,20 @@ def coded_type(action: dict[str, Any]) -> str:
     if action.get("negated") and plain in lexicon.cooperative_types:
         return "REJECT"
     if action.get("future") and plain not in ("AGREE", "THREATEN", "REJECT", "REQUEST"):
-        return intent_type(plain, bool(action.get("negated")), load_lexicon())  # type: ignore[arg-type]
+        return intent_type(cast(PloverType, plain), bool(action.get("negated")), lexicon)
     return plain
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
-    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
+    records = [
+        r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"
+    ]
     return [r for r in records if r.get("text")]
 
 
-def evaluate(records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]], show: bool) -> dict[str, float]:
+def evaluate(
+    records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]], show: bool
+) -> dict[str, float]:
     correct = raw_correct = 0
     actors, targets = Counts(), Counts()
     for r in records:
@@ -126,12 +139,22 @@ def evaluate(records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]], 
         predicted = coded_type(main) if main else None
         correct += predicted == gold_type
         raw_correct += (main["type"] if main else None) == gold_type
-        pa = [[n, t] for n, t in zip(main["actors"], main["actor_texts"], strict=True)] if main else []
-        pt = [[n, t] for n, t in zip(main["targets"], main["target_texts"], strict=True)] if main else []
+        pa = (
+            [[n, t] for n, t in zip(main["actors"], main["actor_texts"], strict=True)]
+            if main
+            else []
+        )
+        pt = (
+            [[n, t] for n, t in zip(main["targets"], main["target_texts"], strict=True)]
+            if main
+            else []
+        )
         match(pa, gold_names(r.get("source")), actors)
         match(pt, gold_names(r.get("target")), targets)
         if show and (predicted != gold_type):
-            print(f"  {r['id']}: gold {gold_type} got {predicted} [{main['trigger'] if main else ''}]")
+            print(
+                f"  {r['id']}: gold {gold_type} got {predicted} [{main['trigger'] if main else ''}]"
+            )
             print(f"     {r['text'][:160]}")
     n = len(records) or 1
     return {
@@ -161,11 +184,17 @@ def report(name: str, scores: dict[str, float]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", action="store_true", help="report even (dev) and odd (held-out) halves")
-    parser.add_argument("--errors", action="store_true", help="print type errors of the dev half only")
+    parser.add_argument(
+        "--split", action="store_true", help="report even (dev) and odd (held-out) halves"
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="print type errors of the dev half only"
+    )
     args = parser.parse_args(argv)
     records, outputs = run(args.data)
-    print("PLOVER Gold Standard Records (dev part), (c) 2016 Open Event Data Alliance, CC BY-SA 4.0")
+    print(
+        "PLOVER Gold Standard Records (dev part), (c) 2016 Open Event Data Alliance, CC BY-SA 4.0"
+    )
     even = [r for i, r in enumerate(records) if i % 2 == 0]
     odd = [r for i, r in enumerate(records) if i % 2 == 1]
     if args.split:

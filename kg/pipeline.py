@@ -15,7 +15,7 @@ from kg.config import Settings
 from kg.embedding import Embedder
 from kg.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.extraction.extractor import Extractor
-from kg.extraction.resolution import KnownEntity, resolve_against_known
+from kg.extraction.resolution import KnownEntity, names_to_look_up, resolve_against_known
 from kg.mapping import document_to_rdf, rdf_to_rows
 from kg.models import Article, Extraction, ParsedDocument, VectorPoint
 from kg.ontology import load_ontology
@@ -135,11 +135,7 @@ class IngestPipeline:
         return ParsedDocument(article=article, passages=passages, extraction=extraction)
 
     def _known_entities(self, extraction: Extraction) -> dict[str, KnownEntity]:
-        names = sorted(
-            {e.name for e in extraction.entities}
-            | {a for e in extraction.entities for a in e.aliases}
-            | {m.text for m in extraction.mentions}
-        )
+        names = names_to_look_up(extraction)
         if not names:
             return {}
         known: dict[str, KnownEntity] = {}

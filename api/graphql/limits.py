@@ -7,7 +7,7 @@ no size argument under a sized field is that field's page (``edges``, ``passages
 search); elsewhere it counts as :data:`UNSIZED_LIST_FACTOR` items.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -48,8 +48,14 @@ def _is_list(type_: GraphQLOutputType) -> bool:
 
 
 class _CostWalker:
-    def __init__(self, context: ValidationContext, operation: OperationDefinitionNode) -> None:
+    def __init__(
+        self,
+        context: ValidationContext,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+    ) -> None:
         self.schema = context.schema
+        self.variables = variables
         self.fragments = {
             d.name.value: d
             for d in context.document.definitions
@@ -67,6 +73,9 @@ class _CostWalker:
                 if isinstance(value, IntValueNode):
                     return max(int(value.value), 1)
                 if isinstance(value, VariableNode):
+                    given = self.variables.get(value.name.value)
+                    if isinstance(given, int) and not isinstance(given, bool):
+                        return max(given, 1)
                     return self.variable_defaults.get(value.name.value, VARIABLE_SIZE)
         for name in SIZE_ARGUMENTS:
             arg_def = field_args.get(name)
@@ -129,13 +138,19 @@ class _CostWalker:
         )
 
 
-def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
-    """A validation rule rejecting operations whose cost exceeds ``max_cost``."""
+def cost_limit_rule(
+    max_cost: int, variables: Mapping[str, Any] | None = None
+) -> type[ValidationRule]:
+    """A validation rule rejecting operations whose cost exceeds ``max_cost``.
+
+    ``variables`` are the request's variable values, so ``first: $n`` costs what ``$n`` is.
+    """
+    values: Mapping[str, Any] = variables or {}
 
     class CostLimitRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
             root = self.context.schema.get_root_type(node.operation)
-            cost = _CostWalker(self.context, node).cost(node.selection_set, root, 1, False)
+            cost = _CostWalker(self.context, node, values).cost(node.selection_set, root, 1, False)
             if cost > max_cost:
                 name = node.name.value if node.name else "anonymous"
                 self.report_error(
@@ -163,6 +178,21 @@ def _read_guard_rule(problem: str) -> type[ValidationRule]:
                 )
 
     return ReadGuardRule
+
+
+class CostLimiter(SchemaExtension):
+    """Adds the cost rule to each operation, with that request's variable values."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_operation(self) -> Iterator[None]:
+        variables = self.execution_context.variables or {}
+        self.execution_context.validation_rules = (
+            *self.execution_context.validation_rules,
+            cost_limit_rule(self.max_cost, variables),
+        )
+        yield
 
 
 class ReadAccessGuard(SchemaExtension):

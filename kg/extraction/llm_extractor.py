@@ -57,8 +57,19 @@ RESPONSE_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": [
-                    "type", "mode", "actors", "targets", "date", "evidence", "start", "end",
-                    "attributed_to", "negated", "hypothetical", "future", "trigger",
+                    "type",
+                    "mode",
+                    "actors",
+                    "targets",
+                    "date",
+                    "evidence",
+                    "start",
+                    "end",
+                    "attributed_to",
+                    "negated",
+                    "hypothetical",
+                    "future",
+                    "trigger",
                 ],
                 "properties": {
                     "type": {"type": "string", "enum": list(PLOVER_TYPES)},
@@ -175,7 +186,9 @@ def extraction_from_json(data: Any, text: str) -> Extraction:
                 confidence=0.5,
             )
         )
-    return Extraction(entities=tuple(entities.values()), mentions=tuple(mentions), actions=tuple(actions))
+    return Extraction(
+        entities=tuple(entities.values()), mentions=tuple(mentions), actions=tuple(actions)
+    )
 
 
 class LLMExtractor:
@@ -212,7 +225,9 @@ class LLMExtractor:
             ExtractorUnavailableError: ``llm_url`` or ``llm_model`` is not set.
         """
         if not settings.llm_url:
-            raise ExtractorUnavailableError(NAME, "set NEWSKG_LLM_URL to an OpenAI-compatible endpoint")
+            raise ExtractorUnavailableError(
+                NAME, "set NEWSKG_LLM_URL to an OpenAI-compatible endpoint"
+            )
         if not settings.llm_model:
             raise ExtractorUnavailableError(NAME, "set NEWSKG_LLM_MODEL to the model to call")
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
@@ -242,7 +257,9 @@ class LLMExtractor:
         """
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            response = self.client.post(self.url, json=self._request(text, published), headers=headers)
+            response = self.client.post(
+                self.url, json=self._request(text, published), headers=headers
+            )
         except httpx.HTTPError as exc:
             raise ExtractorUnavailableError(NAME, f"cannot reach {self.url}: {exc}") from exc
         if response.status_code >= 400:
@@ -253,5 +270,7 @@ class LLMExtractor:
             content = response.json()["choices"][0]["message"]["content"]
             data = json.loads(content) if isinstance(content, str) else content
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise ExtractorUnavailableError(NAME, f"unexpected answer from {self.url}: {exc}") from exc
+            raise ExtractorUnavailableError(
+                NAME, f"unexpected answer from {self.url}: {exc}"
+            ) from exc
         return extraction_from_json(data, text)

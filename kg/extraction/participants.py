@@ -24,6 +24,9 @@ _PHRASE_DEPS = frozenset(
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _THING_PRONOUNS = frozenset({"it", "its"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
+_NON_PARTICIPANT_LABELS = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+)
 _NUMBERS = {"two": 2, "three": 3, "both": 2}
 _PERSON_TYPES = frozenset({"Person"})
 _GROUPISH = frozenset({"Organization", "Government", "ArmedGroup", "PoliticalParty", "Country"})
@@ -127,7 +130,9 @@ class ParticipantResolver:
         heads = self.conjuncts(head)
         # When an apposed name was added, the generic head ("counterpart") is redundant.
         if any(h.dep_ == "appos" for h in heads):
-            heads = [h for h in heads if not any(c.dep_ == "appos" and c in heads for c in h.children)]
+            heads = [
+                h for h in heads if not any(c.dep_ == "appos" and c in heads for c in h.children)
+            ]
         out: list[Participant] = []
         for tok in heads:
             for p in self.participant(tok, within=within) or []:
@@ -143,6 +148,8 @@ class ParticipantResolver:
             return [resolved] if resolved else [Participant(tok.text)]
         if tok.pos_ in ("DET", "ADP", "PUNCT", "NUM") or tok.like_num:
             return None
+        if tok.ent_type_ in _NON_PARTICIPANT_LABELS:
+            return None  # "on Tuesday", "580 million shillings": not a participant
         mention = self.mention_at(tok)
         if mention is not None:
             return [Participant(mention.text, mention.entity_key)]
@@ -184,7 +191,9 @@ class ParticipantResolver:
                 if len(found) == count:
                     break
         if count > 1:
-            found = [Participant(self.names.get(p.entity_key or "", p.text), p.entity_key) for p in found]
+            found = [
+                Participant(self.names.get(p.entity_key or "", p.text), p.entity_key) for p in found
+            ]
         return found
 
     def resolve_pronoun(self, tok: Token, *, within: Any = None) -> Participant | None:

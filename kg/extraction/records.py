@@ -29,7 +29,9 @@ class ExtractRecord(BaseModel):
     published: date | None = None
 
 
-def parse_record(line: str, *, source: str = "<input>", line_number: int | None = None) -> ExtractRecord:
+def parse_record(
+    line: str, *, source: str = "<input>", line_number: int | None = None
+) -> ExtractRecord:
     """Parse and validate one JSONL line.
 
     Raises:
@@ -45,7 +47,8 @@ def parse_record(line: str, *, source: str = "<input>", line_number: int | None 
         return ExtractRecord.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}"
+            for err in exc.errors()
         )
         raise ArticleParseError(source, problems, line=line_number) from exc
 
@@ -84,7 +87,12 @@ def extraction_record(record_id: str | int, text: str, extraction: Extraction) -
     return {
         "id": record_id,
         "entities": [
-            {"name": names.get(m.entity_key, m.text), "type": m.type, "start": m.start, "end": m.end}
+            {
+                "name": names.get(m.entity_key, m.text),
+                "type": m.type,
+                "start": m.start,
+                "end": m.end,
+            }
             for m in extraction.mentions
         ],
         "actions": [action_record(a, text, names) for a in extraction.actions],

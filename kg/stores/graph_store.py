@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import neo4j
+from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
-import neo4j
 from kg.config import Settings
 from kg.errors import ServiceUnavailableError
 from kg.models import GraphRows, NodeRow, RelRow
 from kg.ontology import Ontology, load_ontology
 from kg.stores import cypher
-from neo4j import GraphDatabase
 
 _T = TypeVar("_T")
 _SERVICE = "neo4j"

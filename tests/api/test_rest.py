@@ -99,9 +99,22 @@ def test_search_filters_over_http(client: TestClient) -> None:
     [
         ({"method": "GET", "url": "/search", "params": {"q": ""}}, "invalid_request"),
         ({"method": "GET", "url": "/search", "params": {"q": "x", "limit": 0}}, "invalid_request"),
-        ({"method": "GET", "url": "/search", "params": {"q": "x", "types": "NOPE"}}, "invalid_query"),
-        ({"method": "POST", "url": "/search", "json": {"q": "x", "types": ["NOPE"]}}, "invalid_request"),
-        ({"method": "GET", "url": "/search", "params": {"q": "x", "from": "2026-02-01", "to": "2026-01-01"}}, "invalid_query"),
+        (
+            {"method": "GET", "url": "/search", "params": {"q": "x", "types": "NOPE"}},
+            "invalid_query",
+        ),
+        (
+            {"method": "POST", "url": "/search", "json": {"q": "x", "types": ["NOPE"]}},
+            "invalid_request",
+        ),
+        (
+            {
+                "method": "GET",
+                "url": "/search",
+                "params": {"q": "x", "from": "2026-02-01", "to": "2026-01-01"},
+            },
+            "invalid_query",
+        ),
     ],
 )
 def test_search_errors_are_json(
@@ -149,7 +162,10 @@ def test_metrics(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
-    assert 'newskg_http_request_duration_seconds_count{method="GET",route="/search",status="200"}' in text
+    assert (
+        'newskg_http_request_duration_seconds_count{method="GET",route="/search",status="200"}'
+        in text
+    )
     assert 'route="/health"' in text
     assert "newskg_ingested_articles_total 1.0" in text
     assert "newskg_ingested_passages_total 3.0" in text

@@ -242,6 +242,7 @@ def test_counts_by_label(store: Neo4jGraphStore, make_doc: Callable[..., ParsedD
     before = by_label()
     store.write(rows_of(make_doc()))
     after = by_label()
+    assert set(before) == set(after) == load_ontology().node_labels  # zero counts too
     delta = {label: after[label] - before.get(label, 0) for label in after}
     assert delta["Article"] == 1
     assert delta["Passage"] == 2

@@ -90,10 +90,13 @@ def test_actions_target_the_eln(services: Services, eln_result: SearchResult) ->
     assert JOINT in evidence or "strike hard at the ELN" in evidence
 
 
-def test_type_filter_narrows(services: Services, search: HybridSearch, eln_result: SearchResult) -> None:
-    all_types = {d.type for d in hydrate_actions(
-        services.graph, [a.action_id for a in eln_result.actions]
-    ).values()}
+def test_type_filter_narrows(
+    services: Services, search: HybridSearch, eln_result: SearchResult
+) -> None:
+    all_types = {
+        d.type
+        for d in hydrate_actions(services.graph, [a.action_id for a in eln_result.actions]).values()
+    }
     assert len(all_types) >= 2, all_types  # the filter has something to remove
     chosen = sorted(all_types)[0]
     narrowed = search.search("actions against the ELN", flt=SearchFilter(types=(chosen,)))
@@ -102,14 +105,13 @@ def test_type_filter_narrows(services: Services, search: HybridSearch, eln_resul
     assert {d.type for d in details.values()} == {chosen}
     assert len(narrowed.actions) < len(eln_result.actions)
     assert {p.passage_id for p in narrowed.passages} <= {
-        d.evidence.passage_id for d in hydrate_actions(services.graph, _all_action_ids(services, chosen)).values()
+        d.evidence.passage_id
+        for d in hydrate_actions(services.graph, _all_action_ids(services, chosen)).values()
     }
 
 
 def _all_action_ids(services: Services, plover: str) -> list[str]:
-    rows = services.graph.run_read(
-        "MATCH (a:Action {type: $t}) RETURN a.id AS id", {"t": plover}
-    )
+    rows = services.graph.run_read("MATCH (a:Action {type: $t}) RETURN a.id AS id", {"t": plover})
     return [str(r["id"]) for r in rows]
 
 

@@ -80,8 +80,16 @@ def test_runnable_blocks_hold_the_promised_cypher(parsed: GuideParser) -> None:
 def test_grass_styles_every_node_kind() -> None:
     text = GRASS_PATH.read_text(encoding="utf-8")
     selectors = set(re.findall(r"^(node\.\w+|node|relationship(?:\.\w+)?)\s*\{", text, re.M))
-    for name in ("Person", "Organization", "ArmedGroup", "Country", "Place", "Action",
-                 "Passage", "Article"):
+    for name in (
+        "Person",
+        "Organization",
+        "ArmedGroup",
+        "Country",
+        "Place",
+        "Action",
+        "Passage",
+        "Article",
+    ):
         assert f"node.{name}" in selectors
     assert text.count("{") == text.count("}")
     assert re.search(r'node\.Action\s*\{[^}]*caption:\s*"\{type\} \{date\}"', text)

@@ -76,14 +76,17 @@ def test_action_without_evidence_passage_is_reported() -> None:
 
 def test_bad_event_type_is_reported() -> None:
     violations = load_ontology().validate(_with_action(_action(type="FIGHT")))
-    assert any("FIGHT is not in the PLOVER event type scheme" in v for v in violations)
+    assert any(
+        "event type is not in the PLOVER event type scheme" in v and "[value FIGHT]" in v
+        for v in violations
+    ), violations
 
 
 def test_bad_mode_confidence_and_missing_actor_are_reported() -> None:
     action = _action(actors=(), mode="juggle", confidence=1.5)
     violations = load_ontology().validate(_with_action(action))
     text = "\n".join(violations)
-    assert "mode juggle is not in the PLOVER mode scheme" in text
+    assert "the mode is not in the PLOVER mode scheme [path mode] [value juggle]" in text
     assert "confidence, an xsd:double in [0, 1]" in text
     assert "at least one hasActor or actorText" in text
 
@@ -218,3 +221,16 @@ def test_duplicate_entities_and_actions_are_merged() -> None:
         "FARC-EP",
         "FARC rebels",
     }
+
+
+def test_evidence_outside_its_passage_is_reported() -> None:
+    doc = build_document()
+    g = document_to_rdf(doc)
+    retreat = next(a for a in doc.extraction.actions if a.type == "RETREAT")
+    x = URIRef(retreat.iri_in(doc.article.iri))
+    g.remove((x, NK["evidencedBy"], None))
+    g.add((x, NK["evidencedBy"], URIRef(doc.passages[0].iri)))
+    violations = load_ontology().validate(g)
+    assert len(violations) == 1
+    assert "does not contain evidenceStart" in violations[0]
+    assert str(x) in violations[0]

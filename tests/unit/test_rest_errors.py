@@ -86,9 +86,7 @@ def test_known_errors(client: TestClient, name: str, status: int, code: str) -> 
 
 def test_details_carry_the_exception_fields(client: TestClient) -> None:
     assert error_of(client.get("/raise/not-found"))["details"] == {"kind": "Article", "key": "abc"}
-    assert error_of(client.get("/raise/shacl"))["details"]["violations"] == [
-        "Action needs a type"
-    ]
+    assert error_of(client.get("/raise/shacl"))["details"]["violations"] == ["Action needs a type"]
     assert error_of(client.get("/raise/parse"))["details"]["line"] == 3
 
 

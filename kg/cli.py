@@ -14,7 +14,9 @@ from kg.cli_neo4j import neo4j_app
 from kg.config import get_settings
 from kg.errors import NewsKGError
 
-app = typer.Typer(help="newskg: news articles to a queryable knowledge graph.", no_args_is_help=True)
+app = typer.Typer(
+    help="newskg: news articles to a queryable knowledge graph.", no_args_is_help=True
+)
 app.add_typer(neo4j_app, name="neo4j", help="Run the bundled Neo4j server.")
 
 
@@ -30,7 +32,9 @@ def _fail(exc: NewsKGError) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .json, .jsonl, RSS/Atom)")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt, .json, .jsonl, RSS/Atom)")
+    ],
 ) -> None:
     """Parse, extract and load articles into Neo4j and Qdrant."""
     from kg.parsing import iter_input_files, parse_path
@@ -75,7 +79,7 @@ def extract(
     extractor = extractor_from_settings(get_settings())
     stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
     try:
-        for record in extract_records(stream, extractor):
+        for record in extract_records(stream, extractor, source=path if path != "-" else "<stdin>"):
             typer.echo(json.dumps(record, ensure_ascii=False))
     except NewsKGError as exc:
         raise _fail(exc) from exc
@@ -86,8 +90,12 @@ def extract(
 
 @app.command()
 def export(
-    fmt: Annotated[RdfFormat, typer.Option("--format", help="RDF serialisation")] = RdfFormat.turtle,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout)")] = None,
+    fmt: Annotated[
+        RdfFormat, typer.Option("--format", help="RDF serialisation")
+    ] = RdfFormat.turtle,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout)")
+    ] = None,
 ) -> None:
     """Export the whole graph as RDF that validates against the SHACL shapes."""
     from kg.rdf_export import export_graph
@@ -95,7 +103,7 @@ def export(
 
     store = graph_store_from_settings(get_settings())
     try:
-        text = export_graph(store, fmt.value)  # type: ignore[arg-type]
+        text = export_graph(store, fmt.value)
     except NewsKGError as exc:
         raise _fail(exc) from exc
     finally:

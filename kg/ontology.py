@@ -400,8 +400,8 @@ class Ontology:
 
     # ------------------------------------------------------------------ validation
 
-    def validate(self, graph: Graph) -> list[str]:
-        """Validate a data graph against the SHACL shapes.
+    def violations(self, graph: Graph) -> list[Violation]:
+        """Validate a data graph against the SHACL shapes, one result per failing check.
 
         The ontology is mixed into a copy of the data graph so that ``sh:class`` follows
         ``rdfs:subClassOf``; event types and modes are checked with ``sh:in`` lists made
@@ -411,7 +411,7 @@ class Ontology:
             graph: The data graph (not modified).
 
         Returns:
-            Human-readable violation messages, sorted; empty when the graph conforms.
+            The violations, sorted by message; empty when the graph conforms.
         """
         conforms, report, _ = pyshacl.validate(
             graph,
@@ -423,22 +423,38 @@ class Ontology:
         )
         if conforms:
             return []
-        messages = set()
+        found: dict[str, Violation] = {}
         for result in report.subjects(RDF.type, SH.ValidationResult):
             focus = report.value(result, SH.focusNode)
             path = report.value(result, SH.resultPath)
             value = report.value(result, SH.value)
             text = " / ".join(sorted(str(m) for m in report.objects(result, SH.resultMessage)))
-            kinds = sorted(_local(t) for t in graph.objects(focus, RDF.type) if _is_nk(t))
-            kind = "/".join(kinds) or "node"
+            kinds = tuple(sorted(_local(t) for t in graph.objects(focus, RDF.type) if _is_nk(t)))
             shape = report.value(result, SH.sourceShape)
-            line = f"{kind} <{focus}>: {text or f'violates {shape}'}"
+            line = f"{'/'.join(kinds) or 'node'} <{focus}>: {text or f'violates {shape}'}"
             if isinstance(path, URIRef):
                 line += f" [path {_local(path)}]"
             if value is not None and str(value) not in line:
                 line += f" [value {value}]"
-            messages.add(line)
-        return sorted(messages)
+            found[line] = Violation(focus=str(focus), kinds=kinds, message=line)
+        return [found[line] for line in sorted(found)]
+
+    def validate(self, graph: Graph) -> list[str]:
+        """Validate a data graph against the SHACL shapes.
+
+        Returns:
+            Human-readable violation messages, sorted; empty when the graph conforms.
+        """
+        return [v.message for v in self.violations(graph)]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed SHACL check: the node it is about, that node's classes, the message."""
+
+    focus: str
+    kinds: tuple[str, ...]
+    message: str
 
 
 def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:

@@ -49,7 +49,9 @@ def parse_article_in(record: ArticleIn, origin: str = "api") -> Article:
 
 def _record(data: Any, origin: str, line: int | None = None) -> Article:
     if not isinstance(data, dict):
-        raise ArticleParseError(origin, f"expected a JSON object, got {type(data).__name__}", line=line)
+        raise ArticleParseError(
+            origin, f"expected a JSON object, got {type(data).__name__}", line=line
+        )
     try:
         record = ArticleIn.model_validate(data)
     except ValidationError as exc:
@@ -68,7 +70,10 @@ def parse_json(text: str, origin: str) -> list[Article]:
     except json.JSONDecodeError as exc:
         raise ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
     items = data if isinstance(data, list) else [data]
-    return [_record(item, origin, line=None if len(items) == 1 else i + 1) for i, item in enumerate(items)]
+    return [
+        _record(item, origin, line=None if len(items) == 1 else i + 1)
+        for i, item in enumerate(items)
+    ]
 
 
 def parse_jsonl(lines: Iterable[str], origin: str) -> list[Article]:
@@ -119,9 +124,13 @@ def parse_seed_text(text: str, origin: str) -> Article:
         None,
     )
     if date_index is None:
-        raise ArticleParseError(origin, "no 'Published <Mon D, YYYY>' date line found in the header")
+        raise ArticleParseError(
+            origin, "no 'Published <Mon D, YYYY>' date line found in the header"
+        )
     header = lines[:date_index]
-    source = next((_clean_source(line) for line in header if "|" in line or line.endswith(" RSS")), None)
+    source = next(
+        (_clean_source(line) for line in header if "|" in line or line.endswith(" RSS")), None
+    )
     body = strip_boilerplate("\n".join(lines[date_index + 1 :]))
     if not body:
         raise ArticleParseError(origin, "no body text after the date line")
@@ -170,7 +179,8 @@ def parse_path(path: Path) -> list[Article]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleParseError(
-            origin, f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}"
+            origin,
+            f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}",
         )
     try:
         text = path.read_text(encoding="utf-8")

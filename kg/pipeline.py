@@ -7,15 +7,19 @@ article is rejected with its reason and leaves the stores as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from rdflib import Graph
 
 from kg.config import Settings
 from kg.embedding import Embedder
 from kg.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.extraction.extractor import Extractor
 from kg.extraction.resolution import KnownEntity, names_to_look_up, resolve_against_known
+from kg.identity import role_iri
 from kg.mapping import document_to_rdf, rdf_to_rows
 from kg.models import Article, Extraction, ParsedDocument, VectorPoint
 from kg.ontology import load_ontology
@@ -24,6 +28,10 @@ from kg.stores import cypher
 from kg.stores.ports import GraphStore, VectorStore
 
 log = logging.getLogger(__name__)
+
+# Extracted records that can be left out alone when they fail the shapes; the article,
+# its passages and its entities cannot.
+DROPPABLE_KINDS = frozenset({"Action", "Role"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,7 @@ class ArticleReport:
     entities: int
     actions: int
     created: bool
+    dropped: tuple[str, ...] = ()  # records left out, with the SHACL reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +73,7 @@ class DeleteReport:
     nodes_removed: int
 
 
-def passage_points(
-    doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]
-) -> list[VectorPoint]:
+def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) -> list[VectorPoint]:
     """Vector points for a document's passages; the payload links back to the graph."""
     article = doc.article
     entity_ids = {e.key: e.id for e in doc.extraction.entities}
@@ -145,6 +152,42 @@ class IngestPipeline:
                 known.setdefault(alias.lower(), entity)
         return known
 
+    def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Graph, tuple[str, ...]]:
+        """Map to RDF and check the shapes.
+
+        An extracted action or role that fails is left out whole and reported; anything
+        else failing (the article, a passage, an entity) rejects the article.
+
+        Raises:
+            ValidationFailedError: the article cannot be stored as it is.
+        """
+        ontology = load_ontology()
+        rdf = document_to_rdf(doc)
+        violations = ontology.violations(rdf)
+        if not violations:
+            return doc, rdf, ()
+        if any(not v.kinds or not set(v.kinds) <= DROPPABLE_KINDS for v in violations):
+            raise ValidationFailedError(doc.article.id, [v.message for v in violations])
+        bad = {v.focus for v in violations}
+        extraction = doc.extraction
+        kept = dataclasses.replace(
+            extraction,
+            actions=tuple(a for a in extraction.actions if a.iri_in(doc.article.iri) not in bad),
+            roles=tuple(
+                r
+                for r in extraction.roles
+                if role_iri(r.holder_key, r.title, r.organization_key) not in bad
+            ),
+        )
+        doc = dataclasses.replace(doc, extraction=kept)
+        rdf = document_to_rdf(doc)
+        remaining = ontology.validate(rdf)
+        if remaining:
+            raise ValidationFailedError(doc.article.id, remaining)
+        for v in violations:
+            log.warning("left out of %s: %s", doc.article.origin or doc.article.id, v.message)
+        return doc, rdf, tuple(v.message for v in violations)
+
     # ------------------------------------------------------------------ public
 
     def ingest_article(self, article: Article) -> ArticleReport:
@@ -154,13 +197,8 @@ class IngestPipeline:
             ValidationFailedError: the extracted records do not conform to the shapes.
             ServiceUnavailableError: a store cannot be reached.
         """
-        doc = self.prepare(article)
-        ontology = load_ontology()
-        rdf = document_to_rdf(doc)
-        violations = ontology.validate(rdf)
-        if violations:
-            raise ValidationFailedError(article.id, violations)
-        rows = rdf_to_rows(rdf, ontology)
+        doc, rdf, dropped = self._validated(self.prepare(article))
+        rows = rdf_to_rows(rdf, load_ontology())
         points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
         existed = bool(self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article.id}))
         self.graph.write(rows)
@@ -179,6 +217,7 @@ class IngestPipeline:
             entities=len(doc.extraction.entities),
             actions=len(doc.extraction.actions),
             created=not existed,
+            dropped=dropped,
         )
 
     def ingest(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
@@ -196,7 +235,9 @@ class IngestPipeline:
                 reports.append(self.ingest_article(article))
             except (NewsKGError, ValueError) as exc:
                 log.warning("rejected %s: %s", article.origin or article.title, exc)
-                failures.append(IngestFailure(origin=article.origin or article.title, error=str(exc)))
+                failures.append(
+                    IngestFailure(origin=article.origin or article.title, error=str(exc))
+                )
         return IngestReport(articles=tuple(reports), failures=tuple(failures))
 
     def _delete_graph(self, article_id: str) -> tuple[list[str], int]:

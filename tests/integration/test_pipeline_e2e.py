@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from kg.errors import ValidationFailedError
-from kg.models import Article, VectorFilter
+from kg.models import Article, ParsedDocument, VectorFilter
 from kg.pipeline import ArticleReport
 from kg.search import HybridSearch
 from kg.services import Services
@@ -61,19 +61,48 @@ def test_second_ingest_adds_no_node_or_point(
     assert hits and hits[0].payload["article_id"] == first.article_id
 
 
-def test_invalid_records_are_rejected_and_nothing_is_written(
+def _patch_prepare(
+    services: Services, monkeypatch: pytest.MonkeyPatch, change: Callable[[ParsedDocument], ParsedDocument]
+) -> None:
+    real_prepare = services.pipeline.prepare
+    monkeypatch.setattr(services.pipeline, "prepare", lambda article: change(real_prepare(article)))
+
+
+def test_invalid_entity_rejects_the_article_and_nothing_is_written(
     services: Services, unique_seed: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def blank_first_entity_name(doc: ParsedDocument) -> ParsedDocument:
+        entities = list(doc.extraction.entities)
+        entities[0] = dataclasses.replace(entities[0], name="")
+        extraction = dataclasses.replace(doc.extraction, entities=tuple(entities))
+        return dataclasses.replace(doc, extraction=extraction)
+
     nodes, points = count_nodes(services), services.vectors.count()
-    real_prepare = services.pipeline.prepare
-
-    def broken_prepare(article: Article):  # type: ignore[no-untyped-def]
-        doc = real_prepare(article)
-        bad = tuple(dataclasses.replace(a, confidence=7.0) for a in doc.extraction.actions)
-        return dataclasses.replace(doc, extraction=dataclasses.replace(doc.extraction, actions=bad))
-
-    monkeypatch.setattr(services.pipeline, "prepare", broken_prepare)
+    _patch_prepare(services, monkeypatch, blank_first_entity_name)
     with pytest.raises(ValidationFailedError) as info:
         services.pipeline.ingest_article(unique_seed)
-    assert any("confidence" in v.lower() for v in info.value.violations)
+    assert any("name" in v for v in info.value.violations), info.value.violations
+    assert unique_seed.id in str(info.value)
     assert (count_nodes(services), services.vectors.count()) == (nodes, points)
+
+
+def test_invalid_action_is_left_out_and_reported(
+    services: Services,
+    unique_seed: Article,
+    monkeypatch: pytest.MonkeyPatch,
+    ingest: Callable[[Article], ArticleReport],
+) -> None:
+    def break_first_action(doc: ParsedDocument) -> ParsedDocument:
+        actions = list(doc.extraction.actions)
+        actions[0] = dataclasses.replace(actions[0], confidence=7.0)
+        extraction = dataclasses.replace(doc.extraction, actions=tuple(actions))
+        return dataclasses.replace(doc, extraction=extraction)
+
+    _patch_prepare(services, monkeypatch, break_first_action)
+    report = ingest(unique_seed)
+    assert len(report.dropped) == 1 and "confidence" in report.dropped[0].lower()
+    stored = services.graph.run_read(
+        "MATCH (a:Action)-[:REPORTED_IN]->(:Article {id: $id}) RETURN count(a) AS n",
+        {"id": report.article_id},
+    )
+    assert stored[0]["n"] == report.actions - 1 > 0

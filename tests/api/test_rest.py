@@ -183,3 +183,21 @@ def test_unknown_route_is_json(client: TestClient) -> None:
     response = client.get("/no/such/route")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "marker"),
+    [("turtle", "text/turtle", "@prefix"), ("json-ld", "application/ld+json", "@")],
+)
+def test_rdf_export(client: TestClient, fmt: str, media: str, marker: str) -> None:
+    response = client.get("/rdf", params={"format": fmt})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"].startswith(media)
+    assert marker in response.text
+    assert "National Liberation Army" in response.text
+
+
+def test_rdf_unknown_format_is_422(client: TestClient) -> None:
+    response = client.get("/rdf", params={"format": "rdfxml"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"

@@ -82,13 +82,18 @@ def test_bad_event_type_is_reported() -> None:
     ), violations
 
 
-def test_bad_mode_confidence_and_missing_actor_are_reported() -> None:
-    action = _action(actors=(), mode="juggle", confidence=1.5)
+def test_bad_mode_confidence_and_missing_participants_are_reported() -> None:
+    action = _action(actors=(), targets=(), mode="juggle", confidence=1.5)
     violations = load_ontology().validate(_with_action(action))
     text = "\n".join(violations)
     assert "the mode is not in the PLOVER mode scheme [path mode] [value juggle]" in text
     assert "confidence, an xsd:double in [0, 1]" in text
-    assert "at least one hasActor or actorText" in text
+    assert "an Action needs at least one participant" in text
+
+
+def test_passive_action_with_only_a_target_conforms() -> None:
+    action = _action(actors=(), targets=(Participant("FARC", "farc"),))
+    assert load_ontology().validate(_with_action(action)) == []
 
 
 def test_reference_to_an_unknown_entity_is_reported() -> None:

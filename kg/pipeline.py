@@ -18,7 +18,13 @@ from kg.config import Settings
 from kg.embedding import Embedder
 from kg.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.extraction.extractor import Extractor
-from kg.extraction.resolution import KnownEntity, names_to_look_up, resolve_against_known
+from kg.extraction.resolution import (
+    KnownEntity,
+    add_known_mentions,
+    names_to_look_up,
+    resolve_against_known,
+    uncovered_names,
+)
 from kg.identity import role_iri
 from kg.mapping import document_to_rdf, rdf_to_rows
 from kg.models import Article, Extraction, ParsedDocument, VectorPoint
@@ -138,11 +144,14 @@ class IngestPipeline:
         """Split, extract and resolve against the graph; writes nothing."""
         passages = split_passages(article, self.settings.passage_max_chars)
         extraction = self.extractor.extract(article.body, article.published)
-        extraction = resolve_against_known(extraction, self._known_entities(extraction))
+        known = self._known_entities(extraction, article.body)
+        extraction = resolve_against_known(extraction, known)
+        extraction = add_known_mentions(extraction, article.body, known)
         return ParsedDocument(article=article, passages=passages, extraction=extraction)
 
-    def _known_entities(self, extraction: Extraction) -> dict[str, KnownEntity]:
-        names = names_to_look_up(extraction)
+    def _known_entities(self, extraction: Extraction, text: str) -> dict[str, KnownEntity]:
+        """Graph entities that this document's names may refer to, by lower-cased alias."""
+        names = sorted({*names_to_look_up(extraction), *uncovered_names(text, extraction)})
         if not names:
             return {}
         known: dict[str, KnownEntity] = {}

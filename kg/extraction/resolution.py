@@ -5,11 +5,12 @@ entities already in the graph (cross-article).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from kg.extraction.gazetteer import fold
-from kg.models import Entity, EntityType, Extraction, Mention, Role
+from kg.models import Entity, EntityType, Extraction, Mention, Participant, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,4 +179,108 @@ def resolve_against_known(extraction: Extraction, known: Mapping[str, KnownEntit
     )
     return Extraction(
         entities=tuple(merged.values()), mentions=mentions, actions=actions, roles=roles
+    )
+
+
+_PROPER_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def uncovered_names(text: str, extraction: Extraction) -> list[str]:
+    """Capitalised words and runs of them that no mention covers ("Petro" the model missed).
+
+    The graph may know them from earlier articles; :func:`add_known_mentions` then adds
+    their mentions.
+    """
+    covered = [(m.start, m.end) for m in extraction.mentions]
+    names: set[str] = set()
+    for match in _PROPER_RUN.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in covered):
+            continue
+        words = match.group(0).split()
+        names.add(" ".join(words))
+        names.update(w.strip(".") for w in words if len(w.strip(".")) > 1)
+    return sorted(names)
+
+
+def _surface_forms(known: Mapping[str, KnownEntity]) -> dict[str, KnownEntity]:
+    forms: dict[str, list[KnownEntity]] = {}
+    for alias, entity in known.items():
+        forms.setdefault(alias, []).append(entity)
+        parts = entity.name.split()
+        if entity.type == "Person" and len(parts) > 1:
+            forms.setdefault(parts[-1].lower(), []).append(entity)
+    return {form: hit for form, entities in forms.items() if (hit := _unique(entities))}
+
+
+def add_known_mentions(
+    extraction: Extraction, text: str, known: Mapping[str, KnownEntity]
+) -> Extraction:
+    """Add mentions of graph-known entities the extractor did not recognise in ``text``.
+
+    A capitalised occurrence of a known name, alias or (for persons) unambiguous last name
+    that no mention covers becomes a mention; an action participant with no entity whose
+    text is such a form is linked to it. Only capitalised occurrences count ("us" is not
+    the US).
+
+    Args:
+        extraction: One document's extraction, already passed through
+            :func:`resolve_against_known`.
+        text: The document body the offsets refer to.
+        known: Lower-cased name or alias -> known entity, from the graph.
+
+    Returns:
+        The extraction with the new mentions and links; unchanged when there are none.
+    """
+    forms = _surface_forms(known)
+    if not forms:
+        return extraction
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    covered = [(m.start, m.end) for m in extraction.mentions]
+    added: list[Mention] = []
+    for match in pattern.finditer(text):
+        surface = match.group(0)
+        if not surface[0].isupper():
+            continue  # a common word: "us" is not the US
+        if any(s < match.end() and match.start() < e for s, e in covered):
+            continue
+        hit = forms[surface.lower()]
+        added.append(Mention(match.start(), match.end(), surface, hit.key, hit.type))
+        covered.append((match.start(), match.end()))
+
+    entities = {e.key: e for e in extraction.entities}
+    for mention in added:
+        if mention.entity_key not in entities:
+            hit = forms[mention.text.lower()]
+            entities[hit.key] = Entity(hit.key, hit.name, hit.type)
+        entity = entities[mention.entity_key]
+        if mention.text != entity.name and mention.text not in entity.aliases:
+            entities[entity.key] = replace(
+                entity, aliases=tuple(sorted({*entity.aliases, mention.text}))
+            )
+
+    def link(p: Participant) -> Participant:
+        if p.entity_key is not None:
+            return p
+        hit = forms.get(re.sub(r"^(the|a|an)\s+", "", p.text.strip(), flags=re.I).lower())
+        return replace(p, entity_key=hit.key) if hit and hit.key in entities else p
+
+    actions = tuple(
+        replace(
+            a,
+            actors=tuple(link(p) for p in a.actors),
+            targets=tuple(link(p) for p in a.targets),
+            attributed_to=tuple(link(p) for p in a.attributed_to),
+        )
+        for a in extraction.actions
+    )
+    if not added and actions == extraction.actions:
+        return extraction
+    return replace(
+        extraction,
+        entities=tuple(entities.values()),
+        mentions=tuple(sorted((*extraction.mentions, *added), key=lambda m: m.start)),
+        actions=actions,
     )

@@ -234,6 +234,8 @@ WITH [name IN $names | toLower(name)] AS wanted
 MATCH (e:{label("Entity")})
 WHERE toLower(e.name) IN wanted
    OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) IN wanted)
+   OR (e:{label("Person")}
+       AND any(w IN wanted WHERE NOT w CONTAINS ' ' AND toLower(e.name) ENDS WITH ' ' + w))
 RETURN e.id AS id,
        substring(e.iri, {len(ENTITY_KEY_PREFIX)}) AS key,
        e.name AS name,
@@ -241,8 +243,9 @@ RETURN e.id AS id,
        coalesce(e.aliases, []) AS aliases
 ORDER BY key
 """.strip()
-"""Entities whose name or an alias equals one of ``$names``, case-insensitively, for
-resolving new mentions to entities seen in earlier articles.
+"""Entities whose name or an alias equals one of ``$names``, case-insensitively, and the
+persons whose last name is one of the single-word names, for resolving new mentions to
+entities seen in earlier articles ("Petro" -> "Gustavo Petro").
 
 Returns ``{id, key, name, type, aliases}`` rows.
 """

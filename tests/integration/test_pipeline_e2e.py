@@ -106,3 +106,24 @@ def test_invalid_action_is_left_out_and_reported(
         {"id": report.article_id},
     )
     assert stored[0]["n"] == report.actions > 0  # the report counts what was stored
+
+
+def test_entities_resolve_across_articles(
+    services: Services, unique_seed: Article, ingest: Callable[[Article], ArticleReport]
+) -> None:
+    ingest(unique_seed)
+    later = Article(
+        title="Talks resume",
+        body="Petro said the ELN had agreed to resume talks in Havana on Monday.",
+        published=unique_seed.published,
+        url=f"{unique_seed.url}/later",
+    )
+    report = ingest(later)
+    rows = services.graph.run_read(
+        "MATCH (:Article {id: $id})-[:HAS_PASSAGE]->(:Passage)-[:MENTIONS]->(e:Entity) "
+        "RETURN collect(e.name) AS names",
+        {"id": report.article_id},
+    )
+    names = set(rows[0]["names"])
+    assert {"Gustavo Petro", "National Liberation Army"} <= names, names
+    assert "Petro" not in names and "ELN" not in names

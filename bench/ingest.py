@@ -70,7 +70,9 @@ def main() -> None:
         # Warm up both models so neither measurement pays for loading them.
         nlp("Warm up.")
         services.embedder.embed(["warm up"])
-        passages = [[p.text for p in split_passages(a, settings.passage_max_chars)] for a in articles]
+        passages = [
+            [p.text for p in split_passages(a, settings.passage_max_chars)] for a in articles
+        ]
 
         t0 = time.perf_counter()
         for doc_passages, _ in zip(passages, nlp.pipe(a.body for a in articles), strict=True):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ app = typer.Typer(
 app.add_typer(neo4j_app, name="neo4j", help="Run the bundled Neo4j server.")
 
 
-class RdfFormat(str, Enum):
+class RdfFormat(StrEnum):
     turtle = "turtle"
     json_ld = "json-ld"
 
@@ -77,15 +78,17 @@ def extract(
     from kg.extraction.records import extract_records
 
     extractor = extractor_from_settings(get_settings())
-    stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
-    try:
-        for record in extract_records(stream, extractor, source=path if path != "-" else "<stdin>"):
-            typer.echo(json.dumps(record, ensure_ascii=False))
-    except NewsKGError as exc:
-        raise _fail(exc) from exc
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+    with contextlib.ExitStack() as stack:
+        stream = (
+            sys.stdin if path == "-" else stack.enter_context(Path(path).open(encoding="utf-8"))
+        )
+        try:
+            for record in extract_records(
+                stream, extractor, source=path if path != "-" else "<stdin>"
+            ):
+                typer.echo(json.dumps(record, ensure_ascii=False))
+        except NewsKGError as exc:
+            raise _fail(exc) from exc
 
 
 @app.command()

@@ -62,7 +62,9 @@ def test_second_ingest_adds_no_node_or_point(
 
 
 def _patch_prepare(
-    services: Services, monkeypatch: pytest.MonkeyPatch, change: Callable[[ParsedDocument], ParsedDocument]
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[ParsedDocument], ParsedDocument],
 ) -> None:
     real_prepare = services.pipeline.prepare
     monkeypatch.setattr(services.pipeline, "prepare", lambda article: change(real_prepare(article)))

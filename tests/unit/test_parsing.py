@@ -28,7 +28,13 @@ def test_seed_body_has_no_site_furniture() -> None:
     (article,) = parse_path(SEED)
     assert article.body.startswith(GOLD_ARTICLE["first_body_words"])
     assert article.body.endswith(GOLD_ARTICLE["last_body_words"])
-    for furniture in ("Edited By", "Reviewed By", "Editorial Context", "Methodology", "Verified by"):
+    for furniture in (
+        "Edited By",
+        "Reviewed By",
+        "Editorial Context",
+        "Methodology",
+        "Verified by",
+    ):
         assert furniture not in article.body
 
 
@@ -46,7 +52,9 @@ def test_json_and_jsonl(tmp_path: Path) -> None:
         "source": "S",
     }
     (tmp_path / "one.json").write_text(json.dumps(record))
-    (tmp_path / "many.jsonl").write_text(json.dumps(record) + "\n\n" + json.dumps(record | {"title": "U"}))
+    (tmp_path / "many.jsonl").write_text(
+        json.dumps(record) + "\n\n" + json.dumps(record | {"title": "U"})
+    )
     one = parse_path(tmp_path / "one.json")
     many = parse_path(tmp_path / "many.jsonl")
     assert [a.title for a in one] == ["T"]
@@ -70,7 +78,9 @@ def test_invalid_json_and_bad_date(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{not json")
     with pytest.raises(ArticleParseError, match="invalid JSON"):
         parse_path(tmp_path / "broken.json")
-    (tmp_path / "date.json").write_text(json.dumps({"title": "T", "text": "x", "published": "soon"}))
+    (tmp_path / "date.json").write_text(
+        json.dumps({"title": "T", "text": "x", "published": "soon"})
+    )
     with pytest.raises(ArticleParseError, match="published"):
         parse_path(tmp_path / "date.json")
 
@@ -93,7 +103,8 @@ RSS = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Example Wire</title>
 <item><title>First</title><link>https://example.org/1</link>
 <pubDate>Thu, 08 Jan 2026 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;Rebels attacked the town.&lt;/p&gt;&lt;p&gt;Share this article&lt;/p&gt;</description></item>
+<description>&lt;p&gt;Rebels attacked the town.&lt;/p&gt;
+&lt;p&gt;Share this article&lt;/p&gt;</description></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>

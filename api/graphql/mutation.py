@@ -19,6 +19,7 @@ from api.graphql.errors import (
 )
 from api.graphql.fields import described_mutation
 from api.graphql.passage import Passage
+from api.rest.metrics import record_ingest
 from kg import errors as kg_errors
 from kg.models import ArticleIn
 from kg.parsing import parse_article_in
@@ -93,6 +94,7 @@ class Mutation:
             article = parse_article_in(record, origin="api")
             async with context.write_lock:
                 report = await asyncio.to_thread(context.services.pipeline.ingest_article, article)
+            record_ingest(context.request, report)
         except kg_errors.ArticleParseError as exc:
             return _validation_error(exc.problem, "text")
         except kg_errors.ValidationFailedError as exc:

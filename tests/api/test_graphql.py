@@ -372,6 +372,8 @@ def test_ingest_then_delete_with_the_key(stack: Stack) -> None:
         assert result["__typename"] == "IngestArticleSuccess", result
         created_id = result["article"]["id"]
         assert result["created"] is True and result["article"]["url"] == url
+        metrics = httpx.get(f"{stack.url}/metrics", timeout=30).text
+        assert "newskg_ingested_articles_total 1.0" in metrics
         assert result["passages"]
         names = {e["name"] for e in result["entities"]}
         assert any("Boluarte" in n for n in names), names

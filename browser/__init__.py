@@ -1,0 +1,1 @@
+"""Neo4j Browser helpers: the GraSS style, a DevTools client and the README screenshot."""

@@ -134,7 +134,7 @@ def evaluate(
     actors, targets = Counts(), Counts()
     for r in records:
         gold_type = OLD_TYPES.get(r["event"], r["event"])
-        out = outputs[r["id"]]
+        out = outputs[r["key"]]
         main = main_event(out["actions"])
         predicted = coded_type(main) if main else None
         correct += predicted == gold_type
@@ -167,8 +167,11 @@ def evaluate(
 
 
 def run(path: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Extract every record; outputs are keyed by record position (some ids repeat)."""
     records = load_records(path)
-    lines: Iterable[str] = (json.dumps({"id": r["id"], "text": r["text"]}) for r in records)
+    for index, r in enumerate(records):
+        r["key"] = str(index)
+    lines: Iterable[str] = (json.dumps({"id": r["key"], "text": r["text"]}) for r in records)
     outputs = {o["id"]: o for o in extract_records(lines, RuleBasedExtractor(), source=str(path))}
     return records, outputs
 

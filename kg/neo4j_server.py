@@ -1,6 +1,6 @@
 """Run a Neo4j 5.26 Community server without Docker, assembled from Maven Central jars.
 
-``neo4j/pom.xml`` names the server and the Browser; Maven resolves them into the local
+``neo4j-server/pom.xml`` names the server and the Browser; Maven resolves them into the local
 Maven repository (outside the work tree) and prints the runtime classpath, which is cached
 under ``settings.neo4j_home``. The server is then launched the way the official ``neo4j``
 script does it: ``java <flags> -cp <classpath> org.neo4j.server.CommunityEntryPoint``, with
@@ -27,7 +27,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from kg.config import PROJECT_ROOT, Settings
 from kg.errors import ConfigurationError, MissingToolError, ServiceUnavailableError
 
-POM_PATH = PROJECT_ROOT / "neo4j" / "pom.xml"
+POM_PATH = PROJECT_ROOT / "neo4j-server" / "pom.xml"
 SERVER_MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 # In-process admin tool; the `neo4j-admin` launcher class (Neo4jAdminCommand) would fork
 # another JVM with a classpath built from NEO4J_HOME/lib, which this layout does not have.

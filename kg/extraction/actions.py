@@ -22,13 +22,17 @@ Design choices (documented because the PLOVER coding leaves room):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from kg.extraction.dates import ResolvedDate, find_dates
+from kg.extraction.dates import find_dates
+from kg.extraction.frames import Frame, add, same
 from kg.extraction.lexicon import Lexicon, TriggerSense, load_lexicon
 from kg.extraction.participants import ParticipantResolver, Token
+from kg.extraction.target_rules import (
+    inherit_purpose_targets,
+    place_as_target,
+    share_coordinated_targets,
+)
 from kg.models import Action, Extraction, Participant, PloverType
 
 # Dependency relations through which a clause or noun is the *content* of its governor.
@@ -37,48 +41,6 @@ _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_PREPS = frozenset({"to", "of", "for", "into", "about", "on"})
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
-@dataclass
-class _Frame:
-    """A trigger being turned into an action (mutable while the sentence is processed)."""
-
-    kind: str  # "event", "intent", "cessation", "request", "say_must"
-    token: Token
-    sense: TriggerSense | None
-    trigger: str
-    nominal: bool = False
-    actors: list[Participant] = field(default_factory=list)
-    targets: list[Participant] = field(default_factory=list)
-    place: Participant | None = None
-    negated: bool = False
-    hypothetical: bool = False
-    future: bool = False
-    attributed_to: list[Participant] = field(default_factory=list)
-    parent: _Frame | None = None
-    relation: str = ""  # dependency through which the parent embeds this frame
-    date: ResolvedDate | None = None
-    suppressed: bool = False
-    consumed: set[int] = field(default_factory=set)  # token indices that are part of the trigger
-
-    @property
-    def depth(self) -> int:
-        depth, node = 0, self.parent
-        while node is not None:
-            depth, node = depth + 1, node.parent
-        return depth
-
-
-def _add(into: list[Participant], items: Iterable[Participant]) -> None:
-    for p in items:
-        if p not in into:
-            into.append(p)
-
-
-def _same(a: Participant, b: Participant) -> bool:
-    if a.entity_key and b.entity_key:
-        return a.entity_key == b.entity_key
-    return a.text.lower() == b.text.lower()
 
 
 def intent_type(content: PloverType, negated: bool, lexicon: Lexicon) -> PloverType:
@@ -183,9 +145,9 @@ class ActionExtractor:
                         return g
         return None
 
-    def _find_frames(self, sent: Token, res: ParticipantResolver) -> dict[int, _Frame]:
+    def _find_frames(self, sent: Token, res: ParticipantResolver) -> dict[int, Frame]:
         lex = self.lexicon
-        frames: dict[int, _Frame] = {}
+        frames: dict[int, Frame] = {}
         consumed: set[int] = set()
         for tok in sent:
             if tok.i in consumed:
@@ -205,28 +167,28 @@ class ActionExtractor:
                 ]
                 if particle is not None:
                     particle_sense, key, used = particle
-                    frames[tok.i] = _Frame(
+                    frames[tok.i] = Frame(
                         "event", tok, particle_sense, key, consumed=used | {tok.i}
                     )
                     consumed |= used
                     continue
                 if lemma in lex.cessation_verbs and (content is not None or noun_objects):
-                    frames[tok.i] = _Frame("cessation", tok, lex.verb_sense(lemma), tok.text)
+                    frames[tok.i] = Frame("cessation", tok, lex.verb_sense(lemma), tok.text)
                     continue
                 if lemma in lex.intent_verbs and content is not None:
-                    frames[tok.i] = _Frame("intent", tok, lex.intent_verbs[lemma], tok.text)
+                    frames[tok.i] = Frame("intent", tok, lex.intent_verbs[lemma], tok.text)
                     continue
                 if lemma in lex.intent_verbs and lemma in ("threaten", "promise", "pledge", "vow"):
                     if tok.dep_ == "amod" and self._noun_sense(tok.head) is not None:
                         noun_objects = [tok.head]
                     if noun_objects:
-                        frames[tok.i] = _Frame("intent", tok, lex.intent_verbs[lemma], tok.text)
+                        frames[tok.i] = Frame("intent", tok, lex.intent_verbs[lemma], tok.text)
                         continue
                 if (
                     lemma in ("tell", "order", "instruct", "direct", "command")
                     and content is not None
                 ):
-                    frames[tok.i] = _Frame("request", tok, TriggerSense("REQUEST"), tok.text)
+                    frames[tok.i] = Frame("request", tok, TriggerSense("REQUEST"), tok.text)
                     continue
                 if lemma in lex.speech_verbs:
                     ccomp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
@@ -234,13 +196,13 @@ class ActionExtractor:
                         c.dep_ == "aux" and c.lower_ in lex.obligation_modals
                         for c in ccomp.children
                     ):
-                        frames[tok.i] = _Frame("say_must", tok, TriggerSense("REQUEST"), tok.text)
+                        frames[tok.i] = Frame("say_must", tok, TriggerSense("REQUEST"), tok.text)
                     continue
                 if lemma in ("call", "brand", "label") and (
                     any(c.dep_ in ("oprd", "ccomp") for c in tok.children) or len(objects) >= 2
                 ):
                     # "branded Petro a drug-trafficker": name-calling is disapproval.
-                    frames[tok.i] = _Frame(
+                    frames[tok.i] = Frame(
                         "event", tok, TriggerSense("ACCUSE", "disapprove"), tok.text
                     )
                     continue
@@ -259,10 +221,10 @@ class ActionExtractor:
                     o.lemma_.lower() in {"demand", "need", "target"} for o in objects
                 ):
                     continue
-                frames[tok.i] = _Frame("event", tok, sense, tok.text)
+                frames[tok.i] = Frame("event", tok, sense, tok.text)
             elif tok.pos_ == "ADJ" and lemma in lex.intent_adjectives:
                 if any(c.dep_ == "xcomp" for c in tok.children):
-                    frames[tok.i] = _Frame("intent", tok, None, tok.text)
+                    frames[tok.i] = Frame("intent", tok, None, tok.text)
             elif tok.pos_ in ("NOUN", "PROPN") and res.mention_at(tok) is None:
                 noun_sense = self._noun_sense(tok)
                 if noun_sense is not None:
@@ -277,12 +239,12 @@ class ActionExtractor:
                     ]
                     start = keyed[0].i if keyed else tok.i
                     text = str(sent.doc[start : tok.i + 1].text)
-                    frames[tok.i] = _Frame("event", tok, noun_sense, text, nominal=True)
+                    frames[tok.i] = Frame("event", tok, noun_sense, text, nominal=True)
         return frames
 
     # ================================================================== structure
 
-    def _link_parents(self, frames: dict[int, _Frame]) -> None:
+    def _link_parents(self, frames: dict[int, Frame]) -> None:
         """Attach each frame to the nearest governing frame, and the dependency used."""
         self._link_by_climbing(frames)
         # The small model sometimes parses "X threatened military action" with the verb as an
@@ -299,7 +261,7 @@ class ActionExtractor:
                 frame.parent = head.parent if head.parent is not frame else None
                 frame.parent = None
 
-    def _link_by_climbing(self, frames: dict[int, _Frame]) -> None:
+    def _link_by_climbing(self, frames: dict[int, Frame]) -> None:
         for frame in frames.values():
             node = frame.token
             relation = node.dep_
@@ -316,7 +278,7 @@ class ActionExtractor:
                 if node.dep_ in ("relcl",) or node.lemma_.lower() in self.lexicon.speech_verbs:
                     break
 
-    def _is_content(self, frame: _Frame) -> bool:
+    def _is_content(self, frame: Frame) -> bool:
         if frame.parent is None:
             return False
         rel = frame.relation
@@ -329,7 +291,7 @@ class ActionExtractor:
     # ================================================================== arguments
 
     def _subject(
-        self, tok: Token, res: ParticipantResolver, frames: dict[int, _Frame]
+        self, tok: Token, res: ParticipantResolver, frames: dict[int, Frame]
     ) -> list[Participant]:
         """Actors of a verb: its subject, else the subject its clause inherits."""
         seen = 0
@@ -359,7 +321,7 @@ class ActionExtractor:
                 event = frames[tok.head.i]
                 found = list(event.actors)
                 if tok.head.dep_ == "dobj":
-                    _add(found, self._subject(tok.head.head, res, frames))
+                    add(found, self._subject(tok.head.head, res, frames))
                 return found
             if (
                 subjects
@@ -429,7 +391,7 @@ class ActionExtractor:
         return ps[0] if ps else None
 
     def _prep_arguments(
-        self, holder: Token, frame: _Frame, plover: str, res: ParticipantResolver
+        self, holder: Token, frame: Frame, plover: str, res: ParticipantResolver
     ) -> None:
         allowed = self.lexicon.target_preps.get(plover, frozenset())
         if plover == "ASSAULT" and holder.lemma_.lower() not in (
@@ -461,9 +423,9 @@ class ActionExtractor:
                         for g in pobj.children:
                             m = res.mention_at(g)
                             if g.dep_ in ("compound", "poss", "nmod", "amod") and m is not None:
-                                _add(frame.targets, [Participant(m.text, m.entity_key)])
+                                add(frame.targets, [Participant(m.text, m.entity_key)])
                         continue
-                    _add(frame.targets, res.participants(pobj))
+                    add(frame.targets, res.participants(pobj))
                     if frame.place is None:
                         for g in pobj.children:
                             if g.dep_ == "prep" and g.lower_ in self.lexicon.place_preps:
@@ -472,7 +434,7 @@ class ActionExtractor:
                                         frame.place = self._place_participant(place, res)
 
     def _verb_arguments(
-        self, frame: _Frame, res: ParticipantResolver, frames: dict[int, _Frame]
+        self, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
     ) -> None:
         tok = frame.token
         plover = frame.sense.type if frame.sense else "AGREE"
@@ -480,13 +442,13 @@ class ActionExtractor:
         if passive:
             for c in tok.children:
                 if c.dep_ == "nsubjpass":
-                    _add(frame.targets, res.participants(c))
+                    add(frame.targets, res.participants(c))
         if frame.kind == "say_must":
             frame.actors = self._subject(tok, res, frames)
             ccomp = next(c for c in tok.children if c.dep_ == "ccomp")
             for c in ccomp.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
-                    _add(frame.targets, res.participants(c))
+                    add(frame.targets, res.participants(c))
             frame.trigger = f"{tok.text} {ccomp.text}"
             return
         frame.actors = self._subject(tok, res, frames)
@@ -517,7 +479,7 @@ class ActionExtractor:
                 or obj.pos_ == "PRON"
                 or (obj.lemma_.lower() in self.lexicon.generic_group_nouns)
             ):
-                _add(frame.targets, res.participants(obj))
+                add(frame.targets, res.participants(obj))
             if not entityish:
                 self._prep_arguments(obj, frame, plover, res)
         self._prep_arguments(tok, frame, plover, res)
@@ -528,18 +490,18 @@ class ActionExtractor:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
                     for g in self._pobjs(c):
-                        _add(frame.targets, res.participants(g))
+                        add(frame.targets, res.participants(g))
 
-    def _requested_subjects(self, tok: Token, frame: _Frame, res: ParticipantResolver) -> None:
+    def _requested_subjects(self, tok: Token, frame: Frame, res: ParticipantResolver) -> None:
         """ "demanded that X abandon ...": X is the target of the request."""
         for c in tok.children:
             if c.dep_ in ("ccomp", "acl"):
                 for g in c.children:
                     if g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON":
-                        _add(frame.targets, res.participants(g))
+                        add(frame.targets, res.participants(g))
 
     def _noun_arguments(
-        self, frame: _Frame, res: ParticipantResolver, frames: dict[int, _Frame]
+        self, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
     ) -> None:
         tok = frame.token
         plover = frame.sense.type if frame.sense else "AGREE"
@@ -547,22 +509,22 @@ class ActionExtractor:
         of_actor = lemma in self.lexicon.noun_of_is_actor
         for c in tok.children:
             if c.dep_ == "poss" and c.pos_ != "PRON":
-                _add(frame.actors, res.participants(c))
+                add(frame.actors, res.participants(c))
             elif c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:
                 m = res.mention_at(c)
                 if m is not None and m.type != "Place":
-                    _add(frame.actors, [Participant(m.text, m.entity_key)])
+                    add(frame.actors, [Participant(m.text, m.entity_key)])
             elif c.dep_ == "prep" and c.lower_ == "by":
                 for g in self._pobjs(c):
-                    _add(frame.actors, res.participants(g))
+                    add(frame.actors, res.participants(g))
             elif c.dep_ == "prep" and c.lower_ == "of":
                 for g in self._pobjs(c):
                     if self._noun_sense(g) is not None and res.mention_at(g) is None:
                         continue
-                    _add(frame.actors if of_actor else frame.targets, res.participants(g))
+                    add(frame.actors if of_actor else frame.targets, res.participants(g))
             elif c.dep_ == "prep" and c.lower_ == "between" and plover == "CONSULT":
                 for g in self._pobjs(c):
-                    _add(frame.targets, res.participants(g))
+                    add(frame.targets, res.participants(g))
         self._prep_arguments(tok, frame, plover, res)
         if plover == "REQUEST":
             self._requested_subjects(tok, frame, res)
@@ -572,10 +534,10 @@ class ActionExtractor:
         if not frame.actors:
             for c in tok.children:
                 if c.dep_ == "poss":
-                    _add(frame.actors, res.participants(c))
+                    add(frame.actors, res.participants(c))
 
     def _inherit_noun_actors(
-        self, frame: _Frame, res: ParticipantResolver, frames: dict[int, _Frame]
+        self, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
     ) -> None:
         tok = frame.token
         # Inherit from the governing verb: "held a phone call", "during a raid",
@@ -624,17 +586,17 @@ class ActionExtractor:
                 for c in head.children:
                     if c.dep_ == "dative" and c.pos_ == "ADP":
                         for g in self._pobjs(c):
-                            _add(frame.targets, res.participants(g))
+                            add(frame.targets, res.participants(g))
                     elif c.dep_ == "dative" or (
                         c.dep_ == "dobj" and c is not node and res.mention_at(c)
                     ):
-                        _add(frame.targets, res.participants(c))
+                        add(frame.targets, res.participants(c))
                 plover = frame.sense.type if frame.sense else "AGREE"
                 self._prep_arguments(head, frame, plover, res)
 
     # ================================================================== flags
 
-    def _own_flags(self, frame: _Frame) -> None:
+    def _own_flags(self, frame: Frame) -> None:
         lex = self.lexicon
         tok = frame.token
         chain = [tok]
@@ -684,7 +646,7 @@ class ActionExtractor:
                 break
             node = node.head
 
-    def _attribution(self, frame: _Frame, res: ParticipantResolver) -> list[Participant]:
+    def _attribution(self, frame: Frame, res: ParticipantResolver) -> list[Participant]:
         lex = self.lexicon
         node = frame.token
         path = [node]
@@ -737,7 +699,7 @@ class ActionExtractor:
 
     def _sentence(
         self, sent: Token, res: ParticipantResolver, published: date | None
-    ) -> list[_Frame]:
+    ) -> list[Frame]:
         frames = self._find_frames(sent, res)
         if not frames:
             return []
@@ -783,7 +745,7 @@ class ActionExtractor:
                         plover, "discontinue" if plover == "SANCTION" else None
                     )
                     frame.trigger = f"{frame.token.text} {inner.trigger}"
-                    _add(frame.targets, inner.targets)
+                    add(frame.targets, inner.targets)
                     if not frame.actors:
                         frame.actors = list(inner.actors)
                     inner.suppressed = True
@@ -801,7 +763,7 @@ class ActionExtractor:
                     elif frame.sense is None:
                         frame.suppressed = True
                 for c in typed:
-                    _add(frame.targets, c.targets)
+                    add(frame.targets, c.targets)
             elif (
                 frame.sense is not None
                 and frame.sense.type in ("REQUEST",)
@@ -810,25 +772,25 @@ class ActionExtractor:
                 for c in contents:
                     if c.sense is None:
                         continue
-                    _add(
+                    add(
                         frame.targets,
-                        [a for a in c.actors if not any(_same(a, x) for x in frame.actors)],
+                        [a for a in c.actors if not any(same(a, x) for x in frame.actors)],
                     )
-                    _add(frame.targets, c.targets)
+                    add(frame.targets, c.targets)
             elif frame.sense is not None and frame.kind == "event":
                 # "accepted X's invitation", "rejected X's demand": the response targets X; the
                 # object noun is described by the verb, not a separate action.
                 for c in contents:
                     if c.nominal and c.sense is not None and c.token.dep_ == "dobj":
-                        _add(
+                        add(
                             frame.targets,
-                            [a for a in c.actors if not any(_same(a, x) for x in frame.actors)],
+                            [a for a in c.actors if not any(same(a, x) for x in frame.actors)],
                         )
                         if frame.sense.type not in ("ACCUSE", "THREATEN"):
                             c.suppressed = True
+        share_coordinated_targets(frames.values())
+        inherit_purpose_targets(frames.values())
         # Attribution, place and date.
-        dates = find_dates(str(sent.text), None)
-        del dates  # resolved per frame below (future context changes the resolution)
         for frame in sorted(frames.values(), key=lambda f: f.depth):
             frame.attributed_to = self._attribution(frame, res)
             if frame.parent is not None and not frame.attributed_to and self._is_content(frame):
@@ -836,13 +798,14 @@ class ActionExtractor:
             if frame.place is None and frame.parent is not None and self._is_content(frame):
                 frame.place = frame.parent.place
         self._assign_dates(sent, frames, published)
+        place_as_target(frames.values(), self.lexicon)
         for frame in frames.values():
-            frame.targets = [t for t in frame.targets if not any(_same(t, a) for a in frame.actors)]
+            frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
         return list(frames.values())
 
-    def _assign_dates(self, sent: Token, frames: dict[int, _Frame], published: date | None) -> None:
+    def _assign_dates(self, sent: Token, frames: dict[int, Frame], published: date | None) -> None:
         doc = sent.doc
-        owners: dict[int, _Frame] = {}
+        owners: dict[int, Frame] = {}
         for frame in frames.values():
             owners[frame.token.i] = frame
             for i in frame.consumed:
@@ -858,7 +821,7 @@ class ActionExtractor:
                 if span is None:
                     continue
                 node = span.root
-                owner: _Frame | None = None
+                owner: Frame | None = None
                 for _ in range(12):
                     if node.i in owners:
                         owner = owners[node.i]
@@ -886,7 +849,7 @@ class ActionExtractor:
 
     # ================================================================== output
 
-    def _confidence(self, frame: _Frame) -> float:
+    def _confidence(self, frame: Frame) -> float:
         score = 0.5
         if not frame.nominal or len(frame.consumed) > 0:
             score += 0.15
@@ -916,13 +879,14 @@ class ActionExtractor:
             score -= 0.05
         return round(min(0.95, max(0.05, score)), 3)
 
-    def _to_action(self, frame: _Frame, sent: Token) -> Action:
+    def _to_action(self, frame: Frame, sent: Token) -> Action:
         assert frame.sense is not None
         mode = frame.sense.mode
         for c in frame.token.children:
-            adverb_mode = self.lexicon.adverb_modes.get(c.lower_)
-            if c.dep_ == "advmod" and adverb_mode:
-                mode = adverb_mode
+            adverb = self.lexicon.adverb_modes.get(c.lower_)
+            # "sexually abused": the adverb names the mode, only for the type it belongs to.
+            if c.dep_ == "advmod" and adverb is not None and adverb.type == frame.sense.type:
+                mode = adverb.mode
         # Evidence is the sentence without the whitespace spaCy keeps at its end.
         end = sent.start_char + len(str(sent.text).rstrip())
         return Action(

@@ -46,7 +46,7 @@ class Lexicon:
 
     verbs: Mapping[str, TriggerSense]
     verb_particles: Mapping[str, TriggerSense]
-    adverb_modes: Mapping[str, str]
+    adverb_modes: Mapping[str, TriggerSense]
     nouns: Mapping[str, TriggerSense]
     noun_modifiers: Mapping[str, Mapping[str, TriggerSense]]
     noun_of_is_actor: frozenset[str]
@@ -70,6 +70,8 @@ class Lexicon:
     place_preps: frozenset[str]
     place_nouns: frozenset[str]
     object_is_thing: frozenset[str] = frozenset()
+    place_target_types: frozenset[str] = frozenset()
+    relational_nouns: frozenset[str] = frozenset()
 
     def verb_sense(self, lemma: str) -> TriggerSense | None:
         """The sense of a verb lemma, or None."""
@@ -121,7 +123,7 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
     return Lexicon(
         verbs=senses("verbs"),
         verb_particles=senses("verb_particles"),
-        adverb_modes={k.lower(): str(v) for k, v in raw.get("adverb_modes", {}).items()},
+        adverb_modes=senses("adverb_modes"),
         nouns=senses("nouns"),
         noun_modifiers=modifiers,
         noun_of_is_actor=_words(raw, "noun_of_is_actor"),
@@ -147,6 +149,8 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
         place_preps=_words(raw, "place_preps"),
         place_nouns=_words(raw, "place_nouns"),
         object_is_thing=frozenset(t.upper() for t in raw.get("object_is_thing_types", ())),
+        place_target_types=frozenset(t.upper() for t in raw.get("place_target_types", ())),
+        relational_nouns=_words(raw, "relational_nouns"),
     )
 
 

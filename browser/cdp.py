@@ -160,9 +160,28 @@ class DevTools:
         )
         self.session = attached["sessionId"]
 
+    def set_viewport(self, width: int, height: int) -> None:
+        """Make the page's viewport exactly ``width`` x ``height`` CSS pixels (scale 1).
+
+        ``--window-size`` sizes the window, whose viewport is a little shorter; screenshots
+        come out at the viewport's size.
+        """
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+
     def evaluate(self, expression: str) -> Any:
-        """Evaluate JavaScript in the page and return its value (JSON-serialisable)."""
+        """Evaluate JavaScript in the page and return its value (JSON-serialisable).
+
+        Raises:
+            DevToolsError: The expression threw.
+        """
         reply = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in reply:
+            details = reply["exceptionDetails"]
+            thrown = details.get("exception", {}).get("description") or details.get("text")
+            raise DevToolsError(expression, f"the page threw {thrown}")
         return reply["result"].get("value")
 
     def wait_for(self, expression: str) -> Any:

@@ -201,12 +201,17 @@ class Action:
     confidence: float = 0.5
 
     def iri_in(self, article: str) -> str:
-        """The action's IRI inside the article with IRI ``article``."""
+        """The action's IRI inside the article with IRI ``article``.
+
+        It depends on what the text says (type, span, trigger, participants' words), not
+        on how the participants were resolved, so better resolution on a re-ingest adds
+        links to the same action rather than a second action.
+        """
         roles = "|".join(
             [self.type, str(self.start), str(self.end), self.trigger]
-            + [p.entity_key or p.text for p in self.actors]
+            + [p.text for p in self.actors]
             + ["->"]
-            + [p.entity_key or p.text for p in self.targets]
+            + [p.text for p in self.targets]
         )
         return action_iri(article, roles)
 

@@ -146,7 +146,15 @@ class IngestPipeline:
         extraction = self.extractor.extract(article.body, article.published)
         known = self._known_entities(extraction, article.body)
         extraction = resolve_against_known(extraction, known)
-        extraction = add_known_mentions(extraction, article.body, known)
+        # The document's own entities count as known too, so that a name the model missed
+        # ("the US" once "United States" is resolved) links on the first ingest already,
+        # and re-ingesting the article finds nothing new.
+        own = {
+            alias.lower(): KnownEntity(key=e.key, name=e.name, type=e.type)
+            for e in extraction.entities
+            for alias in (e.name, *e.aliases)
+        }
+        extraction = add_known_mentions(extraction, article.body, {**known, **own})
         return ParsedDocument(article=article, passages=passages, extraction=extraction)
 
     def _known_entities(self, extraction: Extraction, text: str) -> dict[str, KnownEntity]:

@@ -41,6 +41,12 @@ _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_PREPS = frozenset({"to", "of", "for", "into", "about", "on"})
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Verbs whose infinitive is always what is promised ("sworn to fight"), however parsed.
+_COMMISSIVE_VERBS = frozenset({"vow", "swear", "pledge", "promise", "threaten"})
+
+
+def _is_infinitive(tok: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def intent_type(content: PloverType, negated: bool, lexicon: Lexicon) -> PloverType:
@@ -138,6 +144,10 @@ class ActionExtractor:
         for c in tok.children:
             if c.dep_ == "xcomp":
                 return c
+        if tok.lemma_.lower() in _COMMISSIVE_VERBS:
+            for c in tok.children:
+                if c.dep_ == "advcl" and c.i > tok.i and _is_infinitive(c):
+                    return c  # "have sworn to fight": the small model makes it an advcl
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("to", "on"):
                 for g in c.children:
@@ -269,7 +279,7 @@ class ActionExtractor:
             while node.head is not node and steps < 12:
                 child, node = node, node.head
                 steps += 1
-                parent = frames.get(node.i)
+                parent = frames.get(node.i) or self._light_verb_frame(node, frames)
                 if parent is not None and parent is not frame:
                     frame.parent = parent
                     frame.relation = relation
@@ -277,6 +287,16 @@ class ActionExtractor:
                 relation = child.dep_ if child.dep_ != "pobj" else f"pobj:{node.lower_}"
                 if node.dep_ in ("relcl",) or node.lemma_.lower() in self.lexicon.speech_verbs:
                     break
+
+    def _light_verb_frame(self, verb: Token, frames: dict[int, Frame]) -> Frame | None:
+        """The event noun a light verb carries ("reiterated its demand that ..."), if any."""
+        if verb.lemma_.lower() not in self.lexicon.light_verbs:
+            return None
+        for c in verb.children:
+            found = frames.get(c.i)
+            if c.dep_ == "dobj" and found is not None and found.nominal:
+                return found
+        return None
 
     def _is_content(self, frame: Frame) -> bool:
         if frame.parent is None:
@@ -286,6 +306,8 @@ class ActionExtractor:
             return rel[5:] in _CONTENT_PREPS
         if frame.token.dep_ == "conj":
             return False
+        if frame.parent.token.lemma_.lower() in _COMMISSIVE_VERBS and _is_infinitive(frame.token):
+            return True  # "sworn to fight", parsed as a clause of purpose
         return rel in _CONTENT_DEPS or frame.token.dep_ in ("xcomp", "ccomp", "pcomp", "dobj")
 
     # ================================================================== arguments
@@ -306,8 +328,9 @@ class ActionExtractor:
                 for g in c.children
                 if g.dep_ == "pobj"
             ]
-            if node is tok and agents:
-                return [p for a in agents for p in res.participants(a)]
+            agent_actors = [p for a in agents for p in res.participants(a)] if node is tok else []
+            if agent_actors:
+                return agent_actors  # not "shortened by one hour"
             if node is tok and any(c.dep_ == "nsubjpass" for c in tok.children):
                 return []  # a passive without an agent names no actor
             if node is tok and tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -366,6 +389,18 @@ class ActionExtractor:
             return []
         return []
 
+    def _event_agents(self, noun: Token, res: ParticipantResolver) -> list[Participant]:
+        """Who did what an event noun names: "US assault", "Iran's attack", "attacks by X"."""
+        found: list[Participant] = []
+        for g in noun.children:
+            m = res.mention_at(g)
+            if g.dep_ in ("compound", "poss", "nmod", "amod") and m is not None:
+                add(found, [Participant(m.text, m.entity_key)])
+            elif g.dep_ == "prep" and g.lower_ == "by":
+                for agent in self._pobjs(g):
+                    add(found, res.participants(agent))
+        return found
+
     def _pobjs(self, prep: Token) -> list[Token]:
         return [g for g in prep.children if g.dep_ == "pobj"]
 
@@ -420,10 +455,7 @@ class ActionExtractor:
                 if p in allowed:
                     if self._noun_sense(pobj) is not None and res.mention_at(pobj) is None:
                         # An event noun ("against any US assault"): its agent is the target.
-                        for g in pobj.children:
-                            m = res.mention_at(g)
-                            if g.dep_ in ("compound", "poss", "nmod", "amod") and m is not None:
-                                add(frame.targets, [Participant(m.text, m.entity_key)])
+                        add(frame.targets, self._event_agents(pobj, res))
                         continue
                     add(frame.targets, res.participants(pobj))
                     if frame.place is None:
@@ -462,6 +494,16 @@ class ActionExtractor:
                 if c.dep_ == "dative" and c.pos_ == "ADP"
                 for g in self._pobjs(c)
             ]
+        # "kidnapped up to 16 advisers": the model reads "up" as a particle.
+        objects += [
+            g
+            for prt in tok.children
+            if prt.dep_ == "prt" and prt.lower_ == "up"
+            for to in prt.children
+            if to.dep_ == "prep" and to.lower_ == "to"
+            for g in self._pobjs(to)
+            if any(n.dep_ == "nummod" for n in g.children)
+        ]
         thing_objects = plover in self.lexicon.object_is_thing
         for obj in objects:
             if obj.i in frame.consumed:
@@ -471,6 +513,7 @@ class ActionExtractor:
                 res.mention_at(t) is not None for t in res.phrase_tokens(obj)
             )
             if obj.i in frames and res.mention_at(obj) is None:
+                add(frame.targets, self._event_agents(obj, res))  # "protested the killings by X"
                 self._prep_arguments(obj, frame, plover, res)
                 continue  # an event noun: its own frame, linked as content
             if (

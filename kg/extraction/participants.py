@@ -27,6 +27,7 @@ _GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
 _NON_PARTICIPANT_LABELS = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 )
+_RELATION_PREPS = frozenset({"of", "for", "with", "to", "between"})
 _NUMBERS = {"two": 2, "three": 3, "both": 2}
 _PERSON_TYPES = frozenset({"Person"})
 _GROUPISH = frozenset({"Organization", "Government", "ArmedGroup", "PoliticalParty", "Country"})
@@ -153,6 +154,8 @@ class ParticipantResolver:
         mention = self.mention_at(tok)
         if mention is not None:
             return [Participant(mention.text, mention.entity_key)]
+        if tok.lemma_.lower() in self.lexicon.relational_nouns:
+            return self.related(tok, within=within)
         phrase = self.phrase_tokens(tok)
         inner = [m for t in phrase if (m := self.mention_at(t)) is not None]
         if inner:
@@ -161,6 +164,23 @@ class ParticipantResolver:
         if generic:
             return generic
         return [Participant(self.phrase_text(tok))]
+
+    def related(self, tok: Token, *, within: Any = None, depth: int = 0) -> list[Participant]:
+        """The participant a relational noun points to: "the rights of X", "links with X".
+
+        The noun itself is never a participant, so nothing is returned when it names no one.
+        """
+        found: list[Participant] = []
+        for child in tok.children:
+            if child.dep_ == "poss" and child.pos_ != "PRON":
+                found += self.participants(child, within=within)
+            elif child.dep_ == "prep" and child.lower_ in _RELATION_PREPS and depth < 3:
+                for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                    if pobj.lemma_.lower() in self.lexicon.relational_nouns:
+                        found += self.related(pobj, within=within, depth=depth + 1)
+                    else:
+                        found += self.participants(pobj, within=within)
+        return found
 
     def entity_type(self, key: str | None) -> str | None:
         if key is None:

@@ -138,9 +138,12 @@ def test_entity_filter_keeps_passages_mentioning_it(
 ) -> None:
     result = search.search("joint fight", flt=SearchFilter(entity="Gustavo Petro"))
     assert result.passages
+    # A passage is about the entity when it mentions it, or when it is the evidence of an
+    # action the entity takes part in ("He said ..." after Petro).
     rows = services.graph.run_read(
-        "MATCH (p:Passage)-[:MENTIONS]->(e:Entity) WHERE p.id IN $ids "
-        "AND (e.name = 'Gustavo Petro' OR 'Petro' IN e.aliases) RETURN DISTINCT p.id AS id",
+        "MATCH (p:Passage)--(x), (e:Entity {name: 'Gustavo Petro'}) WHERE p.id IN $ids "
+        "AND ((p)-[:MENTIONS]->(e) OR (p)<-[:EVIDENCED_BY]-(:Action)--(e)) "
+        "RETURN DISTINCT p.id AS id",
         {"ids": [p.passage_id for p in result.passages]},
     )
     assert {str(r["id"]) for r in rows} == {p.passage_id for p in result.passages}

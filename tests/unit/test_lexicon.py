@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigurationError
-from kg.extraction.lexicon import DEFAULT_LEXICON_PATH, load_lexicon, parse_sense
+from kg.extraction.lexicon import DEFAULT_LEXICON_PATH, TriggerSense, load_lexicon, parse_sense
 from kg.models import PLOVER_TYPES
+from kg.ontology import load_ontology
 
 
 def test_packaged_lexicon_is_valid() -> None:
@@ -50,3 +51,33 @@ def test_bad_lexicon_file_is_a_configuration_error(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     with pytest.raises(ConfigurationError):
         load_lexicon(missing)
+
+
+def _lexicon_senses() -> list[tuple[str, TriggerSense]]:
+    lexicon = load_lexicon()
+    found: list[tuple[str, TriggerSense]] = []
+    for table in (lexicon.verbs, lexicon.verb_particles, lexicon.nouns, lexicon.adverb_modes):
+        found += list(table.items())
+    for noun, by_modifier in lexicon.noun_modifiers.items():
+        found += [(f"{m} {noun}", s) for m, s in by_modifier.items()]
+    found += [(w, s) for w, s in lexicon.intent_verbs.items() if s is not None]
+    return found
+
+
+def test_every_lexicon_mode_is_a_plover_mode_of_its_type() -> None:
+    modes_by_type = load_ontology().plover_modes_by_type
+    wrong = [
+        (word, sense)
+        for word, sense in _lexicon_senses()
+        if sense.mode is not None and sense.mode not in modes_by_type[sense.type]
+    ]
+    assert wrong == []
+
+
+def test_target_rule_lists_load() -> None:
+    lexicon = load_lexicon()
+    assert "COERCE" in lexicon.place_target_types and "CONSULT" not in lexicon.place_target_types
+    assert lexicon.place_target_types <= set(PLOVER_TYPES)
+    assert "rights" in lexicon.relational_nouns
+    sexual = lexicon.adverb_modes["sexually"]
+    assert (sexual.type, sexual.mode) == ("ASSAULT", "sexual")

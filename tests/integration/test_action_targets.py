@@ -1,0 +1,61 @@
+"""Where PLOVER targets come from beyond the trigger's object (real spaCy model and entities)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.extraction.extractor import RuleBasedExtractor
+from kg.models import Action
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def extractor() -> RuleBasedExtractor:
+    return RuleBasedExtractor()
+
+
+def _actions(extractor: RuleBasedExtractor, text: str, plover_type: str) -> list[Action]:
+    actions = extractor.extract(text, date(2026, 1, 8)).actions
+    return [a for a in actions if a.type == plover_type]
+
+
+def _targets(action: Action) -> list[str]:
+    return [p.text for p in action.targets]
+
+
+def test_curfew_place_is_the_target(extractor: RuleBasedExtractor) -> None:
+    [curfew] = _actions(extractor, "Turkish authorities imposed a curfew in Diyarbakir.", "COERCE")
+    assert any("Diyarbakir" in t for t in _targets(curfew))
+
+
+def test_a_meeting_place_is_not_a_target(extractor: RuleBasedExtractor) -> None:
+    [talks] = _actions(extractor, "Germany held talks with France in Geneva.", "CONSULT")
+    assert _targets(talks) == ["France"]
+
+
+def test_relational_noun_points_to_its_participant(extractor: RuleBasedExtractor) -> None:
+    [support] = _actions(
+        extractor, "Egypt defended the rights of Palestinians on Monday.", "SUPPORT"
+    )
+    assert _targets(support) == ["Palestinians"]
+
+
+def test_coordinated_verbs_share_the_recipient(extractor: RuleBasedExtractor) -> None:
+    aid = _actions(extractor, "Japan donated and delivered medicine to Haiti.", "AID")
+    assert aid and all(_targets(a) == ["Haiti"] for a in aid)
+
+
+def test_sworn_to_fight_is_a_threat(extractor: RuleBasedExtractor) -> None:
+    text = "The rebels have sworn to fight until they capture Goma, officials said."
+    actions = extractor.extract(text, date(2026, 1, 8)).actions
+    assert any(a.type == "THREATEN" and a.trigger == "sworn" for a in actions)
+
+
+def test_time_after_by_is_not_an_agent(extractor: RuleBasedExtractor) -> None:
+    [eased] = _actions(
+        extractor, "Sudan on Thursday shortened by one hour the curfew in Khartoum.", "CONCEDE"
+    )
+    assert [p.text for p in eased.actors] == ["Sudan"]

@@ -105,7 +105,11 @@ class DevTools:
             os.dup2(from_chrome_w, 4)
 
         self._process = subprocess.Popen(
-            [*chromium_command(chromium, profile, window), "--remote-debugging-pipe", "about:blank"],
+            [
+                *chromium_command(chromium, profile, window),
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
             preexec_fn=wire_fds,
             close_fds=False,
             stdin=subprocess.DEVNULL,

@@ -2,46 +2,27 @@
 
 One test dumps the rendered DOM (``chromium --dump-dom``); the others drive the page as a
 person would (type the credentials, press Connect, run a query) over the DevTools protocol
-on a pipe (``--remote-debugging-pipe``), which needs no Python package beyond the stdlib.
+on a pipe with the stdlib-only client in ``browser/cdp.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from browser.cdp import DevTools, chromium_command, find_chromium
 from kg import neo4j_server
 from kg.config import Settings, get_settings
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = find_chromium()
 requires_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
 )
-# Offline, throwaway-profile headless Chromium; no sandbox because tests run as root.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,800",
-)
-WAIT_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -52,109 +33,6 @@ def settings() -> Settings:
 @pytest.fixture(scope="module")
 def server(settings: Settings) -> neo4j_server.ServerStatus:
     return neo4j_server.start(settings)
-
-
-class DevTools:
-    """A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``.
-
-    Chromium reads NUL-terminated JSON commands on fd 3 and writes replies and events on
-    fd 4; events are skipped, replies are matched by id.
-    """
-
-    def __init__(self, chromium: str, profile: Path) -> None:
-        to_chrome_r, to_chrome_w = os.pipe()
-        from_chrome_r, from_chrome_w = os.pipe()
-        os.set_inheritable(to_chrome_r, True)
-        os.set_inheritable(from_chrome_w, True)
-
-        def wire_fds() -> None:  # runs in the child, before exec
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
-
-        self._process = subprocess.Popen(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            preexec_fn=wire_fds,
-            close_fds=False,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._out = os.fdopen(to_chrome_w, "wb", buffering=0)
-        self._in = os.fdopen(from_chrome_r, "rb", buffering=0)
-        self._buffer = b""
-        self._next_id = 0
-        self.session: str | None = None
-
-    def send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
-        if self.session is not None and not method.startswith(("Target.", "Browser.")):
-            message["sessionId"] = self.session
-        self._out.write(json.dumps(message).encode() + b"\0")
-        while True:
-            while b"\0" not in self._buffer:
-                chunk = self._in.read(65536)
-                if not chunk:
-                    raise RuntimeError(f"chromium closed the DevTools pipe during {method}")
-                self._buffer += chunk
-            raw, self._buffer = self._buffer.split(b"\0", 1)
-            reply = json.loads(raw)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply["result"]
-                return result
-
-    def open(self, url: str) -> None:
-        target = self.send("Target.createTarget", {"url": url})
-        attached = self.send(
-            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
-        )
-        self.session = attached["sessionId"]
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
-        return reply["result"].get("value")
-
-    def wait_for(self, expression: str) -> Any:
-        """Poll a JavaScript expression until it is truthy; fail after WAIT_SECONDS."""
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.25)
-        body = self.evaluate("document.body ? document.body.innerText.slice(-1500) : ''")
-        pytest.fail(f"the page never satisfied {expression!r}; it shows:\n{body}")
-
-    def type_into(self, selector: str, text: str) -> None:
-        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
-        self.send("Input.insertText", {"text": text})
-
-    def press_enter(self) -> None:
-        key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
-        self.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **key})
-        self.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
-
-    def screenshot(self, path: Path) -> None:
-        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot")["data"]))
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close")
-        except (RuntimeError, OSError):
-            self._process.kill()
-        self._process.wait(timeout=30)
-        self._out.close()
-        self._in.close()
 
 
 @pytest.fixture
@@ -185,9 +63,7 @@ def test_dumped_dom_shows_the_browser_connect_form(
     assert CHROMIUM is not None
     result = subprocess.run(
         [
-            CHROMIUM,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
+            *chromium_command(CHROMIUM, tmp_path / "profile"),
             "--virtual-time-budget=15000",  # let the single-page app render
             "--dump-dom",
             server.browser_url,

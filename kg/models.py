@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
@@ -25,16 +25,7 @@ EntityType = Literal[
     "Country",
     "Place",
 ]
-ENTITY_TYPES: tuple[EntityType, ...] = (
-    "Person",
-    "Organization",
-    "Government",
-    "ArmedGroup",
-    "PoliticalParty",
-    "MediaOrganization",
-    "Country",
-    "Place",
-)
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
 
 PloverType = Literal[
     "AGREE",
@@ -54,24 +45,7 @@ PloverType = Literal[
     "COERCE",
     "ASSAULT",
 ]
-PLOVER_TYPES: tuple[PloverType, ...] = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-)
+PLOVER_TYPES: tuple[PloverType, ...] = get_args(PloverType)
 
 
 # --------------------------------------------------------------------------- edges

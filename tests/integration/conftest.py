@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from kg.config import get_settings
+from kg import neo4j_server
+from kg.config import Settings, get_settings
 from kg.errors import NotFoundError
 from kg.models import Article
 from kg.parsing import parse_path
@@ -23,6 +24,17 @@ from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings) -> neo4j_server.ServerStatus:
+    """The bundled Neo4j server, started if `make test` has not started it already."""
+    return neo4j_server.start(settings)
 
 
 @pytest.fixture(scope="session")

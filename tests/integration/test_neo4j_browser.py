@@ -25,16 +25,6 @@ requires_chromium = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def settings() -> Settings:
-    return get_settings()
-
-
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> neo4j_server.ServerStatus:
-    return neo4j_server.start(settings)
-
-
 @pytest.fixture
 def browser_page(server: neo4j_server.ServerStatus, tmp_path: Path) -> Iterator[DevTools]:
     assert CHROMIUM is not None

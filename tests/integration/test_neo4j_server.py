@@ -16,16 +16,6 @@ from kg.errors import ConfigurationError
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def settings() -> Settings:
-    return get_settings()
-
-
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> neo4j_server.ServerStatus:
-    return neo4j_server.start(settings)
-
-
 @pytest.fixture
 def driver(settings: Settings, server: neo4j_server.ServerStatus) -> Iterator[Driver]:
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())

@@ -61,8 +61,8 @@ test-api: neo4j-start
 	$(BIN)/pytest tests/api
 
 lint: install
-	$(BIN)/ruff check kg api tests bench
-	$(BIN)/ruff format --check kg api tests bench
+	$(BIN)/ruff check kg api browser tests bench
+	$(BIN)/ruff format --check kg api browser tests bench
 	$(BIN)/mypy
 
 schema: install

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kg.errors import NewsKGError
+from kg.errors import DevToolsError
 
 # Offline, throwaway-profile headless Chromium; no sandbox because it may run as root.
 CHROMIUM_FLAGS = (
@@ -32,20 +32,6 @@ CHROMIUM_FLAGS = (
 )
 DEFAULT_WINDOW = (1280, 800)
 WAIT_SECONDS = 60.0
-
-
-class DevToolsError(NewsKGError):
-    """Chromium refused a DevTools command, closed the pipe, or a page never got ready.
-
-    Attributes:
-        method: The DevTools method or the awaited JavaScript expression.
-        detail: What went wrong (for a timeout, the tail of the page's text).
-    """
-
-    def __init__(self, method: str, detail: str) -> None:
-        super().__init__(f"{method}: {detail}")
-        self.method = method
-        self.detail = detail
 
 
 def find_chromium() -> str | None:

@@ -25,10 +25,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as `python browser/screenshot.py`: make `browser` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from browser.cdp import DevTools, DevToolsError, find_chromium  # noqa: E402
+from browser.cdp import DevTools, find_chromium  # noqa: E402
 from kg import neo4j_server  # noqa: E402
 from kg.config import Settings, get_settings  # noqa: E402
-from kg.errors import MissingToolError, ServiceUnavailableError  # noqa: E402
+from kg.errors import DevToolsError, MissingToolError, ServiceUnavailableError  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_GRASS = HERE / "newskg.grass"

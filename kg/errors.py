@@ -103,3 +103,17 @@ class ExtractorUnavailableError(NewsKGError):
         super().__init__(f"extractor {extractor!r} is unavailable: {detail}")
         self.extractor = extractor
         self.detail = detail
+
+
+class DevToolsError(NewsKGError):
+    """Chromium refused a DevTools command, closed the pipe, or a page never got ready.
+
+    Attributes:
+        method: The DevTools method or the awaited JavaScript expression.
+        detail: What went wrong (for a timeout, the tail of the page's text).
+    """
+
+    def __init__(self, method: str, detail: str) -> None:
+        super().__init__(f"{method}: {detail}")
+        self.method = method
+        self.detail = detail

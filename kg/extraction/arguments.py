@@ -40,10 +40,24 @@ def place_participant(tok: Token, res: ParticipantResolver, lex: Lexicon) -> Par
 
 
 def prep_arguments(
-    holder: Token, frame: Frame, plover: str, res: ParticipantResolver, lex: Lexicon
+    holder: Token,
+    frame: Frame,
+    plover: str,
+    res: ParticipantResolver,
+    lex: Lexicon,
+    also: frozenset[str] = frozenset(),
 ) -> None:
-    """Targets and place from the prepositional phrases of ``holder`` ("sanctions on X")."""
-    allowed = lex.target_preps.get(plover, frozenset())
+    """Targets and place from the prepositional phrases of ``holder`` ("sanctions on X").
+
+    Args:
+        holder: The token whose prepositions are read.
+        frame: The frame to fill.
+        plover: The frame's type, which decides the prepositions that introduce a target.
+        res: Participant resolver.
+        lex: The lexicon.
+        also: Further prepositions that introduce a target here (a light verb's "to").
+    """
+    allowed = lex.target_preps.get(plover, frozenset()) | also
     if plover == "ASSAULT" and holder.lemma_.lower() not in _COMBAT_WORDS:
         allowed = allowed - {"with"}
     for c in holder.children:
@@ -62,6 +76,12 @@ def prep_arguments(
                     if frame.place is None:
                         frame.place = place_participant(pobj, res, lex)
                     continue
+            if p == "for" and p not in allowed:
+                # "mobilized reservists for a war against X": the purpose names the target.
+                for g in pobj.children:
+                    if g.dep_ == "prep" and g.lower_ == "against":
+                        for opponent in pobjs(g):
+                            add(frame.targets, res.participants(opponent))
             if p in allowed:
                 if noun_sense(pobj, lex) is not None and res.mention_at(pobj) is None:
                     # An event noun ("against any US assault"): its agent is the target.

@@ -104,4 +104,5 @@ def _absorb_light_verb(
         elif c.dep_ == "dative" or (c.dep_ == "dobj" and c is not noun and res.mention_at(c)):
             add(frame.targets, res.participants(c))
     plover = frame.sense.type if frame.sense else "AGREE"
-    prep_arguments(verb, frame, plover, res, lex)
+    # "delivered blows to X", "issued a warning to X": the light verb's "to" is the recipient.
+    prep_arguments(verb, frame, plover, res, lex, also=frozenset({"to"}))

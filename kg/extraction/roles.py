@@ -38,7 +38,7 @@ TITLE_MODIFIERS = frozenset(
         "security", "army", "military", "acting", "interim", "supreme", "top", "state",
         "attorney", "special", "chief", "secretary", "general", "police", "intelligence",
         "national", "border", "drug", "peace", "opposition", "rebel", "guerrilla", "armed",
-        "forces", "commanding", "senior", "executive", "first", "lord",
+        "forces", "commanding", "senior", "executive", "first", "lord", "office",
     }
 )  # fmt: skip
 TITLE_WORDS = ROLE_HEADS | TITLE_MODIFIERS
@@ -72,6 +72,16 @@ class TitleOccurrence:
 def _org_at(token: Token, mentions: Mapping[int, TokenMention]) -> TokenMention | None:
     found = mentions.get(token.i)
     return found if found is not None and found.type in _ORG_TYPES else None
+
+
+def _person_at(mentions: Mapping[int, TokenMention], i: int) -> str | None:
+    """The person whose mention starts at token ``i``, if any."""
+    found = mentions.get(i)
+    return (
+        found.entity_key
+        if found is not None and found.type == "Person" and found.first == i
+        else None
+    )
 
 
 def _title_occurrence(
@@ -114,10 +124,33 @@ def _title_occurrence(
             org = _org_at(doc[j], mentions)
             if org is not None:
                 j = org.last + 1
+    # "Minister for the Middle East": a "for" complement is part of the title.
+    if j == head.i + 1 and j < len(doc) and doc[j].lower_ == "for":
+        end = j + 1
+        while end < len(doc) and doc[end].is_alpha and not _person_at(mentions, end):
+            if doc[end].pos_ not in ("DET", "PROPN", "NOUN", "ADJ", "ADP", "CCONJ"):
+                break
+            end += 1
+        if end > j + 1:
+            title = " ".join([title, *(t.lower_ for t in doc[j:end])])
+            j = end
     holder: str | None = None
-    nxt = mentions.get(head.i + 1)
-    if nxt is not None and nxt.type == "Person" and nxt.first == head.i + 1:
-        holder = nxt.entity_key
+    nxt = _person_at(mentions, j)
+    after = mentions[j].last + 1 if nxt else j
+    if nxt is not None:
+        holder = nxt
+    elif (
+        # "Foreign Office Minister, Tobias Ellwood, said": the person in apposition.
+        j < len(doc) - 1
+        and doc[j].text == ","
+        and (appositive := _person_at(mentions, j + 1)) is not None
+        and (
+            (after := mentions[j + 1].last + 1) >= len(doc)
+            or doc[after].text == ","
+            or doc[after].pos_ in ("VERB", "AUX")
+        )
+    ):
+        holder = appositive
     else:
         # Apposition: "Person, [the] Title ..." or "Person, Org's Title".
         k = left_edge - 1

@@ -59,3 +59,17 @@ def test_time_after_by_is_not_an_agent(extractor: RuleBasedExtractor) -> None:
         extractor, "Sudan on Thursday shortened by one hour the curfew in Khartoum.", "CONCEDE"
     )
     assert [p.text for p in eased.actors] == ["Sudan"]
+
+
+def test_purpose_against_names_the_target(extractor: RuleBasedExtractor) -> None:
+    [mobilize] = _actions(
+        extractor, "Poland mobilized its reserve troops for a campaign against Belarus.", "MOBILIZE"
+    )
+    assert any("Belarus" in t for t in _targets(mobilize))
+
+
+def test_light_verb_recipient_is_the_target(extractor: RuleBasedExtractor) -> None:
+    [assault] = _actions(
+        extractor, "The rebels delivered heavy blows to the Malian army on Monday.", "ASSAULT"
+    )
+    assert any("army" in t for t in _targets(assault))

@@ -218,9 +218,12 @@ class IngestPipeline:
         rows = rdf_to_rows(rdf, load_ontology())
         points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
         existed = bool(self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article.id}))
-        self.graph.write(rows)
+        # An article seen before is replaced whole, so an updated story (same URL, new text)
+        # or a better extractor leaves no stale passage, action or mention behind.
+        removed = self.graph.write(rows, replacing=article.id if existed else None)
         try:
             self.vectors.upsert(points)
+            self.vectors.delete(sorted(set(removed) - {p.id for p in points}))
         except Exception:
             # Keep the two stores consistent: a new article whose vectors failed is removed.
             if not existed:

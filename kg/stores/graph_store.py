@@ -100,8 +100,16 @@ class Neo4jGraphStore:
                 session.run(statement).consume()
             session.run(cypher.AWAIT_INDEXES, {"timeout_seconds": _INDEX_TIMEOUT_SECONDS}).consume()
 
-    def write(self, rows: GraphRows) -> None:
+    def write(self, rows: GraphRows, *, replacing: str | None = None) -> tuple[str, ...]:
         """MERGE all nodes, then all relationships, in one transaction: all or nothing.
+
+        Args:
+            rows: The nodes and relationships to write.
+            replacing: An article id to delete first, in the same transaction, with its
+                passages, actions and the entities only it supported.
+
+        Returns:
+            The ids of the passages deleted by ``replacing`` (empty without it).
 
         Raises:
             ValueError: a label set or relationship type is not in the ontology, or a
@@ -111,7 +119,14 @@ class Neo4jGraphStore:
         node_batches = self._node_batches(rows.nodes)
         rel_batches = self._rel_batches(rows.relationships)
 
+        removed: list[str] = []
+
         def work(tx: neo4j.ManagedTransaction) -> None:
+            removed.clear()  # the driver may retry the whole function
+            if replacing is not None:
+                record = tx.run(cypher.DELETE_ARTICLE, {"id": replacing}).single()
+                if record is not None:
+                    removed.extend(record["passage_ids"])
             for query, batch in node_batches + rel_batches:
                 written = tx.run(query, {"rows": batch}).single(strict=True)["written"]
                 if written != len(batch):
@@ -120,8 +135,9 @@ class Neo4jGraphStore:
                         f"wrote {written} of {len(batch)} rows: relationship ends missing\n{query}"
                     )
 
-        if node_batches or rel_batches:
+        if node_batches or rel_batches or replacing is not None:
             self._write_tx(work)
+        return tuple(removed)
 
     def _node_batches(self, nodes: tuple[NodeRow, ...]) -> list[tuple[str, list[dict[str, Any]]]]:
         grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)

@@ -55,8 +55,13 @@ class GraphStore(Protocol):
         """Create constraints and indexes derived from the ontology (idempotent)."""
         ...
 
-    def write(self, rows: GraphRows) -> None:
-        """MERGE all nodes and relationships in one transaction: all or nothing."""
+    def write(self, rows: GraphRows, *, replacing: str | None = None) -> tuple[str, ...]:
+        """MERGE all nodes and relationships in one transaction: all or nothing.
+
+        With ``replacing`` (an article id), that article and what only it supported are
+        deleted first, in the same transaction, so an updated article leaves nothing stale;
+        the ids of the passages deleted that way are returned.
+        """
         ...
 
     def run_read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -129,3 +129,27 @@ def test_entities_resolve_across_articles(
     names = set(rows[0]["names"])
     assert {"Gustavo Petro", "National Liberation Army"} <= names, names
     assert "Petro" not in names and "ELN" not in names
+
+
+def test_an_updated_article_replaces_the_old_version(
+    services: Services, unique_seed: Article, ingest: Callable[[Article], ArticleReport]
+) -> None:
+    first = ingest(unique_seed)
+    updated = dataclasses.replace(
+        unique_seed, body="Petro said the ELN had agreed to resume talks in Havana on Monday."
+    )
+    second = ingest(updated)
+    assert second.article_id == first.article_id and not second.created
+    rows = services.graph.run_read(
+        "MATCH (a:Article {id: $id}) "
+        "RETURN COUNT { (a)-[:HAS_PASSAGE]->() } AS passages, "
+        "COUNT { (a)<-[:REPORTED_IN]-() } AS actions",
+        {"id": first.article_id},
+    )
+    assert rows[0] == {"passages": 1, "actions": second.actions}
+    hits = services.vectors.search(
+        services.embedder.embed_query("joint actions against the ELN"),
+        limit=20,
+        flt=VectorFilter(article_ids=(first.article_id,)),
+    )
+    assert len(hits) == 1 and "Havana" in hits[0].payload["text"]

@@ -444,3 +444,23 @@ def test_graphiql_is_served(stack: Stack) -> None:
     response = httpx.get(f"{stack.url}/graphql", headers={"Accept": "text/html"}, timeout=30)
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+SEARCH_FILTERED = """query($f: SearchFilterInput) {
+  search(query: "actions against the ELN", limit: 10, filter: $f) {
+    passages { text article { published } } actions { type targets { name } } } }"""
+
+
+def test_search_filter_narrows_types_and_dates(stack: Stack) -> None:
+    accusations = data(stack, SEARCH_FILTERED, {"f": {"types": ["ACCUSE"]}})["search"]
+    assert accusations["actions"], accusations
+    assert {a["type"] for a in accusations["actions"]} == {"ACCUSE"}
+    assert all(any(is_eln(t) for t in a["targets"]) for a in accusations["actions"])
+
+    before = data(stack, SEARCH_FILTERED, {"f": {"to": "2025-12-31"}})["search"]
+    assert all(
+        p["article"]["published"] is not None and p["article"]["published"] <= "2025-12-31"
+        for p in before["passages"]
+    ), before["passages"]
+    body = gql(stack, SEARCH_FILTERED, {"f": {"from": "2026-02-01", "to": "2026-01-01"}})
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_FILTER", body

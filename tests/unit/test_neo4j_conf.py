@@ -205,3 +205,14 @@ def test_the_default_password_neo4j_is_refused(settings: Settings) -> None:
     with pytest.raises(ConfigurationError) as caught:
         neo4j_server.set_initial_password(weak, "/nonexistent/java", "")
     assert caught.value.setting == "neo4j_password"
+
+
+def test_conf_lets_the_browser_fetch_guides_and_styles_from_this_machine(
+    settings: Settings,
+) -> None:
+    conf = _conf_entries(neo4j_server.render_conf(settings))
+
+    (hosts,) = conf["browser.remote_content_hostname_whitelist"]
+    # Both spellings of this machine (the API's guide links use the request's host), and
+    # Neo4j's own guide host, which the default whitelist also allows.
+    assert set(hosts.split(",")) == {"localhost", "127.0.0.1", "guides.neo4j.com"}

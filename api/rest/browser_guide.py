@@ -4,7 +4,9 @@ Play the guide in Neo4j Browser with ``:play http://localhost:8000/browser-guide
 the style with ``:style http://localhost:8000/browser-style.grass``. The Browser fetches both
 cross-origin, so these two routes answer CORS requests from the Browser's own origin
 (``http://localhost:<neo4j_http_port>``), and Neo4j must allow the host in
-``browser.remote_content_hostname_whitelist`` (``localhost`` is in its default).
+``browser.remote_content_hostname_whitelist``: its default has ``localhost`` only, so
+``kg.neo4j_server.render_conf`` adds ``127.0.0.1``. The Browser reads that setting from the
+server a moment after connecting and uses its built-in default until then.
 """
 
 from __future__ import annotations

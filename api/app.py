@@ -7,41 +7,23 @@ bootstraps the services (unless given some) and closes them on shutdown.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from types import ModuleType
 
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
-from api.graphql.context import API_KEY_HEADER, RequestContext
+from api.dependencies import API_KEY_HEADER, get_search, get_services
+from api.graphql.context import RequestContext
 from api.graphql.schema import build_schema
+from api.metrics import install_metrics
+from api.rest import browser_guide, health, metrics, rdf, search
+from api.rest.errors import install_error_handlers
 from kg.config import Settings, get_settings
 from kg.search import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
-log = logging.getLogger(__name__)
-
-REST_ROUTER_MODULES = (
-    "api.rest.search",
-    "api.rest.health",
-    "api.rest.metrics",
-    "api.rest.rdf",
-    "api.rest.browser_guide",
-)
-
-
-def _optional_module(name: str) -> ModuleType | None:
-    """The module, or None when it does not exist; a module that fails to import raises."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        log.warning("optional API module %s is not available", name)
-        return None
+REST_ROUTERS = (search.router, health.router, metrics.router, rdf.router, browser_guide.router)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -53,7 +35,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             builds, bootstraps and closes its own.
 
     Returns:
-        The app, with ``app.state.services`` set while it runs.
+        The app, with ``app.state.services``, ``app.state.search`` (the one
+        :class:`HybridSearch` every request uses) and ``app.state.write_lock`` set while it
+        runs, whether the services are given or built.
     """
     settings = settings or (services.settings if services else get_settings())
 
@@ -72,6 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             app.state.services = None
+            app.state.search = None
             if owned:
                 await asyncio.to_thread(close, running)
 
@@ -83,15 +68,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
 
     async def graphql_context(request: Request) -> RequestContext:
-        state = request.app.state
-        running: Services | None = getattr(state, "services", None)
-        if running is None:
-            raise RuntimeError("the app's services are not initialised (lifespan not run)")
         return RequestContext(
-            services=running,
+            services=get_services(request),
             api_key=request.headers.get(API_KEY_HEADER),
-            search=getattr(state, "search", None),
-            write_lock=getattr(state, "write_lock", None),
+            search=get_search(request),
+            write_lock=request.app.state.write_lock,
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)
@@ -100,15 +81,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.include_router(graphql, prefix="/graphql")
 
-    errors = _optional_module("api.rest.errors")
-    if errors is not None and hasattr(errors, "install_error_handlers"):
-        errors.install_error_handlers(app)
-    for name in REST_ROUTER_MODULES:
-        module = _optional_module(name)
-        if module is None:
-            continue
-        install = getattr(module, "install_metrics", None)
-        if callable(install):
-            install(app)
-        app.include_router(module.router)
+    install_error_handlers(app)
+    install_metrics(app)
+    for router in REST_ROUTERS:
+        app.include_router(router)
     return app

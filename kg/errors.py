@@ -117,3 +117,36 @@ class DevToolsError(NewsKGError):
         super().__init__(f"{method}: {detail}")
         self.method = method
         self.detail = detail
+
+
+class GraphQueryError(NewsKGError):
+    """Neo4j refused a query (syntax, constraint, a failed procedure): not an outage.
+
+    Attributes:
+        code: The Neo4j status code, e.g. ``Neo.ClientError.Schema.ConstraintValidationFailed``.
+        detail: Neo4j's message.
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"Neo4j refused the query: {code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class GraphWriteError(NewsKGError):
+    """Rows could not be written to the graph; the transaction was rolled back.
+
+    Attributes:
+        query: The Cypher statement that wrote too few rows, or None when the rows were
+            refused before any statement was built (a label or type not in the ontology).
+        written: How many rows of the batch the statement wrote.
+        expected: How many rows the batch held.
+    """
+
+    def __init__(
+        self, problem: str, *, query: str | None = None, written: int = 0, expected: int = 0
+    ) -> None:
+        super().__init__(problem)
+        self.query = query
+        self.written = written
+        self.expected = expected

@@ -7,13 +7,15 @@ answer a whole request level with one query. Queries live in :mod:`kg.stores.cyp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
 from kg.errors import InvalidQueryError, NotFoundError
+from kg.lucene import lucene_terms
+from kg.models import PLOVER_TYPES
+from kg.search_types import Role
 from kg.stores import cypher
 from kg.stores.ports import GraphStore
 
@@ -25,7 +27,41 @@ MAX_PATH_LENGTH = 4
 MAX_FRONTIER = 500
 
 ActionRole = Literal["actor", "target"]
-_ROLE_RELS: Mapping[str, str] = {"actor": "HAS_ACTOR", "target": "HAS_TARGET"}
+RELS_BY_ROLE: Mapping[Role, tuple[str, ...]] = {
+    "actor": ("HAS_ACTOR",),
+    "target": ("HAS_TARGET",),
+    "any": ("HAS_ACTOR", "HAS_TARGET"),
+}
+"""The Action relationships that link an entity playing a role."""
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_date_range(date_from: date | None, date_to: date | None, field: str = "from") -> None:
+    """Refuse a date range whose start is after its end.
+
+    Raises:
+        InvalidQueryError: ``date_from`` is after ``date_to`` (reported on ``field``).
+    """
+    if date_from and date_to and date_from > date_to:
+        raise InvalidQueryError(field, f"{date_from.isoformat()} is after to={date_to.isoformat()}")
+
+
+def check_plover_types(types: Iterable[str], field: str = "types") -> tuple[str, ...]:
+    """PLOVER type names, trimmed, upper-cased and deduplicated, blanks dropped.
+
+    Raises:
+        InvalidQueryError: a name is not a PLOVER type (reported on ``field``).
+    """
+    upper = tuple(dict.fromkeys(t.strip().upper() for t in types if t.strip()))
+    unknown = [t for t in upper if t not in PLOVER_TYPES]
+    if unknown:
+        raise InvalidQueryError(
+            field,
+            f"unknown PLOVER type(s) {', '.join(unknown)}; use {', '.join(PLOVER_TYPES)}",
+        )
+    return upper
 
 
 # --------------------------------------------------------------------------- records
@@ -267,15 +303,6 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-
-def lucene_terms(text: str) -> str:
-    """A Lucene query matching any word of ``text``, with special characters escaped."""
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
-    return " ".join(w for w in words if w.strip("\\"))
-
-
 # --------------------------------------------------------------------------- batch getters
 
 
@@ -348,7 +375,7 @@ def actions_by_entity_ids(
     """A page of the actions each entity takes part in (in ``roles``), newest first."""
     params = {
         "ids": _unique(ids),
-        "rels": [_ROLE_RELS[r] for r in roles],
+        "rels": [rel for role in roles for rel in RELS_BY_ROLE[role]],
         "skip": offset,
         "limit": limit,
     }
@@ -478,11 +505,6 @@ def resolve_entity_ids(graph: GraphStore, key: str) -> tuple[str, ...]:
     return (found.id,) if found else ()
 
 
-def _check_range(date_from: date | None, date_to: date | None) -> None:
-    if date_from and date_to and date_from > date_to:
-        raise InvalidQueryError("from", f"{date_from} is after to={date_to}")
-
-
 def actions_page(
     graph: GraphStore,
     actor_ids: Sequence[str] | None = None,
@@ -498,7 +520,7 @@ def actions_page(
     Raises:
         InvalidQueryError: ``date_from`` is after ``date_to``.
     """
-    _check_range(date_from, date_to)
+    check_date_range(date_from, date_to)
     params = {
         "actor_ids": list(actor_ids) if actor_ids is not None else None,
         "target_ids": list(target_ids) if target_ids is not None else None,
@@ -527,7 +549,7 @@ def articles_page(
     Raises:
         InvalidQueryError: ``date_from`` is after ``date_to``.
     """
-    _check_range(date_from, date_to)
+    check_date_range(date_from, date_to)
     params = {"from": date_from, "to": date_to, "skip": offset, "limit": limit}
     rows = graph.run_read(cypher.READ_ARTICLES_PAGE, params)
     row: Mapping[str, Any] = rows[0] if rows else {"total": 0, "items": []}

@@ -253,7 +253,7 @@ class IngestPipeline:
         for article in iterator:
             try:
                 reports.append(self.ingest_article(article))
-            except (NewsKGError, ValueError) as exc:
+            except NewsKGError as exc:
                 log.warning("rejected %s: %s", article.origin or article.title, exc)
                 failures.append(
                     IngestFailure(origin=article.origin or article.title, error=str(exc))

@@ -18,12 +18,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from kg.extraction.lexicon import DEFAULT_LEXICON_PATH as LEXICON_PATH
 from kg.models import PLOVER_TYPES
 from kg.search_types import EntityRef, QueryEntity, QueryUnderstanding, Role
-
-LEXICON_PATH = Path(__file__).resolve().parent / "extraction" / "data" / "plover_lexicon.json"
 
 # Event words a *query* uses, by PLOVER type. Nouns and verb forms both, because queries are
 # mostly noun phrases ("attacks on", "talks between", "sanctions against").

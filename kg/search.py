@@ -15,7 +15,6 @@ rank, raw score and, for the graph, the path that reached it.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,7 +22,9 @@ from typing import Any, Protocol
 from kg.config import Settings
 from kg.errors import InvalidQueryError
 from kg.fusion import Fused, Ranked, reciprocal_rank_fusion
-from kg.models import PLOVER_TYPES, VectorFilter
+from kg.graph_reads import RELS_BY_ROLE, check_date_range, check_plover_types
+from kg.lucene import lucene_phrase, lucene_terms
+from kg.models import VectorFilter
 from kg.query_understanding import (
     EntityRecord,
     content_words,
@@ -58,18 +59,12 @@ __all__ = [
     "SearchFilter",
     "SearchResult",
     "Why",
-    "escape_lucene",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 100
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
-_RELS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
-    "target": ("HAS_TARGET",),
-    "actor": ("HAS_ACTOR",),
-    "any": ("HAS_ACTOR", "HAS_TARGET"),
-}
+"""The most passages (and actions) one search returns, for every API."""
 # Graph score of a passage reached only by MENTIONS: below any action evidence (>= 0).
 _MENTION_SCORE = -1.0
 # Graph score bonus of an action whose type the query names ("attacks" -> ASSAULT).
@@ -80,11 +75,6 @@ class QueryEmbedder(Protocol):
     """What search needs of :class:`kg.embedding.Embedder`."""
 
     def embed_query(self, text: str) -> tuple[float, ...]: ...
-
-
-def escape_lucene(text: str) -> str:
-    """Escape Lucene query syntax so user text is searched literally."""
-    return _LUCENE_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,16 +238,8 @@ class HybridSearch:
             raise InvalidQueryError("q", "the query must not be empty")
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidQueryError("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
-        if flt.from_date and flt.to_date and flt.from_date > flt.to_date:
-            raise InvalidQueryError(
-                "from", f"{flt.from_date.isoformat()} is after to={flt.to_date.isoformat()}"
-            )
-        types = tuple(dict.fromkeys(t.strip().upper() for t in flt.types if t.strip()))
-        unknown = [t for t in types if t not in PLOVER_TYPES]
-        if unknown:
-            raise InvalidQueryError(
-                "types", f"unknown PLOVER type(s) {unknown}; known: {list(PLOVER_TYPES)}"
-            )
+        check_date_range(flt.from_date, flt.to_date)
+        types = check_plover_types(flt.types)
         entity = flt.entity.strip() if flt.entity else None
         return SearchFilter(flt.from_date, flt.to_date, types, entity or None)
 
@@ -276,7 +258,7 @@ class HybridSearch:
         phrases = [p for p in phrases if p]
         if not phrases:
             return []
-        lucene = " OR ".join(f'"{p}"' for p in phrases[:200])
+        lucene = " OR ".join(lucene_phrase(p) for p in phrases[:200])
         rows = self._graph.run_read(cypher.SEARCH_ENTITY_NAMES, {"q": lucene, "limit": 50})
         return [
             EntityRecord(
@@ -327,13 +309,13 @@ class HybridSearch:
         mention: str | None,
         infos: dict[str, _PassageInfo],
     ) -> list[Ranked]:
-        words = content_words(query)
-        if not words:
+        lucene = lucene_terms(" ".join(content_words(query)))
+        if not lucene:
             return []
         rows = self._graph.run_read(
             cypher.SEARCH_PASSAGES_FULLTEXT,
             {
-                "q": " ".join(escape_lucene(w) for w in words),
+                "q": lucene,
                 "limit": depth * 3,
                 **self._filter_params(flt, mention),
                 "entity": mention,
@@ -409,7 +391,7 @@ class HybridSearch:
                 {
                     **params,
                     "entity": qe.entity.id,
-                    "rels": list(_RELS_BY_ROLE[role]),
+                    "rels": list(RELS_BY_ROLE[role]),
                     "limit": depth * 2,
                 },
             )

@@ -8,8 +8,14 @@ The convention, applied everywhere:
   ``code``), so clients can select ``... on Error { code message }`` once.
 * Collection fields (``search``, ``entities``, ``actions``, ``articles``) return their
   payload directly; a bad argument there (``first`` too large, ``from`` after ``to``, a
-  foreign cursor) is a GraphQL error whose ``extensions.code`` is ``INVALID_FILTER``, with
-  the same ``field`` the typed error would carry.
+  foreign cursor, a search filter naming no entity) is a GraphQL error whose
+  ``extensions.code`` is ``INVALID_FILTER``, with the same ``field`` the typed error would
+  carry.
+* A newskg error raised while resolving keeps a code (:class:`CodedErrors`):
+  ``InvalidQueryError`` -> ``INVALID_FILTER``, ``NotFoundError`` -> ``NOT_FOUND``,
+  ``AuthenticationError`` -> ``AUTHENTICATION_REQUIRED`` (their messages kept), and
+  ``ServiceUnavailableError`` -> ``SERVICE_UNAVAILABLE`` with the message "a backing
+  service is unavailable" (the details go to the server log).
 * Operations refused before execution (too deep, too costly, a read without the API key
   when reads require one) are validation errors with ``extensions.code``
   ``QUERY_TOO_DEEP`` / ``QUERY_TOO_COSTLY`` / ``AUTHENTICATION_REQUIRED``.
@@ -18,8 +24,11 @@ The convention, applied everywhere:
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
 from kg import errors as kg_errors
 
@@ -29,6 +38,9 @@ VALIDATION_FAILED = "VALIDATION_FAILED"
 AUTHENTICATION_REQUIRED = "AUTHENTICATION_REQUIRED"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+SERVICE_UNAVAILABLE_MESSAGE = "a backing service is unavailable"
+UNEXPECTED_MESSAGE = "Unexpected error."
 
 
 @strawberry.interface(description="An expected failure, returned as data.")
@@ -77,9 +89,59 @@ def invalid_argument(field: str, problem: str) -> GraphQLError:
     return GraphQLError(f"{field}: {problem}", extensions={"code": INVALID_FILTER, "field": field})
 
 
-def should_mask_error(error: GraphQLError) -> bool:
-    """Mask errors raised by bugs; keep validation errors and the ones raised on purpose."""
+def _code_and_message(exc: BaseException) -> tuple[str, str, dict[str, Any]] | None:
+    """The code, client message and extra extensions of a newskg error; None otherwise."""
+    if isinstance(exc, kg_errors.InvalidQueryError):
+        return INVALID_FILTER, exc.message, {"field": exc.field}
+    if isinstance(exc, kg_errors.NotFoundError):
+        return NOT_FOUND, exc.message, {"kind": exc.kind, "key": exc.key}
+    if isinstance(exc, kg_errors.ServiceUnavailableError):
+        return SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE, {}
+    if isinstance(exc, kg_errors.AuthenticationError):
+        return AUTHENTICATION_REQUIRED, exc.message, {}
+    return None
+
+
+def _raised_in_resolver(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
-        return False
-    return not isinstance(original, kg_errors.InvalidQueryError)
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Whether ``error`` is a bug: raised in a resolver and not a newskg error with a code.
+
+    Validation errors and GraphQL errors raised on purpose (``invalid_argument``) are not.
+    """
+    original = error.original_error
+    return _raised_in_resolver(error) and (original is None or _code_and_message(original) is None)
+
+
+def coded_error(error: GraphQLError) -> GraphQLError | None:
+    """``error`` with the ``extensions.code`` of the newskg error it wraps, or None."""
+    original = error.original_error
+    found = _code_and_message(original) if original is not None else None
+    if found is None:
+        return None
+    code, message, extra = found
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code, **extra},
+    )
+
+
+class CodedErrors(MaskErrors):
+    """Errors raised in resolvers, as clients see them.
+
+    A newskg error gets its ``extensions.code`` (see the module docstring); anything else is
+    a bug, masked as "Unexpected error." (the schema logs it with its traceback).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_raised_in_resolver, error_message=UNEXPECTED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return coded_error(error) or super().anonymise_error(error)

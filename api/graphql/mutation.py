@@ -19,7 +19,7 @@ from api.graphql.errors import (
 )
 from api.graphql.fields import described_mutation
 from api.graphql.passage import Passage
-from api.rest.metrics import record_ingest
+from api.metrics import record_ingest
 from kg import errors as kg_errors
 from kg.models import ArticleIn
 from kg.parsing import parse_article_in

@@ -2,7 +2,6 @@
 
 import asyncio
 import datetime
-from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
@@ -27,11 +26,10 @@ from api.graphql.search import (
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg import errors as kg_errors
 from kg import graph_reads as reads
-from kg.graph_reads import EntityRecord
-from kg.models import ENTITY_TYPES, PLOVER_TYPES
+from kg.graph_reads import EntityRecord, check_date_range, check_plover_types
+from kg.models import ENTITY_TYPES
+from kg.search import MAX_LIMIT
 from kg.search_types import EntityRef, SearchFilter
-
-MAX_SEARCH_LIMIT = 50
 
 EntityResult = Annotated[
     Entity | NotFoundError | InvalidFilterError, strawberry.union("EntityResult")
@@ -44,21 +42,6 @@ NeighborsResult = Annotated[
 PathResult = Annotated[
     PathType | NotFoundError | InvalidFilterError, strawberry.union("PathResult")
 ]
-
-
-def _check_range(date_from: datetime.date | None, date_to: datetime.date | None) -> None:
-    if date_from and date_to and date_from > date_to:
-        raise invalid_argument("from", f"{date_from} is after to={date_to}")
-
-
-def _check_action_types(types: Sequence[str], field: str) -> tuple[str, ...]:
-    upper = tuple(t.strip().upper() for t in types)
-    unknown = [t for t in upper if t not in PLOVER_TYPES]
-    if unknown:
-        raise invalid_argument(
-            field, f"unknown action type(s) {', '.join(unknown)}; use {', '.join(PLOVER_TYPES)}"
-        )
-    return upper
 
 
 def _ref_record(ref: EntityRef) -> EntityRecord:
@@ -76,7 +59,7 @@ async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | 
 class Query:
     @described_field(
         description="Hybrid search (vector + fulltext + graph, fused by reciprocal rank). "
-        "Every hit says why it was returned."
+        f"Every hit says why it was returned. `limit` is 1..{MAX_LIMIT}."
     )
     async def search(
         self,
@@ -87,18 +70,17 @@ class Query:
     ) -> SearchResult:
         if not query.strip():
             raise invalid_argument("query", "must not be empty")
-        if not 1 <= limit <= MAX_SEARCH_LIMIT:
-            raise invalid_argument("limit", f"must be between 1 and {MAX_SEARCH_LIMIT}")
+        # The limit, dates and types are checked by the search (InvalidQueryError, which
+        # reaches the client as INVALID_FILTER).
         flt = SearchFilter()
         if filter is not None:
-            _check_range(filter.from_, filter.to)
             flt = SearchFilter(
                 from_date=filter.from_,
                 to_date=filter.to,
-                types=_check_action_types(filter.types or (), "types"),
+                types=tuple(filter.types or ()),
                 entity=filter.entity,
             )
-        searcher = info.context.searcher()
+        searcher = info.context.search
         result = await asyncio.to_thread(searcher.search, query, limit=limit, flt=flt)
         loaders = info.context.loaders
         refs = list(result.entities) + [q.entity for q in result.understanding.entities]
@@ -183,8 +165,8 @@ class Query:
         first: int = 10,
         after: str | None = None,
     ) -> ActionConnection:
-        types = _check_action_types([type], "type") if type else None
-        _check_range(from_, to)
+        types = check_plover_types([type], "type") if type else None
+        check_date_range(from_, to)
         offset, limit = page_window(first, after)
         actor_ids, target_ids = await asyncio.gather(
             _resolve_ids(info, actor), _resolve_ids(info, target)
@@ -213,7 +195,7 @@ class Query:
         from_: Annotated[datetime.date | None, strawberry.argument(name="from")] = None,
         to: datetime.date | None = None,
     ) -> ArticleConnection:
-        _check_range(from_, to)
+        check_date_range(from_, to)
         offset, limit = page_window(first, after)
         graph = info.context.services.graph
         page = await asyncio.to_thread(reads.articles_page, graph, from_, to, offset, limit)

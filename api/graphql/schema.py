@@ -10,17 +10,17 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
 from strawberry.types import ExecutionContext
 
-from api.graphql.errors import should_mask_error
+from api.graphql.errors import CodedErrors, should_mask_error
 from api.graphql.limits import CostLimiter, LimitErrorCodes, ReadAccessGuard
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
+from kg.errors import ServiceUnavailableError
 
 log = logging.getLogger("api.graphql")
 
@@ -31,7 +31,8 @@ MAX_TOKENS = 5000
 
 
 class NewsKGSchema(strawberry.Schema):
-    """Logs unexpected errors with their traceback; expected ones at debug level."""
+    """Logs unexpected errors with their traceback, outages with their details (the client
+    only sees "a backing service is unavailable"), expected errors at debug level."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -41,6 +42,8 @@ class NewsKGSchema(strawberry.Schema):
                 log.error(
                     "unexpected GraphQL error at %s", error.path, exc_info=error.original_error
                 )
+            elif isinstance(error.original_error, ServiceUnavailableError):
+                log.warning("GraphQL error at %s: %s", error.path, error.original_error)
             else:
                 log.debug("GraphQL error: %s", error.message)
 
@@ -60,7 +63,7 @@ def build_schema(
             partial(MaxAliasesLimiter, MAX_ALIASES),
             partial(QueryDepthLimiter, max_depth),
             partial(CostLimiter, max_cost),
-            partial(MaskErrors, should_mask_error=should_mask_error),
+            CodedErrors,
         ],
     )
 

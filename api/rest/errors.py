@@ -21,6 +21,8 @@ from kg.errors import (
     ArticleParseError,
     AuthenticationError,
     ConfigurationError,
+    GraphQueryError,
+    GraphWriteError,
     InvalidQueryError,
     NewsKGError,
     NotFoundError,
@@ -39,6 +41,12 @@ _STATUS: tuple[tuple[type[NewsKGError], int, str], ...] = (
     (AuthenticationError, 401, "unauthenticated"),
     (ServiceUnavailableError, 503, "service_unavailable"),
     (ConfigurationError, 500, "configuration_error"),
+    (GraphQueryError, 500, "graph_query_error"),
+    (GraphWriteError, 500, "graph_write_error"),
+)
+# 5xx codes whose message may name secrets, paths, queries or stored values: masked.
+_MASKED = frozenset(
+    {"internal_error", "configuration_error", "graph_query_error", "graph_write_error"}
 )
 _HTTP_CODES: Mapping[int, str] = {
     400: "bad_request",
@@ -84,8 +92,7 @@ async def _newskg_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-        if code in ("internal_error", "configuration_error"):
-            # Configuration details may name secrets or paths: mask them.
+        if code in _MASKED:
             return JSONResponse(
                 error_body(code, "internal server error; see the server log"), status, headers
             )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.dependencies import get_services
+from api.dependencies import get_services, require_read_key
 from kg.rdf_export import export_graph
 from kg.services import Services
 
@@ -25,6 +25,7 @@ _EXTENSIONS = {"turtle": "ttl", "json-ld": "jsonld"}
     "/rdf",
     summary="Export the graph as RDF",
     response_class=Response,
+    dependencies=[Depends(require_read_key)],
     responses={
         200: {
             "description": "The graph, serialised in the requested format.",

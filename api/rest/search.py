@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import get_services
-from kg.errors import AuthenticationError
+from api.dependencies import get_search, get_services, require_read_key
 from kg.models import PloverType
-from kg.search import HybridSearch, parse_types
+from kg.search import MAX_LIMIT, HybridSearch, parse_types
 from kg.search_hydration import (
     ActionDetails,
     ParticipantDetails,
@@ -23,8 +21,6 @@ from kg.search_types import SearchFilter, SearchResult, Why
 from kg.services import Services
 
 router = APIRouter(tags=["search"])
-
-API_KEY_HEADER = "X-API-Key"
 
 _EXAMPLE_RESPONSE: dict[str, Any] = {
     "query": "actions against the ELN",
@@ -129,7 +125,7 @@ class SearchRequest(BaseModel):
     )
 
     q: str = Field(min_length=1, max_length=1000, description="The search query.")
-    limit: int = Field(10, ge=1, le=100, description="Maximum passages (and actions).")
+    limit: int = Field(10, ge=1, le=MAX_LIMIT, description="Maximum passages (and actions).")
     from_: date | None = Field(
         None, alias="from", description="Earliest publication / action date (inclusive)."
     )
@@ -256,16 +252,6 @@ class SearchResponse(BaseModel):
 # --------------------------------------------------------------------------- logic
 
 
-def _check_read_key(request: Request, services: Services) -> None:
-    settings = services.settings
-    if not settings.reads_require_key:
-        return
-    expected = settings.api_key.get_secret_value() if settings.api_key else ""
-    given = request.headers.get(API_KEY_HEADER, "")
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise AuthenticationError()
-
-
 def _why(why: tuple[Why, ...]) -> list[WhyOut]:
     return [
         WhyOut(retriever=w.retriever, rank=w.rank, score=w.score, path=list(w.path)) for w in why
@@ -277,14 +263,9 @@ def _participant(p: ParticipantDetails) -> ParticipantOut:
 
 
 def run_search(
-    request: Request, services: Services, q: str, limit: int, flt: SearchFilter
+    search: HybridSearch, services: Services, q: str, limit: int, flt: SearchFilter
 ) -> SearchResponse:
-    """Search (with the app's :class:`HybridSearch`) and hydrate the hits."""
-    search = getattr(request.app.state, "search", None)
-    if not isinstance(search, HybridSearch):
-        search = HybridSearch(
-            services.graph, services.vectors, services.embedder, services.settings
-        )
+    """Search with the app's :class:`HybridSearch` and hydrate the hits."""
     result = search.search(q, limit=limit, flt=flt)
     return to_response(services, result)
 
@@ -371,6 +352,7 @@ def to_response(services: Services, result: SearchResult) -> SearchResponse:
 @router.get(
     "/search",
     response_model=SearchResponse,
+    dependencies=[Depends(require_read_key)],
     summary="Hybrid graph + semantic search",
     description=(
         "Searches passages by vector similarity, BM25 full text and graph expansion from the "
@@ -380,7 +362,7 @@ def to_response(services: Services, result: SearchResult) -> SearchResponse:
     ),
 )
 def search_get(
-    request: Request,
+    search: Annotated[HybridSearch, Depends(get_search)],
     services: Annotated[Services, Depends(get_services)],
     q: Annotated[
         str,
@@ -400,7 +382,9 @@ def search_get(
             },
         ),
     ],
-    limit: Annotated[int, Query(ge=1, le=100, description="Maximum passages (and actions).")] = 10,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="Maximum passages (and actions).")
+    ] = 10,
     from_: Annotated[
         date | None,
         Query(alias="from", description="Earliest date (inclusive), YYYY-MM-DD."),
@@ -418,25 +402,24 @@ def search_get(
     ] = None,
 ) -> SearchResponse:
     """Search with query-string parameters."""
-    _check_read_key(request, services)
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
-    return run_search(request, services, q, limit, flt)
+    return run_search(search, services, q, limit, flt)
 
 
 @router.post(
     "/search",
     response_model=SearchResponse,
+    dependencies=[Depends(require_read_key)],
     summary="Hybrid graph + semantic search (JSON body)",
     description="The same search as `GET /search`, with the parameters in a JSON body.",
 )
 def search_post(
-    request: Request,
+    search: Annotated[HybridSearch, Depends(get_search)],
     services: Annotated[Services, Depends(get_services)],
     body: SearchRequest,
 ) -> SearchResponse:
     """Search with a JSON body."""
-    _check_read_key(request, services)
     flt = SearchFilter(
         from_date=body.from_, to_date=body.to, types=tuple(body.types), entity=body.entity
     )
-    return run_search(request, services, body.q, body.limit, flt)
+    return run_search(search, services, body.q, body.limit, flt)

@@ -10,10 +10,18 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionPoolError,
+    DriverError,
+    Neo4jError,
+    SessionExpired,
+    TransientError,
+)
+from neo4j.exceptions import ServiceUnavailable as Neo4jServiceUnavailable
 
 from kg.config import Settings
-from kg.errors import ServiceUnavailableError
+from kg.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
 from kg.models import GraphRows, NodeRow, RelRow
 from kg.ontology import Ontology, load_ontology
 from kg.stores import cypher
@@ -23,6 +31,9 @@ _SERVICE = "neo4j"
 _BATCH = 1000  # rows per UNWIND: keeps parameter maps small for big multi-article writes
 _INDEX_TIMEOUT_SECONDS = 120
 _RETRY_SECONDS = 10.0  # bound on transient-error retries, so callers fail fast when down
+# Neo4j cannot serve us (down, unreachable, busy, or our credentials are refused). Any other
+# Neo4jError is Neo4j refusing one query; other DriverErrors are bugs and propagate as is.
+_OUTAGES = (Neo4jServiceUnavailable, SessionExpired, ConnectionPoolError, TransientError, AuthError)
 
 
 class Neo4jGraphStore:
@@ -77,11 +88,20 @@ class Neo4jGraphStore:
 
     @contextmanager
     def _session(self) -> Iterator[neo4j.Session]:
+        """A session whose failures are newskg errors.
+
+        Raises:
+            ServiceUnavailableError: Neo4j is down, unreachable, overloaded or refuses the
+                credentials.
+            GraphQueryError: Neo4j refused a query (syntax, constraint, procedure failure).
+        """
         try:
             with self._get_driver().session(database=self._database) as session:
                 yield session
-        except (DriverError, Neo4jError) as exc:
+        except _OUTAGES as exc:
             raise ServiceUnavailableError(_SERVICE, _describe(exc)) from exc
+        except Neo4jError as exc:  # ClientError, DatabaseError: this query, not the service
+            raise GraphQueryError(exc.code or type(exc).__name__, _message(exc)) from exc
 
     def _write_tx(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
         with self._session() as session:
@@ -112,9 +132,12 @@ class Neo4jGraphStore:
             The ids of the passages deleted by ``replacing`` (empty without it).
 
         Raises:
-            ValueError: a label set or relationship type is not in the ontology, or a
-                relationship names a node that is neither in ``rows`` nor in the graph.
-            ServiceUnavailableError: Neo4j failed; nothing was written.
+            GraphWriteError: a label set or relationship type is not in the ontology, or a
+                relationship names a node that is neither in ``rows`` nor in the graph;
+                nothing was written.
+            GraphQueryError: Neo4j refused a statement (e.g. a uniqueness constraint);
+                nothing was written.
+            ServiceUnavailableError: Neo4j cannot be reached; nothing was written.
         """
         node_batches = self._node_batches(rows.nodes)
         rel_batches = self._rel_batches(rows.relationships)
@@ -131,8 +154,11 @@ class Neo4jGraphStore:
                 written = tx.run(query, {"rows": batch}).single(strict=True)["written"]
                 if written != len(batch):
                     # Raising rolls the whole transaction back.
-                    raise ValueError(
-                        f"wrote {written} of {len(batch)} rows: relationship ends missing\n{query}"
+                    raise GraphWriteError(
+                        f"wrote {written} of {len(batch)} rows: relationship ends missing",
+                        query=query,
+                        written=written,
+                        expected=len(batch),
                     )
 
         if node_batches or rel_batches or replacing is not None:
@@ -146,7 +172,11 @@ class Neo4jGraphStore:
             grouped[node.labels].append({"id": node.id, "iri": node.iri, "props": props})
         batches = []
         for labels, items in sorted(grouped.items()):
-            query = cypher.merge_nodes_query(self.ontology.class_for_labels(labels), self.ontology)
+            try:
+                spec = self.ontology.class_for_labels(labels)
+                query = cypher.merge_nodes_query(spec, self.ontology)
+            except ValueError as exc:  # the ontology's allow-list refuses these labels
+                raise GraphWriteError(str(exc), expected=len(items)) from exc
             batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
         return batches
 
@@ -158,8 +188,13 @@ class Neo4jGraphStore:
         for rel_type, items in sorted(grouped.items()):
             spec = self.ontology.relationships.get(rel_type)
             if spec is None:
-                raise ValueError(f"relationship type {rel_type!r} is not in the ontology")
-            query = cypher.merge_relationships_query(spec, self.ontology)
+                raise GraphWriteError(
+                    f"relationship type {rel_type!r} is not in the ontology", expected=len(items)
+                )
+            try:
+                query = cypher.merge_relationships_query(spec, self.ontology)
+            except ValueError as exc:  # the ontology's allow-list refuses a name
+                raise GraphWriteError(str(exc), expected=len(items)) from exc
             batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
         return batches
 
@@ -193,9 +228,13 @@ def _collect(
     return [record.data() for record in tx.run(query, params)]
 
 
+def _message(exc: DriverError | Neo4jError) -> str:
+    return getattr(exc, "message", None) or str(exc)
+
+
 def _describe(exc: DriverError | Neo4jError) -> str:
     code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None) or str(exc)
+    message = _message(exc)
     return f"{code}: {message}" if code else f"{type(exc).__name__}: {message}"
 
 

@@ -14,17 +14,20 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from api.app import create_app
 from kg.config import get_settings
 from kg.errors import NotFoundError
 from kg.parsing import parse_path
 from kg.pipeline import ArticleReport
+from kg.search import MAX_LIMIT
 from kg.services import Services, bootstrap, build_services, close
 from kg.stores.ports import GraphStore
 from tests.conftest import SEED
@@ -464,3 +467,54 @@ def test_search_filter_narrows_types_and_dates(stack: Stack) -> None:
     ), before["passages"]
     body = gql(stack, SEARCH_FILTERED, {"f": {"from": "2026-02-01", "to": "2026-01-01"}})
     assert body["errors"][0]["extensions"]["code"] == "INVALID_FILTER", body
+
+
+@pytest.mark.parametrize("text", ["NOT", "ELN OR", "AND Petro", "x && y || !z", "(ELN"])
+def test_lucene_keywords_and_operators_are_searched_literally(stack: Stack, text: str) -> None:
+    body = gql(
+        stack,
+        """query($s: String!) {
+          entities(search: $s) { totalCount }
+          entity(name: $s) { __typename }
+          actions(actor: $s) { totalCount }
+          search(query: $s, limit: 3) { query } }""",
+        {"s": text},
+    )
+    assert not body.get("errors"), body["errors"]
+    assert body["data"]["entity"]["__typename"] in ("Entity", "NotFoundError")
+
+
+def test_entity_name_with_a_keyword_finds_the_entity(stack: Stack) -> None:
+    found = data(stack, '{ entity(name: "ELN OR") { ... on Entity { name aliases } } }')
+    assert is_eln(found["entity"]), found
+
+
+def test_invalid_filter_raised_inside_search_has_its_code(stack: Stack) -> None:
+    body = gql(stack, SEARCH_FILTERED, {"f": {"entity": f"nobody-{uuid.uuid4()}"}})
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_FILTER", error
+    assert error["extensions"]["field"] == "entity"
+    assert "no entity with id, name or alias" in error["message"]
+
+
+def test_outage_is_service_unavailable_not_masked(tmp_path: Path) -> None:
+    settings = get_settings(neo4j_uri="bolt://127.0.0.1:9", qdrant_dir=tmp_path / "qdrant")
+    services = build_services(settings)
+    try:
+        with TestClient(create_app(services=services)) as down:
+            response = down.post("/graphql", json={"query": "{ entities { totalCount } }"})
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE", error
+        assert error["message"] == "a backing service is unavailable"
+        assert "127.0.0.1" not in response.text
+    finally:
+        close(services)
+
+
+def test_search_limit_is_the_same_cap_as_rest(stack: Stack) -> None:
+    ok = gql(stack, f'{{ search(query: "ELN", limit: {MAX_LIMIT}) {{ query }} }}')
+    assert not ok.get("errors"), ok["errors"]
+    over = gql(stack, f'{{ search(query: "ELN", limit: {MAX_LIMIT + 1}) {{ query }} }}')
+    assert over["errors"][0]["extensions"]["code"] == "INVALID_FILTER"
+    rest = httpx.get(f"{stack.url}/search", params={"q": "ELN", "limit": MAX_LIMIT + 1})
+    assert rest.status_code == 422

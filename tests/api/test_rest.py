@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.app import create_app
-from api.rest.metrics import record_ingest
+from api.metrics import record_ingest
 from kg.config import get_settings
 from kg.errors import NotFoundError
 from kg.parsing import parse_path
@@ -22,6 +23,7 @@ from tests.conftest import SEED
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 
 JOINT = "committed to taking joint actions"
+READ_KEY = f"read-key-{uuid.uuid4()}"
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +203,51 @@ def test_rdf_unknown_format_is_422(client: TestClient) -> None:
     response = client.get("/rdf", params={"format": "rdfxml"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
+
+
+@pytest.fixture(scope="module")
+def keyed_client(rest_services: Services) -> Iterator[TestClient]:
+    """An app over the same stores whose settings require the API key for reads."""
+    settings = rest_services.settings.model_copy(
+        update={"reads_require_key": True, "api_key": SecretStr(READ_KEY)}
+    )
+    services = dataclasses.replace(rest_services, settings=settings)
+    with TestClient(create_app(services=services)) as test_client:
+        yield test_client
+
+
+KEYED_READS = [
+    {"method": "GET", "url": "/rdf", "params": {"format": "turtle"}},
+    {"method": "GET", "url": "/search", "params": {"q": "ELN", "limit": 2}},
+    {"method": "POST", "url": "/search", "json": {"q": "ELN", "limit": 2}},
+]
+
+
+@pytest.mark.parametrize("request_kwargs", KEYED_READS)
+@pytest.mark.parametrize("key", [None, "", "wrong-key"])
+def test_reads_without_a_valid_key_are_401_when_reads_require_one(
+    keyed_client: TestClient, request_kwargs: dict[str, object], key: str | None
+) -> None:
+    headers = {"X-API-Key": key} if key is not None else {}
+    response = keyed_client.request(**request_kwargs, headers=headers)  # type: ignore[arg-type]
+    assert response.status_code == 401, response.text[:300]
+    assert response.json()["error"]["code"] == "unauthenticated"
+    assert "X-API-Key" in response.json()["error"]["message"]
+    assert response.headers["WWW-Authenticate"] == "ApiKey"
+
+
+@pytest.mark.parametrize("request_kwargs", KEYED_READS)
+def test_reads_with_the_key_succeed_when_reads_require_one(
+    keyed_client: TestClient, request_kwargs: dict[str, object]
+) -> None:
+    response = keyed_client.request(**request_kwargs, headers={"X-API-Key": READ_KEY})  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text[:300]
+
+
+def test_openapi_documents_the_api_key_header(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert {"type": "apiKey", "in": "header", "name": "X-API-Key"}.items() <= next(
+        iter(schemes.values())
+    ).items()
+    assert spec["paths"]["/rdf"]["get"]["security"]

@@ -14,7 +14,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from kg.config import get_settings
-from kg.errors import ServiceUnavailableError
+from kg.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
 from kg.mapping import document_to_rdf, rdf_to_rows
 from kg.models import GraphRows, NodeRow, ParsedDocument, RelRow
 from kg.ontology import NK, load_ontology
@@ -141,8 +141,10 @@ def test_failing_write_leaves_nothing(
     broken = dataclasses.replace(
         rows, relationships=rows.relationships + (RelRow("MENTIONS", rows.nodes[0].id, "nope"),)
     )
-    with pytest.raises(ValueError, match="relationship ends missing"):
+    with pytest.raises(GraphWriteError, match="relationship ends missing") as info:
         store.write(broken)
+    assert info.value.query is not None and "MENTIONS" in info.value.query
+    assert info.value.written == info.value.expected - 1
     assert counts(store, ids) == (0, 0)
 
 
@@ -157,18 +159,40 @@ def test_constraint_violation_rolls_back(
     clash = NodeRow(
         id=str(uuid.uuid4()), iri=first.article.iri, labels=("Article",), properties={"title": "x"}
     )
-    with pytest.raises(ServiceUnavailableError, match="ConstraintValidationFailed"):
+    with pytest.raises(GraphQueryError, match="ConstraintValidationFailed") as info:
         store.write(dataclasses.replace(rows, nodes=rows.nodes + (clash,)))
+    assert info.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
     nodes, _ = counts(store, ids - {n.id for n in rows_of(first).nodes})
     assert nodes == 0
 
 
 def test_unknown_labels_and_types_are_refused(store: Neo4jGraphStore) -> None:
     robot = NodeRow(id=str(uuid.uuid4()), iri="urn:x", labels=("Robot",), properties={})
-    with pytest.raises(ValueError, match="Robot"):
+    with pytest.raises(GraphWriteError, match="Robot") as info:
         store.write(GraphRows(nodes=(robot,), relationships=()))
-    with pytest.raises(ValueError, match="KNOWS"):
+    assert (info.value.query, info.value.expected) == (None, 1)
+    with pytest.raises(GraphWriteError, match="KNOWS"):
         store.write(GraphRows(nodes=(), relationships=(RelRow("KNOWS", "a", "b"),)))
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("MATCH (n RETURN n", "Neo.ClientError.Statement.SyntaxError"),
+        (
+            "CALL db.index.fulltext.queryNodes('entity_names', 'ELN OR') YIELD node RETURN node",
+            "Neo.ClientError.Procedure.ProcedureCallFailed",
+        ),
+    ],
+)
+def test_refused_queries_are_query_errors_not_outages(
+    store: Neo4jGraphStore, query: str, code: str
+) -> None:
+    with pytest.raises(GraphQueryError) as info:
+        store.run_read(query, {})
+    assert not isinstance(info.value, ServiceUnavailableError)
+    assert info.value.code == code
+    assert info.value.detail
 
 
 def test_delete_article_removes_orphans_and_keeps_shared_entities(

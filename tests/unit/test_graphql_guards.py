@@ -14,7 +14,7 @@ from api.graphql.context import RequestContext
 from api.graphql.limits import cost_limit_rule
 from api.graphql.schema import build_schema, schema
 from kg.config import Settings
-from kg.graph_reads import lucene_terms
+from kg.search import HybridSearch
 
 SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
   passages { text score article { title published url } }
@@ -24,8 +24,11 @@ SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
 
 def _context(**settings: Any) -> RequestContext:
     async def make() -> RequestContext:
-        services = SimpleNamespace(settings=Settings(**settings), graph=None)
-        return RequestContext(services=cast(Any, services), api_key=None)
+        built = Settings(**settings)
+        services = SimpleNamespace(settings=built, graph=None)
+        never = cast(Any, None)  # these guards act before any store is reached
+        search = HybridSearch(never, never, never, built)
+        return RequestContext(services=cast(Any, services), api_key=None, search=search)
 
     return asyncio.run(make())
 
@@ -130,11 +133,6 @@ def test_reads_can_require_the_key() -> None:
     result = _run("{ __typename }", context)
     assert result.data is None
     assert result.errors[0].extensions["code"] == "AUTHENTICATION_REQUIRED"
-
-
-def test_lucene_terms_escape_special_characters() -> None:
-    assert lucene_terms('ELN (guerrillas) "x"') == r"ELN \(guerrillas\) \"x\""
-    assert lucene_terms("  ") == ""
 
 
 def test_cost_uses_the_request_variables() -> None:

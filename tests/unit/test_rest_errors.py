@@ -14,6 +14,8 @@ from kg.errors import (
     ArticleParseError,
     AuthenticationError,
     ConfigurationError,
+    GraphQueryError,
+    GraphWriteError,
     InvalidQueryError,
     NotFoundError,
     ServiceUnavailableError,
@@ -39,6 +41,8 @@ def make_app() -> FastAPI:
         "down": ServiceUnavailableError("Neo4j", "connection refused"),
         "config": ConfigurationError(f"bad uri {SECRET}", setting="neo4j_uri"),
         "boom": RuntimeError(f"leaked {SECRET}"),
+        "cypher": GraphQueryError("Neo.ClientError.Statement.SyntaxError", f"near {SECRET}"),
+        "write": GraphWriteError("ends missing", query=f"MERGE {SECRET}", written=1, expected=2),
         "http": HTTPException(status_code=409, detail="already there"),
     }
 
@@ -94,12 +98,20 @@ def test_authentication_error_asks_for_a_key(client: TestClient) -> None:
     assert "WWW-Authenticate" in client.get("/raise/auth").headers
 
 
-@pytest.mark.parametrize("name", ["boom", "config"])
-def test_unexpected_errors_are_masked(client: TestClient, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("boom", "internal_error"),
+        ("config", "configuration_error"),
+        ("cypher", "graph_query_error"),
+        ("write", "graph_write_error"),
+    ],
+)
+def test_unexpected_errors_are_masked(client: TestClient, name: str, code: str) -> None:
     response = client.get(f"/raise/{name}")
     assert response.status_code == 500
     error = error_of(response)
-    assert error["code"] in {"internal_error", "configuration_error"}
+    assert error["code"] == code
     assert "hunter2" not in response.text
 
 

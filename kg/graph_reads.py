@@ -28,9 +28,9 @@ MAX_FRONTIER = 500
 
 ActionRole = Literal["actor", "target"]
 RELS_BY_ROLE: Mapping[Role, tuple[str, ...]] = {
-    "actor": ("HAS_ACTOR",),
-    "target": ("HAS_TARGET",),
-    "any": ("HAS_ACTOR", "HAS_TARGET"),
+    "actor": (cypher.rel_type("HAS_ACTOR"),),
+    "target": (cypher.rel_type("HAS_TARGET"),),
+    "any": (cypher.rel_type("HAS_ACTOR"), cypher.rel_type("HAS_TARGET")),
 }
 """The Action relationships that link an entity playing a role."""
 
@@ -77,6 +77,14 @@ class EntityRecord:
     type: str
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatch:
+    """An entity found by a fulltext lookup, with the index's relevance score."""
+
+    entity: EntityRecord
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +185,10 @@ class PathNode:
 
     @property
     def kind(self) -> str:
-        """The node's top label: ``Entity``, ``Action``, ``Role`` (or its first label)."""
-        for label in ("Entity", "Action", "Role", "Passage", "Article"):
-            if label in self.labels:
+        """The node's top label in the ontology (``Entity``, ``Action``, ``Role``...), else
+        its first label."""
+        for label in self.labels:
+            if label in cypher.TOP_LABELS:
                 return label
         return self.labels[0] if self.labels else "Node"
 
@@ -473,36 +482,32 @@ def entities_page(
     )
 
 
-def entity_by_name(graph: GraphStore, name: str) -> EntityRecord | None:
-    """The entity a name or alias denotes.
+def resolve_entity(graph: GraphStore, key: str) -> EntityRecord | None:
+    """The entity a user's key denotes: the one way every API turns a name into an entity.
 
-    An exact, case-insensitive match on the name or an alias comes first ("ELN" and
-    "National Liberation Army" give the same node); otherwise the best fulltext match.
+    An entity whose id is ``key`` comes first; then an exact, case-insensitive match on a
+    name, then on an alias ("ELN" and "National Liberation Army" give the same node), the
+    most mentioned entity winning a tie; otherwise the best fulltext match over names and
+    aliases. None when nothing matches.
     """
-    key = " ".join(name.split()).lower()
-    if not key:
+    text = " ".join(key.split())
+    if not text:
         return None
-    rows = graph.run_read(cypher.READ_ENTITY_BY_EXACT_NAME, {"name": key})
+    rows = graph.run_read(cypher.READ_ENTITY_BY_KEY, {"key": text, "name": text.lower()})
     if rows:
         return _entity(rows[0]["entity"])
-    lucene = lucene_terms(name)
+    lucene = lucene_terms(text)
     if not lucene:
         return None
-    rows = graph.run_read(cypher.READ_ENTITY_BY_FULLTEXT, {"lucene": lucene})
-    return _entity(rows[0]["entity"]) if rows else None
+    # A few hits rather than one, so that equal scores are broken by id, not by the index.
+    found = entities_by_fulltext(graph, lucene, limit=10)
+    return found[0].entity if found else None
 
 
-def resolve_entity_ids(graph: GraphStore, key: str) -> tuple[str, ...]:
-    """Entity ids meant by ``key``: an entity id, else every exact name/alias match, else the
-    best fulltext match. Empty when nothing matches."""
-    if graph.run_read(cypher.READ_NODES_EXIST, {"ids": [key]}):
-        return (key,)
-    norm = " ".join(key.split()).lower()
-    rows = graph.run_read(cypher.READ_ENTITY_IDS_BY_EXACT_NAME, {"name": norm})
-    if rows:
-        return tuple(sorted(r["id"] for r in rows))
-    found = entity_by_name(graph, key)
-    return (found.id,) if found else ()
+def entities_by_fulltext(graph: GraphStore, lucene: str, limit: int) -> tuple[EntityMatch, ...]:
+    """Entities whose name or aliases match a Lucene query, best first (at most ``limit``)."""
+    rows = graph.run_read(cypher.READ_ENTITIES_BY_FULLTEXT, {"lucene": lucene, "limit": limit})
+    return tuple(EntityMatch(_entity(r["entity"]), float(r["score"])) for r in rows)
 
 
 def actions_page(
@@ -574,7 +579,7 @@ def neighbors(
     """
     if not 1 <= depth <= MAX_NEIGHBOR_DEPTH:
         raise InvalidQueryError("depth", f"must be between 1 and {MAX_NEIGHBOR_DEPTH}")
-    if not graph.run_read(cypher.READ_NODES_EXIST, {"ids": [entity_id]}):
+    if not graph.run_read(cypher.READ_EXISTING_ENTITY_IDS, {"ids": [entity_id]}):
         raise NotFoundError("Entity", entity_id)
     visited = [entity_id]
     frontier = [entity_id]
@@ -610,7 +615,9 @@ def shortest_path(
     """
     if not 1 <= max_length <= MAX_PATH_LENGTH:
         raise InvalidQueryError("maxLength", f"must be between 1 and {MAX_PATH_LENGTH}")
-    found = {r["id"] for r in graph.run_read(cypher.READ_NODES_EXIST, {"ids": [from_id, to_id]})}
+    found = {
+        r["id"] for r in graph.run_read(cypher.READ_EXISTING_ENTITY_IDS, {"ids": [from_id, to_id]})
+    }
     for key in (from_id, to_id):
         if key not in found:
             raise NotFoundError("Entity", key)

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-import pyshacl
 from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
@@ -413,6 +412,8 @@ class Ontology:
         Returns:
             The violations, sorted by message; empty when the graph conforms.
         """
+        import pyshacl  # only validation needs it; it is slow to import
+
         conforms, report, _ = pyshacl.validate(
             graph,
             shacl_graph=self.shapes,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extraction.lexicon import DEFAULT_LEXICON_PATH as LEXICON_PATH
+from kg.graph_reads import EntityMatch
 from kg.models import PLOVER_TYPES
 from kg.search_types import EntityRef, QueryEntity, QueryUnderstanding, Role
 
@@ -209,18 +210,7 @@ class ParsedQuery:
     pairwise: bool  # "between X and Y": actions must involve all the named entities
 
 
-@dataclass(frozen=True, slots=True)
-class EntityRecord:
-    """A candidate entity returned by the lookup, with every name it is known by."""
-
-    id: str
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    score: float
-
-
-EntityLookup = Callable[[Sequence[str]], Sequence[EntityRecord]]
+EntityLookup = Callable[[Sequence[str]], Sequence[EntityMatch]]
 """Given candidate span texts, return entities whose name or aliases may match them."""
 
 
@@ -510,7 +500,7 @@ def resolve_entities(parsed: ParsedQuery, lookup: EntityLookup) -> QueryUndersta
     records = list(lookup(texts)) if texts else []
     top_score = max((r.score for r in records), default=1.0) or 1.0
 
-    scored: list[tuple[float, int, Candidate, EntityRecord]] = []
+    scored: list[tuple[float, int, Candidate, EntityMatch]] = []
     for candidate in parsed.candidates:
         key = normalize_name(candidate.text)
         if not key:
@@ -519,9 +509,9 @@ def resolve_entities(parsed: ParsedQuery, lookup: EntityLookup) -> QueryUndersta
         in_role = any(
             s.start <= candidate.start and candidate.end <= s.end for s in parsed.role_spans
         )
-        best: tuple[float, EntityRecord] | None = None
+        best: tuple[float, EntityMatch] | None = None
         for record in records:
-            names = [normalize_name(n) for n in (record.name, *record.aliases)]
+            names = [normalize_name(n) for n in (record.entity.name, *record.entity.aliases)]
             if key in names:
                 score = 1.0
             elif (candidate.capitalised or in_role) and any(
@@ -540,14 +530,15 @@ def resolve_entities(parsed: ParsedQuery, lookup: EntityLookup) -> QueryUndersta
     scored.sort(key=lambda item: (item[0] >= 1.0, item[1], item[0]), reverse=True)
     taken: list[tuple[int, int]] = []
     chosen: dict[str, QueryEntity] = {}
-    for score, _length, candidate, record in scored:
+    for score, _length, candidate, match in scored:
+        entity = match.entity
         if any(candidate.start < e and s < candidate.end for s, e in taken):
             continue
-        if record.id in chosen:
+        if entity.id in chosen:
             continue
         taken.append((candidate.start, candidate.end))
-        chosen[record.id] = QueryEntity(
-            entity=EntityRef(record.id, record.name, record.type),
+        chosen[entity.id] = QueryEntity(
+            entity=EntityRef(entity.id, entity.name, entity.type),
             span=candidate.text,
             role=_role_at(parsed, candidate.start, candidate.end),
             score=round(score, 4),

@@ -22,11 +22,18 @@ from typing import Any, Protocol
 from kg.config import Settings
 from kg.errors import InvalidQueryError
 from kg.fusion import Fused, Ranked, reciprocal_rank_fusion
-from kg.graph_reads import RELS_BY_ROLE, check_date_range, check_plover_types
+from kg.graph_reads import (
+    RELS_BY_ROLE,
+    EntityMatch,
+    check_date_range,
+    check_plover_types,
+    entities_by_fulltext,
+    passages_by_ids,
+    resolve_entity,
+)
 from kg.lucene import lucene_phrase, lucene_terms
 from kg.models import VectorFilter
 from kg.query_understanding import (
-    EntityRecord,
     content_words,
     normalize_name,
     parse_query,
@@ -246,30 +253,20 @@ class HybridSearch:
     def _resolve_entity_filter(self, entity: str | None) -> str | None:
         if entity is None:
             return None
-        rows = self._graph.run_read(cypher.SEARCH_ENTITY_BY_KEY, {"key": entity})
-        if not rows:
+        found = resolve_entity(self._graph, entity)
+        if found is None:
             raise InvalidQueryError("entity", f"no entity with id, name or alias {entity!r}")
-        return str(rows[0]["id"])
+        return found.id
 
     # ------------------------------------------------------------------ retrievers
 
-    def _lookup_entities(self, texts: Sequence[str]) -> list[EntityRecord]:
+    def _lookup_entities(self, texts: Sequence[str]) -> tuple[EntityMatch, ...]:
         phrases = list(dict.fromkeys(normalize_name(t) for t in texts))
         phrases = [p for p in phrases if p]
         if not phrases:
-            return []
+            return ()
         lucene = " OR ".join(lucene_phrase(p) for p in phrases[:200])
-        rows = self._graph.run_read(cypher.SEARCH_ENTITY_NAMES, {"q": lucene, "limit": 50})
-        return [
-            EntityRecord(
-                id=str(r["id"]),
-                name=str(r["name"]),
-                type=str(r["type"] or "Entity"),
-                aliases=tuple(str(a) for a in r["aliases"] or ()),
-                score=float(r["score"]),
-            )
-            for r in rows
-        ]
+        return entities_by_fulltext(self._graph, lucene, limit=50)
 
     def _vector(
         self, query: str, depth: int, flt: SearchFilter, mention: str | None
@@ -515,8 +512,14 @@ class HybridSearch:
         missing = [f.key for f in fused if f.key not in infos]
         if not missing:
             return
-        for row in self._graph.run_read(cypher.SEARCH_PASSAGE_DETAILS, {"ids": missing}):
-            self._remember(infos, row)
+        for passage in passages_by_ids(self._graph, missing).values():
+            infos[passage.id] = _PassageInfo(
+                passage_id=passage.id,
+                article_id=passage.article_id,
+                text=passage.text,
+                start=passage.start,
+                end=passage.end,
+            )
 
 
 def parse_types(raw: str | Sequence[str] | None) -> tuple[str, ...]:

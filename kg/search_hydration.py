@@ -1,36 +1,25 @@
-"""Hydrate search hits (ids) into what the API shows: passages with articles, full actions."""
+"""Hydrate search hits (ids) into what the REST API shows: passages with their article,
+actions with their participants.
+
+Everything is loaded by the batch getters of :mod:`kg.graph_reads` (the ones behind the
+GraphQL DataLoaders), so both APIs read a passage or an action the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from kg.stores import cypher
+from kg import graph_reads as reads
 from kg.stores.ports import GraphStore
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """The article a passage belongs to."""
-
-    id: str
-    title: str
-    published: str | None
-    url: str | None
-    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class PassageDetails:
     """A passage with its article."""
 
-    passage_id: str
-    text: str
-    start: int
-    end: int
-    index: int
-    article: ArticleSummary
+    passage: reads.PassageRecord
+    article: reads.ArticleRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,65 +32,31 @@ class ParticipantDetails:
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceDetails:
-    """The span of the article body that evidences an action."""
-
-    text: str | None
-    start: int | None
-    end: int | None
-    passage_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ActionDetails:
-    """An action with its participants and evidence."""
+    """An action with its actors and targets, unresolved ones included."""
 
-    action_id: str
-    type: str
-    date: str | None
-    date_text: str | None
-    trigger: str | None
-    confidence: float
-    negated: bool
+    action: reads.ActionRecord
     actors: tuple[ParticipantDetails, ...]
     targets: tuple[ParticipantDetails, ...]
-    evidence: EvidenceDetails
-    article_id: str | None
 
 
 def hydrate_passages(graph: GraphStore, ids: Sequence[str]) -> dict[str, PassageDetails]:
-    """Passage id -> details with the article; unknown ids are absent."""
+    """Passage id -> the passage and its article; unknown ids are absent."""
     if not ids:
         return {}
-    rows = graph.run_read(cypher.SEARCH_PASSAGE_DETAILS, {"ids": list(ids)})
-    out: dict[str, PassageDetails] = {}
-    for row in rows:
-        out[str(row["passage_id"])] = PassageDetails(
-            passage_id=str(row["passage_id"]),
-            text=str(row["text"] or ""),
-            start=int(row["start"] or 0),
-            end=int(row["end"] or 0),
-            index=int(row["index"] or 0),
-            article=ArticleSummary(
-                id=str(row["article_id"]),
-                title=str(row["title"] or ""),
-                published=row["published"],
-                url=row["url"],
-                source=row["source"],
-            ),
-        )
-    return out
+    passages = reads.passages_by_ids(graph, ids)
+    articles = reads.articles_by_ids(graph, [p.article_id for p in passages.values()])
+    return {
+        passage_id: PassageDetails(passage, articles[passage.article_id])
+        for passage_id, passage in passages.items()
+        if passage.article_id in articles
+    }
 
 
 def _participants(
-    resolved: Sequence[Mapping[str, Any]], texts: Sequence[str]
+    resolved: Sequence[reads.EntityRecord], texts: Sequence[str]
 ) -> tuple[ParticipantDetails, ...]:
-    found = [
-        ParticipantDetails(name=str(p["name"]), id=str(p["id"]), type=p.get("type"))
-        for p in resolved
-        if p.get("id") is not None
-    ]
-    found.sort(key=lambda p: p.name)
+    found = [ParticipantDetails(name=e.name, id=e.id, type=e.type) for e in resolved]
     # Surface texts not covered by a resolved entity stay visible as unresolved participants.
     known = {p.name.lower() for p in found}
     for text in texts:
@@ -115,31 +70,22 @@ def _participants(
 
 
 def hydrate_actions(graph: GraphStore, ids: Sequence[str]) -> dict[str, ActionDetails]:
-    """Action id -> details (participants, evidence); unknown ids are absent."""
+    """Action id -> the action with its actors and targets; unknown ids are absent.
+
+    Resolved participants come first, by name (as
+    :func:`kg.graph_reads.participants_by_action_ids` sorts them), then the surface texts no
+    resolved participant covers.
+    """
     if not ids:
         return {}
-    rows = graph.run_read(cypher.SEARCH_ACTION_DETAILS, {"ids": list(ids)})
+    actions = reads.actions_by_ids(graph, ids)
+    participants = reads.participants_by_action_ids(graph, list(actions))
     out: dict[str, ActionDetails] = {}
-    for row in rows:
-        action_id = str(row["action_id"])
-        if action_id in out:
-            continue
+    for action_id, action in actions.items():
+        linked = participants.get(action_id)
         out[action_id] = ActionDetails(
-            action_id=action_id,
-            type=str(row["type"]),
-            date=row["date"],
-            date_text=row["date_text"],
-            trigger=row["trigger"],
-            confidence=float(row["confidence"]),
-            negated=bool(row["negated"]),
-            actors=_participants(row["actors"] or [], row["actor_texts"] or []),
-            targets=_participants(row["targets"] or [], row["target_texts"] or []),
-            evidence=EvidenceDetails(
-                text=row["evidence_text"],
-                start=row["evidence_start"],
-                end=row["evidence_end"],
-                passage_id=row["passage_id"],
-            ),
-            article_id=row["article_id"],
+            action=action,
+            actors=_participants(linked.actors if linked else (), action.actor_texts),
+            targets=_participants(linked.targets if linked else (), action.target_texts),
         )
     return out

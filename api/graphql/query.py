@@ -52,7 +52,8 @@ async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | 
     if key is None:
         return None
     graph = info.context.services.graph
-    return await asyncio.to_thread(reads.resolve_entity_ids, graph, key)
+    record = await asyncio.to_thread(reads.resolve_entity, graph, key)
+    return (record.id,) if record else ()
 
 
 @strawberry.type(description="Read the news knowledge graph.")
@@ -128,7 +129,7 @@ class Query:
         else:
             assert name is not None
             graph = info.context.services.graph
-            record = await asyncio.to_thread(reads.entity_by_name, graph, name)
+            record = await asyncio.to_thread(reads.resolve_entity, graph, name)
         if record is None:
             return NotFoundError.from_error(kg_errors.NotFoundError("Entity", str(id or name)))
         return Entity.from_record(record)

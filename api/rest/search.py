@@ -258,6 +258,10 @@ def _why(why: tuple[Why, ...]) -> list[WhyOut]:
     ]
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _participant(p: ParticipantDetails) -> ParticipantOut:
     return ParticipantOut(id=p.id, name=p.name, type=p.type)
 
@@ -281,7 +285,7 @@ def to_response(services: Services, result: SearchResult) -> SearchResponse:
             ArticleOut(
                 id=details.article.id,
                 title=details.article.title,
-                published=details.article.published,
+                published=_iso(details.article.published),
                 url=details.article.url,
             )
             if details
@@ -300,22 +304,23 @@ def to_response(services: Services, result: SearchResult) -> SearchResponse:
         )
     action_out = []
     for action_hit in result.actions:
-        action: ActionDetails | None = actions.get(action_hit.action_id)
-        if action is None:
+        details_of_action: ActionDetails | None = actions.get(action_hit.action_id)
+        if details_of_action is None:
             continue  # deleted between search and hydration
+        action = details_of_action.action
         action_out.append(
             ActionOut(
-                action_id=action.action_id,
+                action_id=action.id,
                 type=action.type,
-                date=action.date,
+                date=_iso(action.date),
                 score=action_hit.score,
-                actors=[_participant(p) for p in action.actors],
-                targets=[_participant(p) for p in action.targets],
+                actors=[_participant(p) for p in details_of_action.actors],
+                targets=[_participant(p) for p in details_of_action.targets],
                 evidence=EvidenceOut(
-                    text=action.evidence.text,
-                    start=action.evidence.start,
-                    end=action.evidence.end,
-                    passage_id=action.evidence.passage_id,
+                    text=action.evidence_text,
+                    start=action.evidence_start,
+                    end=action.evidence_end,
+                    passage_id=action.passage_id,
                 ),
                 why=_why(action_hit.why),
             )

@@ -1,4 +1,4 @@
-"""Every Cypher statement for the graph schema, writes, deletes and export.
+"""Every Cypher statement: the graph schema, writes, deletes, export, search and API reads.
 
 Labels, relationship types and property keys are never free text: they are interpolated
 by :func:`label`, :func:`rel_type` and :func:`prop` (or by builders taking the
@@ -9,6 +9,7 @@ Values always travel as parameters. Writes are batched with ``UNWIND $rows``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from kg.identity import entity_iri
 from kg.ontology import ClassSpec, Ontology, RelationshipSpec, load_ontology
@@ -55,6 +56,38 @@ def prop(key: str, ontology: Ontology | None = None) -> str:
     if key not in known or not _IDENTIFIER.match(key):
         raise ValueError(f"property key {key!r} is not in the ontology allow-list")
     return key
+
+
+def relationship_types_between(
+    start_labels: Collection[str], end_labels: Collection[str], ontology: Ontology | None = None
+) -> tuple[str, ...]:
+    """The ontology's relationship types from a node of one of ``start_labels`` to a node of
+    one of ``end_labels`` (top labels), sorted.
+
+    Sets of relationships are derived here rather than listed by hand, so a relationship
+    added to the ontology is walked by every query that should walk it.
+    """
+    onto = ontology or load_ontology()
+    return tuple(
+        sorted(
+            rel_type(spec.type, onto)
+            for spec in onto.relationships.values()
+            if spec.start_label in start_labels and spec.end_label in end_labels
+        )
+    )
+
+
+def fulltext_index(label_name: str, ontology: Ontology | None = None) -> str:
+    """The name of the ontology's fulltext index over nodes of a label.
+
+    Raises:
+        ValueError: the ontology declares no fulltext index (or several) on that label.
+    """
+    onto = ontology or load_ontology()
+    names = [index.name for index in onto.fulltext_indexes if label_name in index.labels]
+    if len(names) != 1 or not _IDENTIFIER.match(names[0]):
+        raise ValueError(f"no single fulltext index on {label_name!r}: {names}")
+    return names[0]
 
 
 def _labels(spec: ClassSpec, ontology: Ontology) -> str:
@@ -182,11 +215,7 @@ def _delete_article_query() -> str:
     entity, role = label("Entity"), label("Role")
     has_passage, reported_in = rel_type("HAS_PASSAGE"), rel_type("REPORTED_IN")
     mentions, holds_role = rel_type("MENTIONS"), rel_type("HOLDS_ROLE")
-    entity_links = "|".join(
-        rel_type(spec.type)
-        for spec in load_ontology().relationships.values()
-        if spec.end_label == "Entity" and spec.start_label in {"Passage", "Action"}
-    )
+    entity_links = "|".join(relationship_types_between({"Passage", "Action"}, {"Entity"}))
     return f"""
 MATCH (a:{article} {{id: $id}})
 OPTIONAL MATCH (a)-[:{has_passage}]->(p:{passage})
@@ -227,7 +256,7 @@ row when the article does not exist.
 
 # --------------------------------------------------------------------------- entities
 
-ENTITY_KEY_PREFIX = entity_iri("")
+_ENTITY_KEY_PREFIX = entity_iri("")
 
 ENTITIES_BY_ALIAS = f"""
 WITH [name IN $names | toLower(name)] AS wanted
@@ -237,7 +266,7 @@ WHERE toLower(e.name) IN wanted
    OR (e:{label("Person")}
        AND any(w IN wanted WHERE NOT w CONTAINS ' ' AND toLower(e.name) ENDS WITH ' ' + w))
 RETURN e.id AS id,
-       substring(e.iri, {len(ENTITY_KEY_PREFIX)}) AS key,
+       substring(e.iri, {len(_ENTITY_KEY_PREFIX)}) AS key,
        e.name AS name,
        e.type AS type,
        coalesce(e.aliases, []) AS aliases
@@ -266,19 +295,6 @@ def _count_nodes_query() -> str:
 
 COUNT_NODES_BY_LABEL = _count_nodes_query()
 """One row ``{label, count}`` per ontology label (a node counts under each of its labels)."""
-
-
-def _count_relationships_query() -> str:
-    onto = load_ontology()
-    parts = [
-        f"MATCH ()-[r:{rel_type(name)}]->() WITH count(r) AS count RETURN '{name}' AS type, count"
-        for name in sorted(onto.relationship_types)
-    ]
-    return "\nUNION ALL\n".join(parts)
-
-
-COUNT_RELATIONSHIPS_BY_TYPE = _count_relationships_query()
-"""One row ``{type, count}`` per ontology relationship type."""
 
 
 def _export_nodes_query() -> str:
@@ -314,52 +330,67 @@ EXPORT_RELATIONSHIPS = _export_relationships_query()
 PING = "RETURN 1 AS ok"
 
 
-# =========================================================================== search (helper D2)
-# Read queries of hybrid search (kg/search.py) and its hydration (kg/search_hydration.py).
-# Entities whose name or aliases match a Lucene query (phrases ORed together).
-SEARCH_ENTITY_NAMES = """
-CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: $limit}) YIELD node, score
-RETURN node.id AS id, node.name AS name, node.type AS type,
-       coalesce(node.aliases, []) AS aliases, score
-ORDER BY score DESC
-"""
+# =========================================================================== shared read parts
+# Labels and relationship types of the read queries below, checked against the ontology once.
 
-# An entity by id, or by exact (case-insensitive) name or alias.
-SEARCH_ENTITY_BY_KEY = """
-MATCH (e:Entity)
-WHERE e.id = $key OR toLower(e.name) = toLower($key)
-   OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = toLower($key))
-RETURN e.id AS id, e.name AS name, e.type AS type
-ORDER BY CASE WHEN e.id = $key THEN 0 WHEN toLower(e.name) = toLower($key) THEN 1 ELSE 2 END
-LIMIT 1
-"""
+_ARTICLE, _PASSAGE, _ACTION = label("Article"), label("Passage"), label("Action")
+_ENTITY, _ROLE = label("Entity"), label("Role")
+_HAS_PASSAGE, _MENTIONS = rel_type("HAS_PASSAGE"), rel_type("MENTIONS")
+_EVIDENCED_BY, _REPORTED_IN = rel_type("EVIDENCED_BY"), rel_type("REPORTED_IN")
+_HAS_ACTOR, _HAS_TARGET = rel_type("HAS_ACTOR"), rel_type("HAS_TARGET")
+_HAS_PLACE, _ATTRIBUTED_TO = rel_type("HAS_PLACE"), rel_type("ATTRIBUTED_TO")
+_HOLDS_ROLE, _ROLE_IN = rel_type("HOLDS_ROLE"), rel_type("ROLE_IN")
+
+# Every relationship from an action to an entity it involves.
+_ACTION_ENTITY_RELS = "|".join(relationship_types_between({"Action"}, {"Entity"}))
+# The nodes through which two entities are linked (by neighbors and path), and the
+# relationships, either way, between them and entities.
+_LINK_LABELS = (_ACTION, _ROLE)
+_ENTITY_LINK_RELS = "|".join(
+    sorted(
+        relationship_types_between(set(_LINK_LABELS), {"Entity"})
+        + relationship_types_between({"Entity"}, set(_LINK_LABELS))
+    )
+)
+# The relationships naming who acts and who is acted upon.
+_ROLE_RELS = f"{_HAS_ACTOR}|{_HAS_TARGET}"
+
+_ENTITY_NAMES_INDEX = _string_literal(fulltext_index("Entity"))
+_PASSAGE_TEXT_INDEX = _string_literal(fulltext_index("Passage"))
+
+TOP_LABELS: tuple[str, ...] = tuple(label(name) for name in load_ontology().top_labels)
+"""The label every node of the ontology has exactly one of (``Entity``, ``Action``...)."""
+
+
+# =========================================================================== search
+# Read queries of hybrid search (kg/search.py).
 
 # BM25 over passage text, filtered by the article's publication date and a mentioned entity.
-SEARCH_PASSAGES_FULLTEXT = """
-CALL db.index.fulltext.queryNodes('passage_text', $q, {limit: $limit}) YIELD node, score
-MATCH (a:Article)-[:HAS_PASSAGE]->(node)
+SEARCH_PASSAGES_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes({_PASSAGE_TEXT_INDEX}, $q, {{limit: $limit}}) YIELD node, score
+MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(node)
 WHERE ($from IS NULL OR a.published >= $from)
   AND ($to IS NULL OR a.published <= $to)
-  AND ($entity IS NULL OR EXISTS { (node)-[:MENTIONS]->(:Entity {id: $entity}) })
-  AND (size($types) = 0 OR EXISTS {
-        (act:Action)-[:EVIDENCED_BY]->(node) WHERE act.type IN $types })
+  AND ($entity IS NULL OR EXISTS {{ (node)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $entity}}) }})
+  AND (size($types) = 0 OR EXISTS {{
+        (act:{_ACTION})-[:{_EVIDENCED_BY}]->(node) WHERE act.type IN $types }})
 RETURN node.id AS passage_id, a.id AS article_id, node.text AS text,
        node.start AS start, node.end AS end, node.index AS index, score
 ORDER BY score DESC
 """
 
-# Actions in which an entity plays a role (HAS_ACTOR / HAS_TARGET), with their evidence.
-# $rels lists the relationship types that count ("HAS_TARGET" for "against X").
-SEARCH_ENTITY_ACTIONS = """
-MATCH (e:Entity {id: $entity})<-[r]-(act:Action)
+# Actions in which an entity plays a role (actor / target), with their evidence.
+# $rels lists the relationship types that count (only the target one for "against X").
+SEARCH_ENTITY_ACTIONS = f"""
+MATCH (e:{_ENTITY} {{id: $entity}})<-[r:{_ROLE_RELS}]-(act:{_ACTION})
 WHERE type(r) IN $rels
   AND (size($types) = 0 OR act.type IN $types)
-OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WITH e, r, act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from)
   AND ($to IS NULL OR day <= $to)
-  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) }
-       OR EXISTS { (act)-->(:Entity {id: $mention}) })
+  AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }}
+       OR EXISTS {{ (act)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
 RETURN act.id AS action_id, act.type AS type, type(r) AS rel, e.name AS entity_name,
        coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day,
        p.id AS passage_id, p.index AS passage_index, p.text AS text,
@@ -369,13 +400,13 @@ LIMIT $limit
 """
 
 # Passages that mention an entity (the graph retriever's fallback after action evidence).
-SEARCH_ENTITY_PASSAGES = """
-MATCH (e:Entity {id: $entity})<-[:MENTIONS]-(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+SEARCH_ENTITY_PASSAGES = f"""
+MATCH (e:{_ENTITY} {{id: $entity}})<-[:{_MENTIONS}]-(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WHERE ($from IS NULL OR a.published >= $from)
   AND ($to IS NULL OR a.published <= $to)
-  AND (size($types) = 0 OR EXISTS {
-        (act:Action)-[:EVIDENCED_BY]->(p) WHERE act.type IN $types })
-  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) })
+  AND (size($types) = 0 OR EXISTS {{
+        (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p) WHERE act.type IN $types }})
+  AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }})
 RETURN p.id AS passage_id, p.index AS passage_index, p.text AS text, p.start AS start,
        p.end AS end, a.id AS article_id, e.name AS entity_name
 ORDER BY a.published DESC, p.index ASC
@@ -383,14 +414,14 @@ LIMIT $limit
 """
 
 # Actions of given types (when the query names event words but no entity).
-SEARCH_ACTIONS_OF_TYPES = """
-MATCH (act:Action) WHERE act.type IN $types
-OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+SEARCH_ACTIONS_OF_TYPES = f"""
+MATCH (act:{_ACTION}) WHERE act.type IN $types
+OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WITH act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from)
   AND ($to IS NULL OR day <= $to)
-  AND ($mention IS NULL OR EXISTS { (p)-[:MENTIONS]->(:Entity {id: $mention}) }
-       OR EXISTS { (act)-->(:Entity {id: $mention}) })
+  AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }}
+       OR EXISTS {{ (act)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
 RETURN act.id AS action_id, act.type AS type, 'TYPE' AS rel, null AS entity_name,
        coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day,
        p.id AS passage_id, p.index AS passage_index, p.text AS text,
@@ -400,15 +431,15 @@ LIMIT $limit
 """
 
 # Keep only the passages evidencing an action of the given types (post-filter for vectors).
-SEARCH_PASSAGES_WITH_ACTION_TYPES = """
-MATCH (act:Action)-[:EVIDENCED_BY]->(p:Passage)
+SEARCH_PASSAGES_WITH_ACTION_TYPES = f"""
+MATCH (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})
 WHERE p.id IN $ids AND act.type IN $types
 RETURN DISTINCT p.id AS passage_id
 """
 
 # Actions evidenced by given passages (the actions of a query naming no entity).
-SEARCH_ACTIONS_OF_PASSAGES = """
-MATCH (act:Action)-[:EVIDENCED_BY]->(p:Passage)<-[:HAS_PASSAGE]-(a:Article)
+SEARCH_ACTIONS_OF_PASSAGES = f"""
+MATCH (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WHERE p.id IN $ids AND (size($types) = 0 OR act.type IN $types)
 WITH act, p, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
@@ -416,42 +447,17 @@ RETURN act.id AS action_id, act.type AS type, p.id AS passage_id, p.index AS pas
        coalesce(act.confidence, 0.5) AS confidence
 """
 
-# Hydration for the API: passages with their article.
-SEARCH_PASSAGE_DETAILS = """
-MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage)
-WHERE p.id IN $ids
-RETURN p.id AS passage_id, p.text AS text, p.start AS start, p.end AS end,
-       p.index AS index, a.id AS article_id, a.title AS title,
-       toString(a.published) AS published, a.url AS url, a.source AS source
-"""
-
-# Hydration for the API: actions with participants and evidence.
-SEARCH_ACTION_DETAILS = """
-MATCH (act:Action) WHERE act.id IN $ids
-OPTIONAL MATCH (act)-[:EVIDENCED_BY]->(p:Passage)
-OPTIONAL MATCH (act)-[:REPORTED_IN]->(a:Article)
-RETURN act.id AS action_id, act.type AS type, toString(act.date) AS date,
-       act.dateText AS date_text, act.trigger AS trigger,
-       coalesce(act.confidence, 0.5) AS confidence,
-       coalesce(act.negated, false) AS negated,
-       [(act)-[:HAS_ACTOR]->(x:Entity) | {id: x.id, name: x.name, type: x.type}] AS actors,
-       [(act)-[:HAS_TARGET]->(x:Entity) | {id: x.id, name: x.name, type: x.type}] AS targets,
-       coalesce(act.actorTexts, []) AS actor_texts,
-       coalesce(act.targetTexts, []) AS target_texts,
-       act.evidenceText AS evidence_text, act.evidenceStart AS evidence_start,
-       act.evidenceEnd AS evidence_end, p.id AS passage_id, a.id AS article_id
-"""
-
 # The passages of given articles, with offsets (search evaluation, bench/eval_search.py).
-SEARCH_ARTICLE_PASSAGES = """
-MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage) WHERE a.id IN $ids
+SEARCH_ARTICLE_PASSAGES = f"""
+MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE}) WHERE a.id IN $ids
 RETURN a.id AS article_id, p.id AS id, p.start AS start, p.end AS end
 """
 
 
-# =========================================================================== API reads (helper D1)
-# Read queries behind kg.graph_reads (the GraphQL API). Every batch query takes `$ids` and
-# returns one row per id it found, so DataLoaders cost one round trip per batch.
+# =========================================================================== API reads
+# Read queries behind kg.graph_reads (the GraphQL API, REST hydration, entity resolution).
+# Every batch query takes `$ids` and returns one row per id it found, so DataLoaders cost
+# one round trip per batch.
 
 _API_ENTITY_KEYS = ".id, .iri, .name, .type, .aliases, .wikidata"
 _API_ENTITY_FIELDS = "{" + _API_ENTITY_KEYS + "}"
@@ -463,61 +469,57 @@ _API_ACTION_FIELDS = (
     "{.id, .iri, .type, .mode, .date, .dateText, .negated, .hypothetical, .future,"
     " .confidence, .trigger, .evidenceStart, .evidenceEnd, .evidenceText, .actorTexts,"
     " .targetTexts,"
-    " passageId: head([(x)-[:EVIDENCED_BY]->(ev:Passage) | ev.id]),"
-    " articleId: head([(x)-[:REPORTED_IN]->(src:Article) | src.id])}"
+    f" passageId: head([(x)-[:{_EVIDENCED_BY}]->(ev:{_PASSAGE}) | ev.id]),"
+    f" articleId: head([(x)-[:{_REPORTED_IN}]->(src:{_ARTICLE}) | src.id])}}"
 )
-# Relationship types linking an action to the entities it involves.
-_API_ACTION_ENTITY_RELS = "HAS_ACTOR|HAS_TARGET|HAS_PLACE|ATTRIBUTED_TO"
-# Undirected links walked by neighbors and path: actions and roles join entities.
-_API_ENTITY_LINK_RELS = "HAS_ACTOR|HAS_TARGET|HAS_PLACE|ATTRIBUTED_TO|HOLDS_ROLE|ROLE_IN"
 
 READ_ENTITIES_BY_IDS = f"""
 UNWIND $ids AS id
-MATCH (e:Entity {{id: id}})
+MATCH (e:{_ENTITY} {{id: id}})
 RETURN e {_API_ENTITY_FIELDS} AS entity
 """
 
 READ_ARTICLES_BY_IDS = f"""
 UNWIND $ids AS id
-MATCH (a:Article {{id: id}})
+MATCH (a:{_ARTICLE} {{id: id}})
 RETURN a {_API_ARTICLE_FIELDS} AS article
 """
 
 READ_PASSAGES_BY_IDS = f"""
 UNWIND $ids AS id
-MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage {{id: id}})
+MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE} {{id: id}})
 RETURN p {_API_PASSAGE_FIELDS} AS passage, a.id AS article_id
 """
 
 READ_ACTIONS_BY_IDS = f"""
 UNWIND $ids AS id
-MATCH (x:Action {{id: id}})
+MATCH (x:{_ACTION} {{id: id}})
 RETURN x {_API_ACTION_FIELDS} AS action
 """
 
 READ_ACTION_PARTICIPANTS_BY_IDS = f"""
 UNWIND $ids AS id
-MATCH (x:Action {{id: id}})
+MATCH (x:{_ACTION} {{id: id}})
 RETURN id AS action_id,
-       [(x)-[:HAS_ACTOR]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS actors,
-       [(x)-[:HAS_TARGET]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS targets,
-       [(x)-[:HAS_PLACE]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS places,
-       [(x)-[:ATTRIBUTED_TO]->(e:Entity) | e {_API_ENTITY_FIELDS}] AS sources
+       [(x)-[:{_HAS_ACTOR}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS actors,
+       [(x)-[:{_HAS_TARGET}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS targets,
+       [(x)-[:{_HAS_PLACE}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS places,
+       [(x)-[:{_ATTRIBUTED_TO}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS sources
 """
 
 READ_ROLES_BY_HOLDER_IDS = f"""
 UNWIND $ids AS id
-MATCH (h:Entity {{id: id}})-[:HOLDS_ROLE]->(r:Role)
+MATCH (h:{_ENTITY} {{id: id}})-[:{_HOLDS_ROLE}]->(r:{_ROLE})
 RETURN id AS holder_id, r.id AS role_id, r.title AS title,
-       head([(r)-[:ROLE_IN]->(o:Entity) | o {_API_ENTITY_FIELDS}]) AS organization
+       head([(r)-[:{_ROLE_IN}]->(o:{_ENTITY}) | o {_API_ENTITY_FIELDS}]) AS organization
 ORDER BY holder_id, title, role_id
 """
 
-# $rels: the relationship types that count (HAS_ACTOR, HAS_TARGET or both).
+# $rels: the relationship types that count (the actor one, the target one or both).
 READ_ACTIONS_BY_ENTITY_IDS = f"""
 UNWIND $ids AS id
-MATCH (e:Entity {{id: id}})
-OPTIONAL MATCH (x:Action)-[r:HAS_ACTOR|HAS_TARGET]->(e) WHERE type(r) IN $rels
+MATCH (e:{_ENTITY} {{id: id}})
+OPTIONAL MATCH (x:{_ACTION})-[r:{_ROLE_RELS}]->(e) WHERE type(r) IN $rels
 WITH id, x ORDER BY x.date IS NULL, x.date DESC, x.id
 WITH id, collect(DISTINCT x) AS xs
 RETURN id AS entity_id, size(xs) AS total,
@@ -526,8 +528,8 @@ RETURN id AS entity_id, size(xs) AS total,
 
 READ_MENTIONS_BY_ENTITY_IDS = f"""
 UNWIND $ids AS id
-MATCH (e:Entity {{id: id}})
-OPTIONAL MATCH (a:Article)-[:HAS_PASSAGE]->(p:Passage)-[:MENTIONS]->(e)
+MATCH (e:{_ENTITY} {{id: id}})
+OPTIONAL MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE})-[:{_MENTIONS}]->(e)
 WITH id, a, p ORDER BY a.published IS NULL, a.published DESC, a.id, p.index
 WITH id, collect(p {{{_API_PASSAGE_KEYS}, articleId: a.id}}) AS ps
 RETURN id AS entity_id, ps[..$limit] AS passages
@@ -535,8 +537,8 @@ RETURN id AS entity_id, ps[..$limit] AS passages
 
 READ_RELATED_BY_ENTITY_IDS = f"""
 UNWIND $ids AS id
-MATCH (e:Entity {{id: id}})
-OPTIONAL MATCH (e)<-[:{_API_ACTION_ENTITY_RELS}]-(x:Action)-[:{_API_ACTION_ENTITY_RELS}]->(n:Entity)
+MATCH (e:{_ENTITY} {{id: id}})
+OPTIONAL MATCH (e)<-[:{_ACTION_ENTITY_RELS}]-(x:{_ACTION})-[:{_ACTION_ENTITY_RELS}]->(n:{_ENTITY})
 WHERE n <> e
 WITH id, n, count(DISTINCT x) AS shared ORDER BY shared DESC, n.name, n.id
 WITH id, collect(n {{{_API_ENTITY_KEYS}, shared: shared}}) AS related
@@ -545,27 +547,27 @@ RETURN id AS entity_id, related[..$limit] AS related
 
 READ_PASSAGES_BY_ARTICLE_IDS = f"""
 UNWIND $ids AS id
-MATCH (a:Article {{id: id}})-[:HAS_PASSAGE]->(p:Passage)
+MATCH (a:{_ARTICLE} {{id: id}})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE})
 RETURN id AS article_id, p {_API_PASSAGE_FIELDS} AS passage
 ORDER BY article_id, p.index
 """
 
 READ_ENTITIES_BY_ARTICLE_IDS = f"""
 UNWIND $ids AS id
-MATCH (a:Article {{id: id}})-[:HAS_PASSAGE]->(:Passage)-[:MENTIONS]->(e:Entity)
+MATCH (a:{_ARTICLE} {{id: id}})-[:{_HAS_PASSAGE}]->(:{_PASSAGE})-[:{_MENTIONS}]->(e:{_ENTITY})
 WITH id, e, count(*) AS mentions ORDER BY mentions DESC, e.name, e.id
 RETURN id AS article_id, e {_API_ENTITY_FIELDS} AS entity
 """
 
 READ_ACTIONS_BY_ARTICLE_IDS = f"""
 UNWIND $ids AS id
-MATCH (x:Action)-[:REPORTED_IN]->(a:Article {{id: id}})
+MATCH (x:{_ACTION})-[:{_REPORTED_IN}]->(a:{_ARTICLE} {{id: id}})
 WITH id, x ORDER BY x.evidenceStart, x.id
 RETURN id AS article_id, x {_API_ACTION_FIELDS} AS action
 """
 
 READ_ENTITIES_PAGE = f"""
-MATCH (e:Entity)
+MATCH (e:{_ENTITY})
 WHERE $type IS NULL OR $type IN labels(e)
 WITH e ORDER BY toLower(e.name), e.id
 WITH collect(e) AS es
@@ -573,53 +575,50 @@ RETURN size(es) AS total, [e IN es[$skip..$skip + $limit] | e {_API_ENTITY_FIELD
 """
 
 READ_ENTITIES_SEARCH_PAGE = f"""
-CALL db.index.fulltext.queryNodes('entity_names', $lucene) YIELD node AS e, score
+CALL db.index.fulltext.queryNodes({_ENTITY_NAMES_INDEX}, $lucene) YIELD node AS e, score
 WHERE $type IS NULL OR $type IN labels(e)
 WITH e, score ORDER BY score DESC, e.id
 WITH collect(e) AS es
 RETURN size(es) AS total, [e IN es[$skip..$skip + $limit] | e {_API_ENTITY_FIELDS}] AS items
 """
 
-# Exact, case-insensitive match on the name or an alias; the name wins over an alias.
-READ_ENTITY_BY_EXACT_NAME = f"""
-MATCH (e:Entity)
-WHERE toLower(e.name) = $name OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
+# The entity a key denotes: its id, else its name, else one of its aliases (compared
+# case-insensitively; $name is the lower-cased key); the most mentioned wins a tie.
+READ_ENTITY_BY_KEY = f"""
+MATCH (e:{_ENTITY})
+WHERE e.id = $key OR toLower(e.name) = $name
+   OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
 RETURN e {_API_ENTITY_FIELDS} AS entity
-ORDER BY CASE WHEN toLower(e.name) = $name THEN 0 ELSE 1 END,
-         COUNT {{ (e)<-[:MENTIONS]-(:Passage) }} DESC, e.id
+ORDER BY CASE WHEN e.id = $key THEN 0 WHEN toLower(e.name) = $name THEN 1 ELSE 2 END,
+         COUNT {{ (e)<-[:{_MENTIONS}]-(:{_PASSAGE}) }} DESC, e.id
 LIMIT 1
 """
 
-READ_ENTITY_BY_FULLTEXT = f"""
-CALL db.index.fulltext.queryNodes('entity_names', $lucene) YIELD node AS e, score
-RETURN e {_API_ENTITY_FIELDS} AS entity
+# Entities whose name or aliases match a Lucene query, best first, with their score.
+READ_ENTITIES_BY_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes({_ENTITY_NAMES_INDEX}, $lucene, {{limit: $limit}})
+YIELD node AS e, score
+RETURN e {_API_ENTITY_FIELDS} AS entity, score
 ORDER BY score DESC, e.id
-LIMIT 1
-"""
-
-READ_ENTITY_IDS_BY_EXACT_NAME = """
-MATCH (e:Entity)
-WHERE toLower(e.name) = $name OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
-RETURN e.id AS id
 """
 
 # $actor_ids / $target_ids: null to ignore, else the action needs one of them in that role.
 READ_ACTIONS_PAGE = f"""
-MATCH (x:Action)
+MATCH (x:{_ACTION})
 WHERE ($types IS NULL OR x.type IN $types)
   AND ($from IS NULL OR x.date >= $from)
   AND ($to IS NULL OR x.date <= $to)
   AND ($actor_ids IS NULL
-       OR EXISTS {{ MATCH (x)-[:HAS_ACTOR]->(a:Entity) WHERE a.id IN $actor_ids }})
+       OR EXISTS {{ MATCH (x)-[:{_HAS_ACTOR}]->(a:{_ENTITY}) WHERE a.id IN $actor_ids }})
   AND ($target_ids IS NULL
-       OR EXISTS {{ MATCH (x)-[:HAS_TARGET]->(t:Entity) WHERE t.id IN $target_ids }})
+       OR EXISTS {{ MATCH (x)-[:{_HAS_TARGET}]->(t:{_ENTITY}) WHERE t.id IN $target_ids }})
 WITH x ORDER BY x.date IS NULL, x.date DESC, x.id
 WITH collect(x) AS xs
 RETURN size(xs) AS total, [x IN xs[$skip..$skip + $limit] | x {_API_ACTION_FIELDS}] AS items
 """
 
 READ_ARTICLES_PAGE = f"""
-MATCH (a:Article)
+MATCH (a:{_ARTICLE})
 WHERE ($from IS NULL OR a.published >= $from) AND ($to IS NULL OR a.published <= $to)
 WITH a ORDER BY a.published IS NULL, a.published DESC, a.id
 WITH collect(a) AS xs
@@ -629,8 +628,8 @@ RETURN size(xs) AS total, [a IN xs[$skip..$skip + $limit] | a {_API_ARTICLE_FIEL
 # One breadth-first step: entities one action or role away from the frontier.
 READ_NEIGHBOR_STEP = f"""
 UNWIND $ids AS id
-MATCH (e:Entity {{id: id}})-[:{_API_ENTITY_LINK_RELS}]-(link)-[:{_API_ENTITY_LINK_RELS}]-(n:Entity)
-WHERE NOT n.id IN $visited AND (link:Action OR link:Role)
+MATCH (e:{_ENTITY} {{id: id}})-[:{_ENTITY_LINK_RELS}]-(link)-[:{_ENTITY_LINK_RELS}]-(n:{_ENTITY})
+WHERE NOT n.id IN $visited AND ({" OR ".join(f"link:{name}" for name in _LINK_LABELS)})
 WITH n, count(DISTINCT link) AS links
 RETURN n {_API_ENTITY_FIELDS} AS entity, links
 ORDER BY links DESC, n.name, n.id
@@ -641,8 +640,8 @@ LIMIT $limit
 def _api_path_query(max_rels: int) -> str:
     # shortestPath bounds must be literals, hence one query per allowed length.
     return f"""
-MATCH (a:Entity {{id: $from_id}}), (b:Entity {{id: $to_id}})
-MATCH p = shortestPath((a)-[:{_API_ENTITY_LINK_RELS}*..{max_rels}]-(b))
+MATCH (a:{_ENTITY} {{id: $from_id}}), (b:{_ENTITY} {{id: $to_id}})
+MATCH p = shortestPath((a)-[:{_ENTITY_LINK_RELS}*..{max_rels}]-(b))
 RETURN [n IN nodes(p) | {{id: n.id, labels: labels(n), name: coalesce(n.name, n.title, n.type),
                          type: n.type}}] AS nodes,
        [r IN relationships(p) | {{type: type(r), start: startNode(r).id, end: endNode(r).id}}]
@@ -653,8 +652,9 @@ RETURN [n IN nodes(p) | {{id: n.id, labels: labels(n), name: coalesce(n.name, n.
 # Keyed by the maximum number of entity-to-entity hops (two relationships each).
 READ_SHORTEST_PATH = {hops: _api_path_query(2 * hops) for hops in range(1, 5)}
 
-READ_NODES_EXIST = """
+READ_EXISTING_ENTITY_IDS = f"""
 UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n.id AS id
+MATCH (e:{_ENTITY} {{id: id}})
+RETURN e.id AS id
 """
+"""Parameters: ``$ids``. One row ``{id}`` per id that is an entity's."""

@@ -181,6 +181,35 @@ def test_entity_by_alias_equals_entity_by_name(stack: Stack) -> None:
     assert by_id["entity"]["id"] == by_alias["id"]
 
 
+def test_rest_search_filter_and_graphql_resolve_an_alias_to_the_same_entity(
+    stack: Stack,
+) -> None:
+    alias = "eln"  # an alias, in another case than the stored "ELN"
+    resolved = data(stack, f'{{ entity(name: "{alias}") {{ ... on Entity {{ id aliases }} }} }}')
+    entity = resolved["entity"]
+    assert "ELN" in entity["aliases"], entity
+
+    def rest_search(key: str) -> dict[str, Any]:
+        response = httpx.get(
+            f"{stack.url}/search",
+            params={"q": "joint actions", "limit": 5, "entity": key},
+            headers={"X-API-Key": API_KEY},
+            timeout=120,
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    by_alias = rest_search(alias)
+    assert by_alias["passages"], by_alias
+    # The filter by alias returns exactly what the filter by GraphQL's entity id returns.
+    assert by_alias == rest_search(entity["id"])
+    query = """query($key: String!) { actions(target: $key, first: 100) { nodes { id } } }"""
+    by_alias_actions = data(stack, query, {"key": alias})["actions"]["nodes"]
+    assert by_alias_actions
+    assert by_alias_actions == data(stack, query, {"key": entity["id"]})["actions"]["nodes"]
+
+
 def test_missing_entity_is_a_typed_not_found(stack: Stack) -> None:
     query = (
         """{ entity(id: "no-such-entity") { __typename ... on NotFoundError { kind key code } } }"""

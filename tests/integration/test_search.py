@@ -86,14 +86,14 @@ def test_actions_target_the_eln(
     details = hydrate_actions(services.graph, [a.action_id for a in eln_result.actions])
     # Other tests may ingest and delete copies of the seed meanwhile: check what remains,
     # and that this module's article contributes.
-    assert any(d.article_id == seeded.article_id for d in details.values())
+    assert any(d.action.article_id == seeded.article_id for d in details.values())
     for action in eln_result.actions:
         if action.action_id not in details:
             continue
         assert eln in {t.id for t in details[action.action_id].targets}
         assert action.why[0].retriever == "graph"
         assert action.why[0].path[:2] == (action.why[0].path[0], "HAS_TARGET")
-    evidence = " ".join(str(d.evidence.text) for d in details.values())
+    evidence = " ".join(str(d.action.evidence_text) for d in details.values())
     assert JOINT in evidence or "strike hard at the ELN" in evidence
 
 
@@ -101,7 +101,7 @@ def test_type_filter_narrows(
     services: Services, search: HybridSearch, eln_result: SearchResult
 ) -> None:
     all_types = {
-        d.type
+        d.action.type
         for d in hydrate_actions(services.graph, [a.action_id for a in eln_result.actions]).values()
     }
     assert len(all_types) >= 2, all_types  # the filter has something to remove
@@ -109,10 +109,10 @@ def test_type_filter_narrows(
     narrowed = search.search("actions against the ELN", flt=SearchFilter(types=(chosen,)))
     details = hydrate_actions(services.graph, [a.action_id for a in narrowed.actions])
     assert narrowed.actions
-    assert {d.type for d in details.values()} == {chosen}
+    assert {d.action.type for d in details.values()} == {chosen}
     assert len(narrowed.actions) < len(eln_result.actions)
     assert {p.passage_id for p in narrowed.passages} <= {
-        d.evidence.passage_id
+        d.action.passage_id
         for d in hydrate_actions(services.graph, _all_action_ids(services, chosen)).values()
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.ontology import load_ontology
@@ -64,6 +66,45 @@ def test_export_and_count_queries_cover_the_ontology() -> None:
         assert f"'{name}' AS label" in cypher.COUNT_NODES_BY_LABEL
     for name in onto.relationship_types:
         assert f"[:{name}]" in cypher.EXPORT_RELATIONSHIPS
-        assert f"'{name}' AS type" in cypher.COUNT_RELATIONSHIPS_BY_TYPE
     for name in onto.top_labels:
         assert f"MATCH (n:{name})" in cypher.EXPORT_NODES
+
+
+def test_relationship_sets_are_derived_from_the_ontology() -> None:
+    assert cypher.relationship_types_between({"Action"}, {"Entity"}) == (
+        "ATTRIBUTED_TO",
+        "HAS_ACTOR",
+        "HAS_PLACE",
+        "HAS_TARGET",
+    )
+    assert cypher.relationship_types_between({"Entity"}, {"Role"}) == ("HOLDS_ROLE",)
+    assert cypher.relationship_types_between({"Entity"}, {"Action"}) == ()
+    assert cypher.fulltext_index("Entity") == "entity_names"
+    assert cypher.fulltext_index("Passage") == "passage_text"
+    with pytest.raises(ValueError, match="Action"):
+        cypher.fulltext_index("Action")
+
+
+def _statements() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for name, value in vars(cypher).items():
+        if isinstance(value, str) and name.isupper():
+            found.append((name, value))
+        elif isinstance(value, dict):
+            found.extend((name, v) for v in value.values() if isinstance(v, str))
+    return found
+
+
+def test_every_label_and_relationship_type_in_a_statement_is_in_the_ontology() -> None:
+    onto = load_ontology()
+    statements = _statements()
+    assert len(statements) > 30
+    for name, text in statements:
+        # (var:Label) or (:Label:Other {...}), and link:Label in WHERE
+        for match in re.finditer(r"[(\w]:([A-Za-z_|:]+)", text):
+            for part in re.split(r"[|:]", match.group(1)):
+                assert part in onto.node_labels | onto.relationship_types, (name, part)
+        # [r:TYPE|TYPE*..n]
+        for match in re.finditer(r"\[\w*:([A-Z_|]+)", text):
+            for part in match.group(1).split("|"):
+                assert part in onto.relationship_types, (name, part)

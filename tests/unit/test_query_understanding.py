@@ -6,28 +6,34 @@ from collections.abc import Sequence
 
 import pytest
 
+from kg.graph_reads import EntityMatch, EntityRecord
 from kg.query_understanding import (
-    EntityRecord,
     normalize_name,
     parse_query,
     resolve_entities,
 )
 
-ELN = EntityRecord("eln", "National Liberation Army", "ArmedGroup", ("ELN",), 5.0)
-COLOMBIA = EntityRecord("col", "Colombia", "Country", ("Republic of Colombia",), 4.0)
-USA = EntityRecord("usa", "United States", "Country", ("US", "U.S.", "America"), 4.0)
-PETRO = EntityRecord("petro", "Gustavo Petro", "Person", ("Petro",), 3.0)
-TRUMP = EntityRecord("trump", "Donald Trump", "Person", (), 3.0)
+
+def match(id: str, name: str, type: str, aliases: tuple[str, ...], score: float) -> EntityMatch:
+    return EntityMatch(EntityRecord(id=id, iri="", name=name, type=type, aliases=aliases), score)
+
+
+ELN = match("eln", "National Liberation Army", "ArmedGroup", ("ELN",), 5.0)
+COLOMBIA = match("col", "Colombia", "Country", ("Republic of Colombia",), 4.0)
+USA = match("usa", "United States", "Country", ("US", "U.S.", "America"), 4.0)
+PETRO = match("petro", "Gustavo Petro", "Person", ("Petro",), 3.0)
+TRUMP = match("trump", "Donald Trump", "Person", (), 3.0)
 ALL = (ELN, COLOMBIA, USA, PETRO, TRUMP)
 
 
-def lookup_all(texts: Sequence[str]) -> Sequence[EntityRecord]:
+def lookup_all(texts: Sequence[str]) -> Sequence[EntityMatch]:
     # Like the fulltext index: return everything that shares a word with a span.
     words = {w for t in texts for w in normalize_name(t).split()}
     return [
         r
         for r in ALL
-        if words & {w for n in (r.name, *r.aliases) for w in normalize_name(n).split()}
+        if words
+        & {w for n in (r.entity.name, *r.entity.aliases) for w in normalize_name(n).split()}
     ]
 
 

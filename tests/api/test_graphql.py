@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import socket
 import threading
-import time
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -31,6 +28,7 @@ from kg.search import MAX_LIMIT
 from kg.services import Services, bootstrap, build_services, close
 from kg.stores.ports import GraphStore
 from tests.conftest import SEED
+from tests.live_server import live_client
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 
@@ -66,12 +64,6 @@ class Stack:
     url: str  # the base URL of the running server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     settings = get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant"), api_key=API_KEY)
@@ -80,24 +72,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     (article,) = parse_path(SEED)
     article = dataclasses.replace(article, url=f"https://test.newskg.invalid/{uuid.uuid4()}")
     report = services.pipeline.ingest_article(article)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(services=services), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:  # startup wait, not an assertion on timing
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.05)
     try:
-        yield Stack(services=services, report=report, url=f"http://127.0.0.1:{port}")
+        with live_client(create_app(services=services)) as client:
+            yield Stack(services=services, report=report, url=str(client.base_url).rstrip("/"))
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         with contextlib.suppress(NotFoundError):
             services.pipeline.delete_article(report.article_id)
         close(services)

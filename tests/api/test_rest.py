@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.app import create_app
@@ -19,6 +18,7 @@ from kg.errors import NotFoundError
 from kg.parsing import parse_path
 from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import SEED
+from tests.live_server import LiveClient, live_client
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 
@@ -40,8 +40,8 @@ def rest_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services
 
 
 @pytest.fixture(scope="module")
-def client(rest_services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=rest_services)) as test_client:
+def client(rest_services: Services) -> Iterator[LiveClient]:
+    with live_client(create_app(services=rest_services)) as test_client:
         yield test_client
 
 
@@ -66,13 +66,13 @@ def check_search_body(body: dict[str, object]) -> None:
         assert {"text", "start", "end", "passage_id"} <= set(action["evidence"])
 
 
-def test_search_get(client: TestClient) -> None:
+def test_search_get(client: LiveClient) -> None:
     response = client.get("/search", params={"q": "actions against the ELN", "limit": 5})
     assert response.status_code == 200, response.text
     check_search_body(response.json())
 
 
-def test_search_post_returns_the_same(client: TestClient) -> None:
+def test_search_post_returns_the_same(client: LiveClient) -> None:
     got = client.get("/search", params={"q": "actions against the ELN", "limit": 5}).json()
     posted = client.post("/search", json={"q": "actions against the ELN", "limit": 5})
     assert posted.status_code == 200, posted.text
@@ -82,7 +82,7 @@ def test_search_post_returns_the_same(client: TestClient) -> None:
     ]
 
 
-def test_search_filters_over_http(client: TestClient) -> None:
+def test_search_filters_over_http(client: LiveClient) -> None:
     future = client.get("/search", params={"q": "actions against the ELN", "from": "2100-01-01"})
     assert future.status_code == 200
     assert future.json()["passages"] == [] and future.json()["actions"] == []
@@ -120,14 +120,14 @@ def test_search_filters_over_http(client: TestClient) -> None:
     ],
 )
 def test_search_errors_are_json(
-    client: TestClient, request_kwargs: dict[str, object], code: str
+    client: LiveClient, request_kwargs: dict[str, object], code: str
 ) -> None:
     response = client.request(**request_kwargs)  # type: ignore[arg-type]
     assert response.status_code == 422
     assert response.json()["error"]["code"] == code
 
 
-def test_openapi_documents_search_with_examples(client: TestClient) -> None:
+def test_openapi_documents_search_with_examples(client: LiveClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"get", "post"} <= set(spec["paths"]["/search"])
     q_param = next(p for p in spec["paths"]["/search"]["get"]["parameters"] if p["name"] == "q")
@@ -135,7 +135,7 @@ def test_openapi_documents_search_with_examples(client: TestClient) -> None:
     assert "examples" in spec["components"]["schemas"]["SearchRequest"]
 
 
-def test_health_up(client: TestClient) -> None:
+def test_health_up(client: LiveClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "neo4j": {"ok": True}, "qdrant": {"ok": True}}
@@ -145,7 +145,7 @@ def test_health_503_when_neo4j_is_down(tmp_path: Path) -> None:
     settings = get_settings(neo4j_uri="bolt://127.0.0.1:9", qdrant_dir=tmp_path / "qdrant")
     services = build_services(settings)
     try:
-        with TestClient(create_app(services=services)) as down:
+        with live_client(create_app(services=services)) as down:
             response = down.get("/health")
         assert response.status_code == 503
         body = response.json()
@@ -156,7 +156,7 @@ def test_health_503_when_neo4j_is_down(tmp_path: Path) -> None:
         close(services)
 
 
-def test_metrics(client: TestClient) -> None:
+def test_metrics(client: LiveClient) -> None:
     client.get("/health")
     client.get("/search", params={"q": "ELN"})
     record_ingest(client.app, dataclasses.make_dataclass("R", ["passages", "actions"])(3, 2))
@@ -175,13 +175,13 @@ def test_metrics(client: TestClient) -> None:
 
 
 def test_metrics_are_per_app(rest_services: Services) -> None:
-    with TestClient(create_app(services=rest_services)) as fresh:
+    with live_client(create_app(services=rest_services)) as fresh:
         text = fresh.get("/metrics").text
     assert 'route="/search"' not in text
     assert "newskg_ingested_articles_total 0.0" in text
 
 
-def test_unknown_route_is_json(client: TestClient) -> None:
+def test_unknown_route_is_json(client: LiveClient) -> None:
     response = client.get("/no/such/route")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -191,7 +191,7 @@ def test_unknown_route_is_json(client: TestClient) -> None:
     ("fmt", "media", "marker"),
     [("turtle", "text/turtle", "@prefix"), ("json-ld", "application/ld+json", "@")],
 )
-def test_rdf_export(client: TestClient, fmt: str, media: str, marker: str) -> None:
+def test_rdf_export(client: LiveClient, fmt: str, media: str, marker: str) -> None:
     response = client.get("/rdf", params={"format": fmt})
     assert response.status_code == 200, response.text[:300]
     assert response.headers["content-type"].startswith(media)
@@ -199,20 +199,20 @@ def test_rdf_export(client: TestClient, fmt: str, media: str, marker: str) -> No
     assert "National Liberation Army" in response.text
 
 
-def test_rdf_unknown_format_is_422(client: TestClient) -> None:
+def test_rdf_unknown_format_is_422(client: LiveClient) -> None:
     response = client.get("/rdf", params={"format": "rdfxml"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
 
 
 @pytest.fixture(scope="module")
-def keyed_client(rest_services: Services) -> Iterator[TestClient]:
+def keyed_client(rest_services: Services) -> Iterator[LiveClient]:
     """An app over the same stores whose settings require the API key for reads."""
     settings = rest_services.settings.model_copy(
         update={"reads_require_key": True, "api_key": SecretStr(READ_KEY)}
     )
     services = dataclasses.replace(rest_services, settings=settings)
-    with TestClient(create_app(services=services)) as test_client:
+    with live_client(create_app(services=services)) as test_client:
         yield test_client
 
 
@@ -226,7 +226,7 @@ KEYED_READS = [
 @pytest.mark.parametrize("request_kwargs", KEYED_READS)
 @pytest.mark.parametrize("key", [None, "", "wrong-key"])
 def test_reads_without_a_valid_key_are_401_when_reads_require_one(
-    keyed_client: TestClient, request_kwargs: dict[str, object], key: str | None
+    keyed_client: LiveClient, request_kwargs: dict[str, object], key: str | None
 ) -> None:
     headers = {"X-API-Key": key} if key is not None else {}
     response = keyed_client.request(**request_kwargs, headers=headers)  # type: ignore[arg-type]
@@ -238,13 +238,13 @@ def test_reads_without_a_valid_key_are_401_when_reads_require_one(
 
 @pytest.mark.parametrize("request_kwargs", KEYED_READS)
 def test_reads_with_the_key_succeed_when_reads_require_one(
-    keyed_client: TestClient, request_kwargs: dict[str, object]
+    keyed_client: LiveClient, request_kwargs: dict[str, object]
 ) -> None:
     response = keyed_client.request(**request_kwargs, headers={"X-API-Key": READ_KEY})  # type: ignore[arg-type]
     assert response.status_code == 200, response.text[:300]
 
 
-def test_openapi_documents_the_api_key_header(client: TestClient) -> None:
+def test_openapi_documents_the_api_key_header(client: LiveClient) -> None:
     spec = client.get("/openapi.json").json()
     schemes = spec["components"]["securitySchemes"]
     assert {"type": "apiKey", "in": "header", "name": "X-API-Key"}.items() <= next(

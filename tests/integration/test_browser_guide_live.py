@@ -16,15 +16,12 @@ import contextlib
 import dataclasses
 import json
 import re
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.rest.browser_guide import GRASS_PATH, slides
@@ -36,6 +33,7 @@ from kg.errors import NotFoundError
 from kg.parsing import parse_path
 from kg.services import Services
 from tests.conftest import SEED
+from tests.live_server import live_client
 
 pytestmark = pytest.mark.integration
 
@@ -65,12 +63,6 @@ class Api:
         return f"http://{host}:{self.port}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def seeded(services: Services) -> Iterator[str]:
     """The seed, ingested under a URL of its own; yields its article id."""
@@ -84,24 +76,8 @@ def seeded(services: Services) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def api(services: Services) -> Iterator[Api]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(services=services), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:  # startup wait, not an assertion on timing
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.05)
-    try:
-        yield Api(port)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with live_client(create_app(services=services)) as client:
+        yield Api(client.base_url.port or 80)
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ schema-check: install
 bench: neo4j-start
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/vector_stores.py
-	$(BIN)/python bench/eval_entities.py
+	$(BIN)/python bench/eval_entities.py --split
 	$(BIN)/python bench/eval_events.py --split
 	$(BIN)/python bench/eval_search.py
 

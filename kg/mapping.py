@@ -139,6 +139,7 @@ def document_to_rdf(doc: ParsedDocument) -> Graph:
         r = node(role_iri(role.holder_key, role.title, role.organization_key), NK["Role"])
         add(r, NK["title"], role.title, None)
         g.add((URIRef(entity_iri(role.holder_key)), NK["holdsRole"], r))
+        g.add((r, NK["statedIn"], URIRef(article.iri)))
         if role.organization_key:
             g.add((r, NK["roleIn"], URIRef(entity_iri(role.organization_key))))
 

@@ -215,6 +215,7 @@ def _delete_article_query() -> str:
     entity, role = label("Entity"), label("Role")
     has_passage, reported_in = rel_type("HAS_PASSAGE"), rel_type("REPORTED_IN")
     mentions, holds_role = rel_type("MENTIONS"), rel_type("HOLDS_ROLE")
+    stated_in = rel_type("STATED_IN")
     entity_links = "|".join(relationship_types_between({"Passage", "Action"}, {"Entity"}))
     return f"""
 MATCH (a:{article} {{id: $id}})
@@ -222,15 +223,25 @@ OPTIONAL MATCH (a)-[:{has_passage}]->(p:{passage})
 WITH a, collect(DISTINCT p) AS passages
 OPTIONAL MATCH (x:{action})-[:{reported_in}]->(a)
 WITH a, passages, collect(DISTINCT x) AS actions
+OPTIONAL MATCH (r:{role})-[:{stated_in}]->(a)
+WITH a, passages, actions, collect(DISTINCT r) AS stated_roles
 CALL (passages, actions) {{
     UNWIND passages + actions AS source
     MATCH (source)-[:{entity_links}]->(e:{entity})
     RETURN collect(DISTINCT e) AS candidates
 }}
-WITH a, passages, actions, candidates, [p IN passages | p.id] AS passage_ids
+WITH a, passages, actions, stated_roles, candidates, [p IN passages | p.id] AS passage_ids
 FOREACH (n IN actions + passages | DETACH DELETE n)
 DETACH DELETE a
-WITH passage_ids, size(passages) + size(actions) + 1 AS removed, candidates
+WITH passage_ids, size(passages) + size(actions) + 1 AS removed, candidates, stated_roles
+CALL (stated_roles) {{
+    UNWIND stated_roles AS r
+    WITH r
+    WHERE NOT EXISTS {{ (r)-[:{stated_in}]->(:{article}) }}
+    DETACH DELETE r
+    RETURN count(*) AS unstated
+}}
+WITH passage_ids, removed + unstated AS removed, candidates
 CALL (candidates) {{
     UNWIND candidates AS e
     WITH e
@@ -247,8 +258,8 @@ RETURN passage_ids, entity_ids, removed + orphans AS nodes_removed
 
 
 DELETE_ARTICLE = _delete_article_query()
-"""Delete an article, its passages and actions, then the entities no passage or action
-mentions any more (with the roles they hold).
+"""Delete an article, its passages and actions, the roles no other article states, then
+the entities no passage or action mentions any more (with the roles they hold).
 
 Parameters: ``$id``. Returns one row ``{passage_ids, entity_ids, nodes_removed}``, or no
 row when the article does not exist.

@@ -4,6 +4,7 @@ ask "actions against the ELN", re-ingest and check nothing changes, reject bad i
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -153,3 +154,27 @@ def test_an_updated_article_replaces_the_old_version(
         flt=VectorFilter(article_ids=(first.article_id,)),
     )
     assert len(hits) == 1 and "Havana" in hits[0].payload["text"]
+
+
+def test_a_role_lives_while_an_article_states_it(
+    services: Services, ingest: Callable[[Article], ArticleReport]
+) -> None:
+    run = uuid.uuid4()
+    stating = [
+        "Colombia's Interior Minister Mariela Fontecha said the talks would resume.",
+        "Colombia's Interior Minister Mariela Fontecha met rebel leaders in Havana.",
+    ]
+    first, second, _mentions_only = (
+        ingest(Article(title=f"Role {i}", body=body, url=f"https://test.newskg.invalid/{run}/{i}"))
+        for i, body in enumerate([*stating, "Mariela Fontecha visited Bogota on Monday."])
+    )
+    query = (
+        "MATCH (p:Person {name: 'Mariela Fontecha'}) OPTIONAL MATCH (p)-[:HOLDS_ROLE]->(r:Role) "
+        "RETURN r.title AS title, COUNT { (r)-[:STATED_IN]->() } AS articles"
+    )
+    assert services.graph.run_read(query, {}) == [{"title": "interior minister", "articles": 2}]
+    services.pipeline.delete_article(first.article_id)
+    assert services.graph.run_read(query, {}) == [{"title": "interior minister", "articles": 1}]
+    services.pipeline.delete_article(second.article_id)
+    # The person is still mentioned, but no article says she holds the role any more.
+    assert services.graph.run_read(query, {}) == [{"title": None, "articles": 0}]

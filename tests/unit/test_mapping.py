@@ -149,6 +149,7 @@ def test_rdf_to_rows_labels_and_properties() -> None:
         "REPORTED_IN",
         "HOLDS_ROLE",
         "ROLE_IN",
+        "STATED_IN",
     }
     assert len(rows.nodes) == 1 + 2 + 5 + 1 + 2
 

@@ -56,6 +56,7 @@ def test_relationship_types() -> None:
         "REPORTED_IN",
         "HOLDS_ROLE",
         "ROLE_IN",
+        "STATED_IN",
     }
     actor = onto.relationships["HAS_ACTOR"]
     assert (actor.start_label, actor.end_label) == ("Action", "Entity")

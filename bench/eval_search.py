@@ -186,6 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     qdrant_dir = Path(tempfile.mkdtemp(prefix="newskg-eval-qdrant-"))
     services = build_services(get_settings(qdrant_dir=qdrant_dir))
     bootstrap(services)
+    # The vector retriever sees only this run's temporary Qdrant, but fulltext and graph
+    # search the whole graph: other articles there compete for the top ranks.
+    counts = {
+        r["label"]: r["count"] for r in services.graph.run_read(cypher.COUNT_NODES_BY_LABEL, {})
+    }
+    if counts.get("Article"):
+        print(
+            f"note: the graph already holds {counts['Article']} article(s); the fulltext and "
+            "graph rankings compete with them (an empty graph gives the cleanest numbers)"
+        )
     ingested: list[str] = []
     try:
         articles = articles_of(args.data, run)

@@ -38,16 +38,17 @@ def ingest(
     ],
 ) -> None:
     """Parse, extract and load articles into Neo4j and Qdrant."""
-    from kg.parsing import iter_input_files, parse_path
+    from kg.parsing import iter_input_files, read_path
     from kg.services import bootstrap, build_services, close
 
     articles = []
     failures = []
     for path in iter_input_files(paths):
-        try:
-            articles.extend(parse_path(path))
-        except NewsKGError as exc:
-            failures.append(str(exc))
+        for record in read_path(path):
+            if isinstance(record, NewsKGError):
+                failures.append(str(record))
+            else:
+                articles.append(record)
     services = build_services(get_settings())
     try:
         bootstrap(services)

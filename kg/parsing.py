@@ -47,6 +47,17 @@ def parse_article_in(record: ArticleIn, origin: str = "api") -> Article:
     )
 
 
+ParsedRecord = Article | ArticleParseError
+"""One record of a multi-article file: the article, or why it was rejected."""
+
+
+def _try_record(data: Any, origin: str, line: int | None = None) -> ParsedRecord:
+    try:
+        return _record(data, origin, line)
+    except ArticleParseError as exc:
+        return exc
+
+
 def _record(data: Any, origin: str, line: int | None = None) -> Article:
     if not isinstance(data, dict):
         raise ArticleParseError(
@@ -63,31 +74,36 @@ def _record(data: Any, origin: str, line: int | None = None) -> Article:
     return parse_article_in(record, origin=f"{origin}:{line}" if line else origin)
 
 
-def parse_json(text: str, origin: str) -> list[Article]:
-    """Parse a JSON document holding one article object or a list of them."""
+def parse_json(text: str, origin: str) -> list[ParsedRecord]:
+    """Parse a JSON document holding one article object or a list of them.
+
+    Raises:
+        ArticleParseError: the document is not JSON at all.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
     items = data if isinstance(data, list) else [data]
     return [
-        _record(item, origin, line=None if len(items) == 1 else i + 1)
+        _try_record(item, origin, line=None if len(items) == 1 else i + 1)
         for i, item in enumerate(items)
     ]
 
 
-def parse_jsonl(lines: Iterable[str], origin: str) -> list[Article]:
-    """Parse JSON Lines: one article object per non-blank line."""
-    articles = []
+def parse_jsonl(lines: Iterable[str], origin: str) -> list[ParsedRecord]:
+    """Parse JSON Lines: one article object per non-blank line; a bad line is one record."""
+    records: list[ParsedRecord] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number) from exc
-        articles.append(_record(data, origin, line=number))
-    return articles
+            records.append(ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number))
+            continue
+        records.append(_try_record(data, origin, line=number))
+    return records
 
 
 def _parse_date(value: str) -> date | None:
@@ -149,15 +165,19 @@ def _strip_html(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def parse_feed(text: str, origin: str) -> list[Article]:
-    """Parse an RSS or Atom feed; every entry with a title and text becomes an article."""
+def parse_feed(text: str, origin: str) -> list[ParsedRecord]:
+    """Parse an RSS or Atom feed; every entry with a title and text becomes an article.
+
+    Raises:
+        ArticleParseError: the text is not a feed at all.
+    """
     import feedparser  # imported here: only feeds need it
 
     feed = feedparser.parse(text)
     if feed.bozo and not feed.entries:
         raise ArticleParseError(origin, f"not a readable RSS/Atom feed: {feed.bozo_exception}")
     source = feed.feed.get("title")
-    articles = []
+    records: list[ParsedRecord] = []
     for number, entry in enumerate(feed.entries, start=1):
         content = entry.get("content")
         raw = content[0].get("value", "") if content else entry.get("summary", "")
@@ -169,30 +189,54 @@ def parse_feed(text: str, origin: str) -> list[Article]:
             "url": entry.get("link"),
             "source": source,
         }
-        articles.append(_record(record, origin, line=None if len(feed.entries) == 1 else number))
-    return articles
+        line = None if len(feed.entries) == 1 else number
+        records.append(_try_record(record, origin, line=line))
+    return records
 
 
-def parse_path(path: Path) -> list[Article]:
-    """Parse one file, choosing the parser by its suffix."""
+def read_path(path: Path) -> list[ParsedRecord]:
+    """Parse one file, choosing the parser by its suffix, record by record.
+
+    A multi-article file (JSON list, JSONL, feed) gives one entry per record, so one bad
+    record is reported without losing the good ones; a file that cannot be read at all
+    gives a single error.
+    """
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ArticleParseError(
-            origin,
-            f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}",
-        )
+        return [
+            ArticleParseError(
+                origin,
+                f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}",
+            )
+        ]
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArticleParseError(origin, "the file is not UTF-8 text") from exc
-    if suffix in TEXT_SUFFIXES:
-        return [parse_seed_text(text, origin)]
-    if suffix in JSON_SUFFIXES:
-        return parse_json(text, origin)
-    if suffix in JSONL_SUFFIXES:
-        return parse_jsonl(text.splitlines(), origin)
-    return parse_feed(text, origin)
+        if suffix in TEXT_SUFFIXES:
+            return [parse_seed_text(text, origin)]
+        if suffix in JSON_SUFFIXES:
+            return parse_json(text, origin)
+        if suffix in JSONL_SUFFIXES:
+            return parse_jsonl(text.splitlines(), origin)
+        return parse_feed(text, origin)
+    except UnicodeDecodeError:
+        return [ArticleParseError(origin, "the file is not UTF-8 text")]
+    except ArticleParseError as exc:
+        return [exc]
+
+
+def parse_path(path: Path) -> list[Article]:
+    """Parse one file strictly: every record must be a valid article.
+
+    Raises:
+        ArticleParseError: the first problem found, naming the file, line and field.
+    """
+    articles = []
+    for record in read_path(path):
+        if isinstance(record, ArticleParseError):
+            raise record
+        articles.append(record)
+    return articles
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:

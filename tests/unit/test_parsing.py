@@ -10,7 +10,8 @@ import pytest
 
 from kg.boilerplate import strip_boilerplate
 from kg.errors import ArticleParseError
-from kg.parsing import iter_input_files, parse_path
+from kg.models import Article
+from kg.parsing import iter_input_files, parse_path, read_path
 from tests.conftest import GOLD, SEED
 
 GOLD_ARTICLE = json.loads(GOLD.read_text())["article"]
@@ -134,3 +135,18 @@ def test_iter_input_files_expands_directories(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "ignored.pdf").write_text("x")
     assert [p.name for p in iter_input_files([tmp_path])] == ["a.txt", "b.json"]
+
+
+def test_one_bad_record_does_not_lose_the_good_ones(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = {"title": "Good", "text": "Troops withdrew from the town.", "url": "https://e.org/g"}
+    path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({"title": "No text"}) + "\n")
+    records = read_path(path)
+    assert [r.title for r in records if isinstance(r, Article)] == ["Good"]
+    errors = [r for r in records if isinstance(r, ArticleParseError)]
+    assert [(e.line, "JSON" in e.problem or "text" in e.problem) for e in errors] == [
+        (2, True),
+        (3, True),
+    ]
+    with pytest.raises(ArticleParseError):  # the strict reader still refuses the file
+        parse_path(path)

@@ -1,0 +1,42 @@
+"""`kg ingest` on a folder with good and bad input: the good is stored, the bad is named."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import NotFoundError
+from kg.identity import article_iri, stable_id
+from kg.services import Services
+
+pytestmark = pytest.mark.integration
+
+
+def test_ingest_keeps_good_records_and_names_bad_ones(services: Services, tmp_path: Path) -> None:
+    url = f"https://test.newskg.invalid/{uuid.uuid4()}"
+    good = {"title": "Withdrawal", "text": "Rebels withdrew from Goma on Monday.", "url": url}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mixed.jsonl").write_text(
+        json.dumps(good) + "\n" + json.dumps({"title": "no text"}) + "\n"
+    )
+    (tmp_path / "in" / "bad.json").write_text('{"title": "x", "text": "y", "published": "soon"}')
+    env = {"NEWSKG_QDRANT_DIR": str(tmp_path / "qdrant")}
+    article_id = stable_id(article_iri(url, "", ""))
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(tmp_path / "in")], env=env)
+        assert result.exit_code == 2, result.output
+        assert "ingested 1 article(s) (1 new" in result.output
+        assert "mixed.jsonl:2: text: Field required" in result.output
+        assert "bad.json: published:" in result.output
+        assert services.graph.run_read(
+            "MATCH (a:Article {id: $id}) RETURN a.title AS title", {"id": article_id}
+        ) == [{"title": "Withdrawal"}]
+    finally:
+        with contextlib.suppress(NotFoundError):
+            services.pipeline.delete_article(article_id)

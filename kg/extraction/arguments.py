@@ -12,6 +12,26 @@ from kg.models import Participant
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _COMBAT_WORDS = frozenset({"clash", "fight", "battle", "fighting"})
+# Verbs that report an accusation as speech ("..., a rights group charged").
+_REPORTING_EXTRA = frozenset({"charge"})
+
+
+def is_reporting(tok: Token, lex: Lexicon) -> bool:
+    """Whether a verb reports speech ("said", "quoted", "charged" of a claim)."""
+    return tok.lemma_.lower() in lex.speech_verbs or tok.lemma_.lower() in _REPORTING_EXTRA
+
+
+def is_trailing_speaker(obj: Token, lex: Lexicon) -> bool:
+    """Whether an "object" is the speaker of a trailing attribution, misparsed.
+
+    "X abused Y, a rights group charged": the small model may read "group" as a second
+    object of "abused" with "charged" as its clause; such a noun is no participant.
+    """
+    start = obj.left_edge.i
+    after_comma = start > 0 and obj.doc[start - 1].text == ","
+    return after_comma and any(
+        c.dep_ == "acl" and c.i > obj.i and is_reporting(c, lex) for c in obj.children
+    )
 
 
 def is_place(tok: Token, res: ParticipantResolver, lex: Lexicon) -> bool:
@@ -149,6 +169,8 @@ def verb_arguments(
     frame.actors = subject_of(tok, res, frames, lex)
     thing_objects = plover in lex.object_is_thing
     for obj in _verb_objects(tok, plover):
+        if is_trailing_speaker(obj, lex):
+            continue
         if obj.i in frame.consumed:
             prep_arguments(obj, frame, plover, res, lex)  # "take up arms against X"
             continue
@@ -170,7 +192,7 @@ def verb_arguments(
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
     if plover == "REQUEST":
-        requested_subjects(tok, frame, res)
+        requested_subjects(tok, frame, res, lex)
         # "call on X to": the addressee.
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
@@ -178,10 +200,13 @@ def verb_arguments(
                     add(frame.targets, res.participants(g))
 
 
-def requested_subjects(tok: Token, frame: Frame, res: ParticipantResolver) -> None:
-    """ "demanded that X abandon ...": X is the target of the request."""
+def requested_subjects(tok: Token, frame: Frame, res: ParticipantResolver, lex: Lexicon) -> None:
+    """ "demanded that X abandon ...": X is the target of the request.
+
+    A trailing report ("..., diplomats quoted a declaration as saying") is no requested clause.
+    """
     for c in tok.children:
-        if c.dep_ in ("ccomp", "acl"):
+        if c.dep_ in ("ccomp", "acl") and not is_reporting(c, lex):
             for g in c.children:
                 if g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON":
                     add(frame.targets, res.participants(g))

@@ -40,7 +40,7 @@ def noun_arguments(
                 add(frame.targets, res.participants(g))
     prep_arguments(tok, frame, plover, res, lex)
     if plover == "REQUEST":
-        requested_subjects(tok, frame, res)
+        requested_subjects(tok, frame, res, lex)
     if frame.actors:
         return
     _inherit_noun_actors(frame, res, frames, lex)

@@ -15,6 +15,13 @@ from kg.extraction.participants import ParticipantResolver, Token
 COMMISSIVE_VERBS = frozenset({"vow", "swear", "pledge", "promise", "threaten"})
 _ORDER_VERBS = frozenset({"tell", "order", "instruct", "direct", "command"})
 _SHARED_THINGS = frozenset({"intelligence", "information", "data", "expertise", "evidence"})
+# Objects that make "welcome" a visit being hosted rather than approval of a decision.
+_HOSTED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_VISITOR_NOUNS = frozenset(
+    {"delegation", "delegate", "envoy", "visitor", "guest", "leader", "minister", "president"}
+    | {"official", "team", "refugee", "counterpart", "ambassador", "diplomat", "premier"}
+    | {"king", "queen", "prince", "pope", "chancellor", "troops", "soldier", "pilgrim"}
+)
 
 
 def is_infinitive(tok: Token) -> bool:
@@ -137,6 +144,15 @@ def _verb_frame(tok: Token, lex: Lexicon, consumed: set[int]) -> Frame | None:
         return None
     if lemma == "share" and not any(o.lemma_.lower() in _SHARED_THINGS for o in objects):
         return None
+    if lemma == "welcome" and any(
+        o.pos_ not in ("PRON", "PROPN")
+        and o.ent_type_ not in _HOSTED_LABELS
+        and o.lemma_.lower() not in _VISITOR_NOUNS
+        and o.lemma_.lower() not in lex.generic_group_nouns
+        for o in objects
+    ):
+        # "welcomed the decision": approval (SUPPORT), not hosting a visitor.
+        return Frame("event", tok, TriggerSense("SUPPORT"), tok.text)
     if lemma == "meet" and any(o.lemma_.lower() in {"demand", "need", "target"} for o in objects):
         return None
     return Frame("event", tok, sense, tok.text)

@@ -44,6 +44,7 @@ from kg.extraction.lexicon import Lexicon, load_lexicon
 from kg.extraction.noun_arguments import noun_arguments
 from kg.extraction.participants import ParticipantResolver, Token
 from kg.extraction.target_rules import (
+    drop_non_participants,
     inherit_purpose_targets,
     place_as_target,
     share_coordinated_targets,
@@ -103,6 +104,7 @@ class ActionExtractor:
             own_flags(frame, lex)
         inherit_from_governors(frames.values(), lex)
         resolve_composites(frames, lex)
+        drop_non_participants(frames.values(), lex)
         share_coordinated_targets(frames.values())
         inherit_purpose_targets(frames.values())
         # Attribution and place flow from governors to contents.
@@ -114,6 +116,7 @@ class ActionExtractor:
                 frame.place = frame.parent.place
         assign_dates(sent, frames, published, lex)
         place_as_target(frames.values(), lex)
+        drop_non_participants(frames.values(), lex)
         for frame in frames.values():
             frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
         return list(frames.values())

@@ -186,6 +186,7 @@ def verb_arguments(
             or not thing_objects
             or obj.pos_ == "PRON"
             or (obj.lemma_.lower() in lex.generic_group_nouns)
+            or obj.lemma_.lower() in lex.relational_nouns  # "suspended part of aid for X"
         ):
             add(frame.targets, res.participants(obj))
         if not entityish:

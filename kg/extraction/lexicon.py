@@ -72,6 +72,8 @@ class Lexicon:
     object_is_thing: frozenset[str] = frozenset()
     place_target_types: frozenset[str] = frozenset()
     relational_nouns: frozenset[str] = frozenset()
+    participant_nouns: frozenset[str] = frozenset()
+    participant_suffixes: tuple[str, ...] = ()
 
     def verb_sense(self, lemma: str) -> TriggerSense | None:
         """The sense of a verb lemma, or None."""
@@ -151,6 +153,8 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
         object_is_thing=frozenset(t.upper() for t in raw.get("object_is_thing_types", ())),
         place_target_types=frozenset(t.upper() for t in raw.get("place_target_types", ())),
         relational_nouns=_words(raw, "relational_nouns"),
+        participant_nouns=_words(raw, "participant_nouns"),
+        participant_suffixes=tuple(sorted(_words(raw, "participant_suffixes"))),
     )
 
 

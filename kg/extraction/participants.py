@@ -27,7 +27,7 @@ _GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
 _NON_PARTICIPANT_LABELS = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 )
-_RELATION_PREPS = frozenset({"of", "for", "with", "to", "between"})
+_RELATION_PREPS = frozenset({"of", "for", "with", "to", "between", "by"})
 _NUMBERS = {"two": 2, "three": 3, "both": 2}
 _PERSON_TYPES = frozenset({"Person"})
 _GROUPISH = frozenset({"Organization", "Government", "ArmedGroup", "PoliticalParty", "Country"})
@@ -158,12 +158,33 @@ class ParticipantResolver:
             return self.related(tok, within=within)
         phrase = self.phrase_tokens(tok)
         inner = [m for t in phrase if (m := self.mention_at(t)) is not None]
+        split = self._coordinated_modifiers(tok, phrase)
+        if split:
+            return split
         if inner:
             return [Participant(self.phrase_text(tok), inner[0].entity_key)]
         generic = self.resolve_generic(tok, phrase)
         if generic:
             return generic
         return [Participant(self.phrase_text(tok))]
+
+    def _coordinated_modifiers(self, tok: Token, phrase: list[Token]) -> list[Participant]:
+        """ "US and British forces": one participant per coordinated named modifier."""
+        modifiers = [
+            t for t in phrase if t.dep_ in ("amod", "compound", "nmod") and t.head.i == tok.i
+        ]
+        coordinated = [c for t in modifiers for c in t.children if c.dep_ == "conj"]
+        if not coordinated:
+            return []
+        named = [(t, m) for t in modifiers + coordinated if (m := self.mention_at(t)) is not None]
+        if len({m.entity_key for _, m in named}) < 2:
+            return []
+        out: list[Participant] = []
+        for _, m in named:
+            p = Participant(f"{m.text} {tok.text}", m.entity_key)
+            if p not in out:
+                out.append(p)
+        return out
 
     def related(self, tok: Token, *, within: Any = None, depth: int = 0) -> list[Participant]:
         """The participant a relational noun points to: "the rights of X", "links with X".

@@ -15,6 +15,16 @@ def pobjs(prep: Token) -> list[Token]:
     return [g for g in prep.children if g.dep_ == "pobj"]
 
 
+# Event nouns whose "from X" is where someone moves from, not who acts ("withdrawal from X").
+_FROM_IS_PLACE_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE", "MOBILIZE"})
+
+
+def _from_is_agent(noun: Token, res: ParticipantResolver) -> bool:
+    """ "demands from X", "threats from X", "aid from X": X is the one acting."""
+    sense = res.lexicon.noun_sense(noun.lemma_)
+    return sense is not None and sense.type not in _FROM_IS_PLACE_TYPES
+
+
 def event_agents(noun: Token, res: ParticipantResolver) -> list[Participant]:
     """Who did what an event noun names: "US assault", "Iran's attack", "attacks by X"."""
     found: list[Participant] = []
@@ -22,7 +32,9 @@ def event_agents(noun: Token, res: ParticipantResolver) -> list[Participant]:
         m = res.mention_at(g)
         if g.dep_ in ("compound", "poss", "nmod", "amod") and m is not None:
             add(found, [Participant(m.text, m.entity_key)])
-        elif g.dep_ == "prep" and g.lower_ == "by":
+        elif g.dep_ == "prep" and (
+            g.lower_ == "by" or (g.lower_ == "from" and _from_is_agent(noun, res))
+        ):
             for agent in pobjs(g):
                 add(found, res.participants(agent))
     return found

@@ -73,3 +73,30 @@ def test_light_verb_recipient_is_the_target(extractor: RuleBasedExtractor) -> No
         extractor, "The rebels delivered heavy blows to the Malian army on Monday.", "ASSAULT"
     )
     assert any("army" in t for t in _targets(assault))
+
+
+def test_a_ceasefire_place_is_not_a_target(extractor: RuleBasedExtractor) -> None:
+    [truce] = _actions(
+        extractor, "The rebels declared a ceasefire in northern Mali on Friday.", "RETREAT"
+    )
+    assert _targets(truce) == []
+
+
+def test_an_abstract_object_is_not_a_target(extractor: RuleBasedExtractor) -> None:
+    text = "The court cancelled restrictions on the sale of newspapers."
+    targets = [t for a in extractor.extract(text, date(2026, 1, 8)).actions for t in _targets(a)]
+    assert not any("sale" in t for t in targets)
+
+
+def test_coordinated_nationalities_are_two_targets(extractor: RuleBasedExtractor) -> None:
+    [protest] = _actions(
+        extractor, "Students protested against French and German troops in Kabul.", "PROTEST"
+    )
+    assert sorted(_targets(protest)) == ["French troops", "German troops"]
+
+
+def test_demands_from_a_group_name_the_group(extractor: RuleBasedExtractor) -> None:
+    [concession] = _actions(
+        extractor, "The president finally gave in to demands from Hamas.", "CONCEDE"
+    )
+    assert any("Hamas" in t for t in _targets(concession))

@@ -81,3 +81,15 @@ def test_target_rule_lists_load() -> None:
     assert "rights" in lexicon.relational_nouns
     sexual = lexicon.adverb_modes["sexually"]
     assert (sexual.type, sexual.mode) == ("ASSAULT", "sexual")
+
+
+def test_only_actor_or_place_phrases_name_participants() -> None:
+    from kg.extraction.target_rules import names_participant
+    from kg.models import Participant
+
+    lexicon = load_lexicon()
+    kept = ["the protesters", "Ghanaians", "refugees", "rival militias", "the wounded", "them"]
+    dropped = ["the decision", "the use", "three power lines", "a news blackout"]
+    assert all(names_participant(Participant(t), lexicon) for t in kept)
+    assert not any(names_participant(Participant(t), lexicon) for t in dropped)
+    assert names_participant(Participant("the decision", "some-entity"), lexicon)

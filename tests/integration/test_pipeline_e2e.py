@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.errors import ValidationFailedError
+from kg.errors import ServiceUnavailableError, ValidationFailedError
 from kg.models import Article, ParsedDocument, VectorFilter
 from kg.pipeline import ArticleReport
 from kg.search import HybridSearch
 from kg.services import Services
+from kg.stores import cypher
 from tests.integration.conftest import count_nodes
 
 pytestmark = pytest.mark.integration
@@ -178,3 +179,18 @@ def test_a_role_lives_while_an_article_states_it(
     services.pipeline.delete_article(second.article_id)
     # The person is still mentioned, but no article says she holds the role any more.
     assert services.graph.run_read(query, {}) == [{"title": None, "articles": 0}]
+
+
+def test_a_vector_failure_removes_the_new_articles_graph_write(
+    services: Services, unique_seed: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inject a failure into the real store's write: the graph write before it is undone.
+    def refuse(points: object) -> None:
+        raise ServiceUnavailableError("qdrant", "injected failure")
+
+    nodes, points = count_nodes(services), services.vectors.count()
+    monkeypatch.setattr(services.vectors, "upsert", refuse)
+    with pytest.raises(ServiceUnavailableError):
+        services.pipeline.ingest_article(unique_seed)
+    assert not services.graph.run_read(cypher.ARTICLE_EXISTS, {"id": unique_seed.id})
+    assert (count_nodes(services), services.vectors.count()) == (nodes, points)

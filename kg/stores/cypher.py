@@ -19,16 +19,20 @@ _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # --------------------------------------------------------------------------- allow-list
 
 
+def _allowed(kind: str, name: str, allowed: Collection[str]) -> str:
+    # Interpolated names come only from the ontology, and must be plain identifiers.
+    if name not in allowed or not _IDENTIFIER.match(name):
+        raise ValueError(f"{kind} {name!r} is not in the ontology allow-list")
+    return name
+
+
 def label(name: str, ontology: Ontology | None = None) -> str:
     """A node label for interpolation; it must be in the ontology.
 
     Raises:
         ValueError: the label is not an ontology class.
     """
-    allowed = (ontology or load_ontology()).node_labels
-    if name not in allowed or not _IDENTIFIER.match(name):
-        raise ValueError(f"label {name!r} is not in the ontology allow-list")
-    return name
+    return _allowed("label", name, (ontology or load_ontology()).node_labels)
 
 
 def rel_type(name: str, ontology: Ontology | None = None) -> str:
@@ -37,10 +41,7 @@ def rel_type(name: str, ontology: Ontology | None = None) -> str:
     Raises:
         ValueError: the type is not an ontology object property.
     """
-    allowed = (ontology or load_ontology()).relationship_types
-    if name not in allowed or not _IDENTIFIER.match(name):
-        raise ValueError(f"relationship type {name!r} is not in the ontology allow-list")
-    return name
+    return _allowed("relationship type", name, (ontology or load_ontology()).relationship_types)
 
 
 def prop(key: str, ontology: Ontology | None = None) -> str:
@@ -53,9 +54,7 @@ def prop(key: str, ontology: Ontology | None = None) -> str:
     known = set(onto.property_by_key) | {
         spec.class_name_key for spec in onto.classes.values() if spec.class_name_key
     }
-    if key not in known or not _IDENTIFIER.match(key):
-        raise ValueError(f"property key {key!r} is not in the ontology allow-list")
-    return key
+    return _allowed("property key", key, known)
 
 
 def relationship_types_between(

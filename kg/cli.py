@@ -14,11 +14,14 @@ import typer
 from kg.cli_neo4j import neo4j_app
 from kg.config import get_settings
 from kg.errors import NewsKGError
+from kg.feeds.cli import feeds_app, watch
 
 app = typer.Typer(
     help="newskg: news articles to a queryable knowledge graph.", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j", help="Run the bundled Neo4j server.")
+app.add_typer(feeds_app, name="feeds", help="Follow RSS/Atom feeds (see also: kg watch).")
+app.command()(watch)
 
 
 class RdfFormat(StrEnum):

@@ -1,0 +1,85 @@
+"""An article page's main text and metadata, by trafilatura.
+
+``bench/furniture.py`` measured trafilatura against the line rules of
+:mod:`kg.boilerplate` (HTML turned to text, then the rules) on the test pages and the
+seed: trafilatura keeps the article and drops menus, share bars, related links and
+footers that no line rule names, so it is what reads pages. The line rules still read
+the ``seeds/`` text format, which has no markup to go by.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What trafilatura read from a page.
+
+    Attributes:
+        text: the main text, paragraphs separated by one blank line.
+        title: the page's headline, if found.
+        published: the publication date, if found.
+        author: the byline, if found.
+        sitename: the publisher's name, if found.
+    """
+
+    text: str
+    title: str | None = None
+    published: date | None = None
+    author: str | None = None
+    sitename: str | None = None
+
+
+def extract_page(html: str, url: str | None = None) -> PageContent | None:
+    """Extract the main text, title, date and author of an article page.
+
+    Args:
+        html: the decoded page.
+        url: where it came from (helps trafilatura with relative links and metadata).
+
+    Returns:
+        The content, or None when the page holds no recognisable main text.
+    """
+    import trafilatura  # imported here: only page reading needs it (and it loads slowly)
+
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    if doc is None or isinstance(doc, dict):  # a dict only when as_dict=True
+        return None
+    text = paragraphs(doc.text or "")
+    if not text:
+        return None
+    return PageContent(
+        text=text,
+        title=(doc.title or "").strip() or None,
+        published=_date(doc.date),
+        author=(doc.author or "").strip() or None,
+        sitename=(doc.sitename or "").strip() or None,
+    )
+
+
+def paragraphs(text: str) -> str:
+    """One paragraph per non-blank line, joined by blank lines as the splitter expects."""
+    lines = (" ".join(line.split()) for line in _BLANK_LINES.sub("\n", text).splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,94 @@
+"""The narrow port between the feed poller and ingest.
+
+The poller hands batches of :class:`kg.models.Article` to an :class:`ArticleSink` and
+gets one :class:`SinkOutcome` per article back. :class:`PipelineSink` is the in-process
+adapter ``kg watch`` uses; a sink that posts to a running server can replace it without
+the poller knowing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from kg.errors import NewsKGError, ServiceUnavailableError
+from kg.models import Article
+
+if TYPE_CHECKING:
+    from kg.ingest.dedup import Deduplicator
+    from kg.pipeline import IngestPipeline
+
+log = logging.getLogger(__name__)
+
+OutcomeStatus = Literal["stored", "duplicate", "rejected", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class SinkOutcome:
+    """What became of one article handed to a sink.
+
+    Attributes:
+        status: ``stored``; ``duplicate`` (already there, not stored again); ``rejected``
+            (the article itself is unacceptable: retrying will not help); ``failed`` (a
+            store was unreachable: retry later).
+        article_id: the stored article's id, or the original's for a duplicate.
+        duplicate_of: for a stored near-duplicate, the id of the article it copies.
+        detail: why, for ``duplicate``, ``rejected`` and ``failed``.
+    """
+
+    status: OutcomeStatus
+    article_id: str | None = None
+    duplicate_of: str | None = None
+    detail: str = ""
+
+    @property
+    def settled(self) -> bool:
+        """Whether the article is done with (not to be tried again)."""
+        return self.status != "failed"
+
+
+class ArticleSink(Protocol):
+    """Somewhere articles go to be ingested."""
+
+    def ingest(self, articles: Sequence[Article]) -> list[SinkOutcome]:
+        """Ingest a batch; one outcome per article, in order. Raises nothing per article."""
+        ...
+
+
+class PipelineSink:
+    """Ingests with the in-process pipeline, skipping and linking duplicates.
+
+    Args:
+        pipeline: the bootstrapped ingest pipeline.
+        dedup: the deduplicator, or None to store everything.
+    """
+
+    def __init__(self, pipeline: IngestPipeline, dedup: Deduplicator | None = None) -> None:
+        self.pipeline = pipeline
+        self.dedup = dedup
+
+    def ingest(self, articles: Sequence[Article]) -> list[SinkOutcome]:
+        """Ingest each article unless it duplicates a stored one."""
+        return [self._one(article) for article in articles]
+
+    def _one(self, article: Article) -> SinkOutcome:
+        decision = self.dedup.check(article) if self.dedup else None
+        if decision is not None and not decision.store:
+            return SinkOutcome(
+                "duplicate", article_id=decision.original_id, detail=decision.kind.replace("_", " ")
+            )
+        try:
+            report = self.pipeline.ingest_article(article)
+        except ServiceUnavailableError as exc:
+            return SinkOutcome("failed", detail=str(exc))
+        except NewsKGError as exc:
+            log.warning("rejected %s: %s", article.url or article.title, exc)
+            return SinkOutcome("rejected", detail=str(exc))
+        original = None
+        if decision is not None:
+            self.dedup.record(decision)  # type: ignore[union-attr]
+            if decision.kind == "near_duplicate":
+                original = decision.original_id
+        return SinkOutcome("stored", article_id=report.article_id, duplicate_of=original)

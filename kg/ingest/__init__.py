@@ -1,0 +1,1 @@
+"""Ingest: from raw input to articles ready for the pipeline."""

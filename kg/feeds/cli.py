@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from kg.config import Settings, get_settings
-from kg.errors import InvalidQueryError, NewsKGError
+from kg.core.config import Settings, get_settings
+from kg.core.errors import InvalidQueryError, NewsKGError
 from kg.feeds.fetch import Fetcher
 from kg.feeds.poller import FeedPoller, PollResult, run_forever
 from kg.feeds.state import FeedRecord, FeedStore

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kg.errors import FeedError
+from kg.core.errors import FeedError
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE

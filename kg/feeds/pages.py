@@ -1,7 +1,7 @@
 """An article page's main text and metadata, by trafilatura.
 
 ``bench/furniture.py`` measured trafilatura against the line rules of
-:mod:`kg.boilerplate` (HTML turned to text, then the rules) on the test pages and the
+:mod:`kg.ingest.furniture` (HTML turned to text, then the rules) on the test pages and the
 seed: trafilatura keeps the article and drops menus, share bars, related links and
 footers that no line rule names, so it is what reads pages. The line rules still read
 the ``seeds/`` text format, which has no markup to go by.

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kg.errors import FeedError, NewsKGError
+from kg.core.errors import FeedError, NewsKGError
+from kg.core.models import Article
 from kg.feeds.fetch import Fetcher
 from kg.feeds.pages import extract_page, paragraphs
 from kg.feeds.sink import ArticleSink, SinkOutcome
 from kg.feeds.state import FeedRecord, FeedStore
 from kg.ingest.dedup import canonical_url
-from kg.models import Article
 
 log = logging.getLogger(__name__)
 

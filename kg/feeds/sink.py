@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from kg.errors import NewsKGError, ServiceUnavailableError
-from kg.models import Article
+from kg.core.errors import NewsKGError, ServiceUnavailableError
+from kg.core.models import Article
 
 if TYPE_CHECKING:
     from kg.ingest.dedup import Deduplicator
-    from kg.pipeline import IngestPipeline
+    from kg.ingest.pipeline import IngestPipeline
 
 log = logging.getLogger(__name__)
 

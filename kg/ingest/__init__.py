@@ -1,1 +1,2 @@
-"""Ingest: from raw input to articles ready for the pipeline."""
+"""Ingest: parse articles, remove site furniture, split into passages, deduplicate, run the
+pipeline."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from kg.models import Article
+from kg.core.models import Article
 
 # Query parameters that say how a reader arrived, not which page they read.
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs")

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from kg.config import Settings
+from kg.core.config import Settings
 from kg.ingest.dedup import (
     DedupDecision,
     Deduplicator,

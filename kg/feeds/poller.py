@@ -215,8 +215,18 @@ def parse_entries(
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "no RSS or Atom elements found"
         raise FeedError(feed_url, f"not a readable RSS/Atom feed: {problem}")
+    entries = _entries(parsed.entries)
+    if parsed.get("bozo") and not entries:
+        # Malformed XML that still yielded entries is read (feedparser is lenient on
+        # purpose); malformed XML with nothing usable in it is an error on the feed.
+        raise FeedError(feed_url, f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")
+    title = parsed.feed.get("title")
+    return (" ".join(title.split()) if title else None), entries
+
+
+def _entries(items: Any) -> list[_Entry]:
     entries = []
-    for item in parsed.entries:
+    for item in items:
         link = item.get("link")
         key = canonical_url(link) if link else item.get("id")
         contents = item.get("content")
@@ -235,8 +245,7 @@ def parse_entries(
                 published=date(*stamp[:3]) if stamp else None,
             )
         )
-    title = parsed.feed.get("title")
-    return (" ".join(title.split()) if title else None), entries
+    return entries
 
 
 def _html_to_text(fragment: str) -> str:

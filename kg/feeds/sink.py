@@ -87,8 +87,8 @@ class PipelineSink:
             log.warning("rejected %s: %s", article.url or article.title, exc)
             return SinkOutcome("rejected", detail=str(exc))
         original = None
-        if decision is not None:
-            self.dedup.record(decision)  # type: ignore[union-attr]
+        if self.dedup is not None and decision is not None:
+            self.dedup.record(decision)
             if decision.kind == "near_duplicate":
                 original = decision.original_id
         return SinkOutcome("stored", article_id=report.article_id, duplicate_of=original)

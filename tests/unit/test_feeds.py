@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.feeds.fetch import Fetcher, HostPacer
-from kg.feeds.poller import FeedPoller
+from kg.feeds.poller import FeedPoller, PollResult, run_forever
 from kg.feeds.state import FeedStore
 from tests.feeds_support import FakeSink, Route, atom, gold, page, rss, serve
 
@@ -282,3 +282,34 @@ def test_host_pacer_spaces_requests_to_one_host() -> None:
     pacer.wait("http://A.example/2")  # same host, other case
     pacer.wait("http://b.example/1")  # another host does not wait
     assert waits == [2.0]
+
+
+def test_watch_loop_polls_due_feeds_and_sleeps_until_the_next(
+    store: FeedStore, fetcher: Fetcher, clock: Clock
+) -> None:
+    class Stop(Exception):
+        pass
+
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise Stop
+        clock.now += seconds
+
+    with serve({}) as site:
+        site.routes["/rss"] = Route(rss([("One", site.url("/a/1"), SUMMARY)]))
+        store.add(site.url("/rss"), 120)
+        sink = FakeSink()
+        results: list[PollResult] = []
+        with pytest.raises(Stop):
+            run_forever(
+                poller(store, fetcher, sink, fetch_pages=False),
+                on_result=results.append,
+                sleep=sleep,
+                clock=clock,
+                idle_s=30.0,
+            )
+    assert [r.count("stored") for r in results] == [1]  # the feed is not due again yet
+    assert naps == [30.0, 30.0]  # capped, so feeds added meanwhile are noticed

@@ -163,7 +163,7 @@ def watch(
     poller = FeedPoller(
         store,
         fetcher,
-        PipelineSink(services.pipeline, dedup),
+        PipelineSink(services.pipeline, dedup, graph=services.graph),
         retry_base_s=settings.feed_retry_base_s,
         max_backoff_s=settings.feed_max_backoff_s,
         fetch_pages=settings.feed_fetch_pages,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from kg.core.errors import NewsKGError, ServiceUnavailableError
-from kg.core.models import Article
+from kg.core.models import Article, GraphRows, RelRow
 
 if TYPE_CHECKING:
+    from kg.core.ports import GraphStore
     from kg.ingest.dedup import Deduplicator
     from kg.ingest.pipeline import IngestPipeline
 
@@ -63,11 +64,19 @@ class PipelineSink:
     Args:
         pipeline: the bootstrapped ingest pipeline.
         dedup: the deduplicator, or None to store everything.
+        graph: where a near-duplicate's ``DUPLICATE_OF`` link to its original is written;
+            None keeps the link in the dedup state only.
     """
 
-    def __init__(self, pipeline: IngestPipeline, dedup: Deduplicator | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: IngestPipeline,
+        dedup: Deduplicator | None = None,
+        graph: GraphStore | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.dedup = dedup
+        self.graph = graph
 
     def ingest(self, articles: Sequence[Article]) -> list[SinkOutcome]:
         """Ingest each article unless it duplicates a stored one."""
@@ -91,4 +100,12 @@ class PipelineSink:
             self.dedup.record(decision)
             if decision.kind == "near_duplicate":
                 original = decision.original_id
+        if original is not None and self.graph is not None:
+            link = RelRow(type="DUPLICATE_OF", start_id=report.article_id, end_id=original)
+            try:
+                self.graph.write(GraphRows(nodes=(), relationships=(link,)))
+            except NewsKGError as exc:
+                # The copy is stored and the link kept in the dedup state; a missing
+                # original (deleted meanwhile) or an outage only loses the graph edge.
+                log.warning("could not link %s to %s: %s", report.article_id, original, exc)
         return SinkOutcome("stored", article_id=report.article_id, duplicate_of=original)

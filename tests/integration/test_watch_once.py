@@ -2,7 +2,8 @@
 
 The feed lists a story, a wire copy of it (new headline, ending trimmed) and the same
 story under another URL. The story and the copy are stored, the copy linked to the story
-in the dedup state; the exact copy is not stored. Everything made is deleted afterwards.
+by ``DUPLICATE_OF`` in the graph and in the dedup state; the exact copy is not stored.
+Everything made is deleted afterwards.
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def test_watch_once_ingests_new_articles_and_links_a_wire_copy(
                 ids[0]: "Dock workers walk out at Rotterdam",
                 ids[1]: "Rotterdam port at a standstill",
             }
+            links = services.graph.run_read(
+                "MATCH (c:Article {id: $copy})-[:DUPLICATE_OF]->(o:Article) RETURN o.id AS id",
+                {"copy": ids[1]},
+            )
+            assert links == [{"id": ids[0]}]
             dedup = SqliteDedupStore(tmp_path / "var" / "dedup.sqlite")
             try:
                 assert dedup.duplicate_of(ids[1]) == ids[0]

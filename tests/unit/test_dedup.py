@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.core.errors import ServiceUnavailableError, ValidationFailedError
-from kg.core.models import Article
+from kg.core.models import Article, GraphRows, RelRow
 from kg.feeds.sink import PipelineSink
 from kg.ingest.dedup import (
     Deduplicator,
@@ -146,12 +146,23 @@ class FakePipeline:
         return _Report(article.id)
 
 
+class FakeGraph:
+    """Records what the sink writes to the graph."""
+
+    def __init__(self) -> None:
+        self.rels: list[RelRow] = []
+
+    def write(self, rows: GraphRows, *, replacing: str | None = None) -> tuple[str, ...]:
+        self.rels.extend(rows.relationships)
+        return ()
+
+
 def test_pipeline_sink_skips_copies_links_near_duplicates_and_sorts_errors(
     tmp_path: Path,
 ) -> None:
     dedup, store = _dedup(tmp_path / "dedup.sqlite")
-    pipeline = FakePipeline()
-    sink = PipelineSink(pipeline, dedup)  # type: ignore[arg-type]
+    pipeline, graph = FakePipeline(), FakeGraph()
+    sink = PipelineSink(pipeline, dedup, graph=graph)  # type: ignore[arg-type]
     original = _article(STORY, "https://example.org/a/strike")
     wire = _article(_trimmed(STORY, 0.7), "https://wire.example.com/x", "New headline")
     mirror = _article(STORY, "https://mirror.example.net/strike")
@@ -160,6 +171,7 @@ def test_pipeline_sink_skips_copies_links_near_duplicates_and_sorts_errors(
     assert outcomes[1].duplicate_of == original.id
     assert outcomes[2].article_id == original.id
     assert [a.id for a in pipeline.stored] == [original.id, wire.id]
+    assert graph.rels == [RelRow("DUPLICATE_OF", wire.id, original.id)]
 
     pipeline.errors = [
         ServiceUnavailableError("Neo4j", "connection refused"),

@@ -97,10 +97,11 @@ def test_packages_import_only_what_they_may() -> None:
 
 def test_nothing_in_kg_imports_the_api() -> None:
     imports = _imports()
+    # kg.cli is the entry point on top of everything: `kg serve` runs the API.
     wrong = sorted(
         module
         for source, pairs in imports.items()
-        if source != "api"
+        if source not in ("api", "kg.cli")
         for target, module in pairs
         if target == "api"
     )

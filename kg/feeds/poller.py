@@ -98,8 +98,21 @@ class FeedPoller:
         self.max_entries = max_entries
 
     def poll_due(self) -> list[PollResult]:
-        """Poll the feeds that are due now."""
-        return [self.poll(feed) for feed in self.store.claim(lease_s=self.lease_s)]
+        """Poll the feeds that are due now, claiming one at a time.
+
+        Claiming one feed per poll (not all due feeds at once) lets two watchers share
+        the work, and keeps a long round from outliving the leases of its last feeds.
+        """
+        results: list[PollResult] = []
+        polled: set[str] = set()
+        while claimed := self.store.claim(lease_s=self.lease_s, limit=1):
+            (feed,) = claimed
+            if feed.url in polled:  # due again within this round: leave it for the next
+                self.store.release(feed)
+                break
+            polled.add(feed.url)
+            results.append(self.poll(feed))
+        return results
 
     def poll_all(self) -> list[PollResult]:
         """Poll every feed once, due or not (``kg watch --once``)."""
@@ -113,7 +126,7 @@ class FeedPoller:
         except NewsKGError as exc:
             error = exc.reason if isinstance(exc, FeedError) and exc.url == feed.url else str(exc)
         except Exception as exc:  # a bug or a library surprise must not stop the other feeds
-            log.exception("polling %s failed", feed.url)
+            log.debug("polling %s failed", feed.url, exc_info=True)  # the trace, for -v runs
             error = f"unexpected error: {type(exc).__name__}: {exc}"
         delay = self.store.record_failure(
             feed.url, error, base_s=self.retry_base_s, max_s=self.max_backoff_s
@@ -177,6 +190,8 @@ class FeedPoller:
         if self.fetch_pages and entry.link:
             try:
                 page = self.fetcher.get(entry.link)
+                if page.content_type and not _is_markup(page.content_type):
+                    raise FeedError(entry.link, f"not an HTML page ({page.content_type})")
                 content = extract_page(page.text(), page.url)
                 url = canonical_url(page.url)  # where the redirects led
                 if content is not None and len(content.text) >= len(body):
@@ -198,6 +213,10 @@ class FeedPoller:
             ),
             page_error,
         )
+
+
+def _is_markup(media_type: str) -> bool:
+    return "html" in media_type or media_type.endswith("xml") or media_type == "text/plain"
 
 
 def parse_entries(

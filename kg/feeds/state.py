@@ -133,14 +133,17 @@ class FeedStore:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM feeds ORDER BY added_at, url")
         return [_record(r) for r in rows.fetchall()]
 
-    def claim(self, *, lease_s: float, due_only: bool = True) -> list[FeedRecord]:
+    def claim(
+        self, *, lease_s: float, due_only: bool = True, limit: int | None = None
+    ) -> list[FeedRecord]:
         """Take the feeds to poll now, pushing their next poll ``lease_s`` ahead.
 
         Args:
             lease_s: how long the claim holds; a poll that dies leaves the feed due
                 again after it.
             due_only: only feeds whose next poll has come (``kg watch``); otherwise
-                every feed not claimed by another process (``kg watch --once``).
+                every feed, due or not (``kg watch --once``).
+            limit: at most this many, the longest due first.
 
         Returns:
             The claimed feeds, as they were before the claim.
@@ -148,13 +151,17 @@ class FeedStore:
         now = self.clock()
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
+            cap = -1 if limit is None else limit  # sqlite: LIMIT -1 is no limit
             if due_only:
-                sql = f"SELECT {_COLUMNS} FROM feeds WHERE next_poll <= ? ORDER BY next_poll"
-                rows = self._conn.execute(sql, (now,)).fetchall()
+                sql = (
+                    f"SELECT {_COLUMNS} FROM feeds WHERE next_poll <= ? "
+                    "ORDER BY next_poll, url LIMIT ?"
+                )
+                rows = self._conn.execute(sql, (now, cap)).fetchall()
             else:
                 # --once is asked for by a person: it polls a feed waiting out a backoff too.
-                sql = f"SELECT {_COLUMNS} FROM feeds ORDER BY added_at, url"
-                rows = self._conn.execute(sql).fetchall()
+                sql = f"SELECT {_COLUMNS} FROM feeds ORDER BY added_at, url LIMIT ?"
+                rows = self._conn.execute(sql, (cap,)).fetchall()
             feeds = [_record(r) for r in rows]
             self._conn.executemany(
                 "UPDATE feeds SET next_poll = ? WHERE url = ?",
@@ -234,4 +241,12 @@ class FeedStore:
                 "INSERT OR REPLACE INTO seen (entry_key, feed_url, outcome, article_id, seen_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [(key, feed_url, outcome, article, now) for key, outcome, article in outcomes],
+            )
+
+    def release(self, feed: FeedRecord) -> None:
+        """Give a claimed feed back, due when it was before the claim."""
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute(
+                "UPDATE feeds SET next_poll = ? WHERE url = ?", (feed.next_poll, feed.url)
             )

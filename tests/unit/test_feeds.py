@@ -313,3 +313,15 @@ def test_watch_loop_polls_due_feeds_and_sleeps_until_the_next(
             )
     assert [r.count("stored") for r in results] == [1]  # the feed is not due again yet
     assert naps == [30.0, 30.0]  # capped, so feeds added meanwhile are noticed
+
+
+def test_a_link_to_something_else_than_a_page_uses_the_feed_text(
+    store: FeedStore, fetcher: Fetcher
+) -> None:
+    with serve({"/a/report.pdf": Route(b"%PDF-1.7 ...", content_type="application/pdf")}) as site:
+        site.routes["/rss"] = Route(rss([("Report", site.url("/a/report.pdf"), SUMMARY)]))
+        store.add(site.url("/rss"), 900)
+        sink = FakeSink()
+        (result,) = poller(store, fetcher, sink).poll_all()
+        assert sink.articles[0].body == SUMMARY
+        assert "not an HTML page (application/pdf)" in result.page_errors[0]

@@ -140,51 +140,59 @@ def watch(
     once: Annotated[
         bool, typer.Option("--once", help="Poll every feed once, ingest what is new, exit")
     ] = False,
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process",
+            help="Open the stores here even when `kg serve` runs (needs a Qdrant server).",
+        ),
+    ] = False,
 ) -> None:
-    """Poll every feed on its own schedule and ingest new articles (Ctrl-C stops)."""
-    from kg.feeds.sink import PipelineSink
+    """Poll every feed on its own schedule and ingest new articles (Ctrl-C stops).
+
+    When `kg serve` runs, new articles are ingested through it (it owns the stores);
+    otherwise in this process.
+    """
     from kg.ingest.dedup_store import open_deduplicator
-    from kg.services import bootstrap, build_services, close
+    from kg.services import open_article_sink
 
     settings = get_settings()
-    store = FeedStore(settings.feeds_path)
-    if not store.feeds():
-        store.close()
-        typer.echo("no feeds; add one with: kg feeds add URL")
-        return
-    services = build_services(settings)
-    dedup, dedup_store = open_deduplicator(settings)
-    fetcher = Fetcher(
-        timeout_s=settings.feed_timeout_s,
-        user_agent=settings.feed_user_agent,
-        host_delay_s=settings.feed_host_delay_s,
-        max_bytes=settings.feed_max_bytes,
-    )
-    poller = FeedPoller(
-        store,
-        fetcher,
-        PipelineSink(services.pipeline, dedup, graph=services.graph),
-        retry_base_s=settings.feed_retry_base_s,
-        max_backoff_s=settings.feed_max_backoff_s,
-        fetch_pages=settings.feed_fetch_pages,
-    )
-    try:
-        bootstrap(services)
-        if once:
-            results = poller.poll_all()
-            for result in results:
-                _report(result)
-            if any(r.error for r in results):
-                raise typer.Exit(code=2)
-        else:
-            typer.echo(f"watching {len(store.feeds())} feed(s); Ctrl-C stops")
-            run_forever(poller, on_result=_report, sleep=time.sleep)
-    except KeyboardInterrupt:
-        typer.echo("stopped")
-    except NewsKGError as exc:
-        raise _fail(exc) from exc
-    finally:
-        fetcher.close()
-        store.close()
-        dedup_store.close()
-        close(services)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(_store(settings))
+        if not store.feeds():
+            typer.echo("no feeds; add one with: kg feeds add URL")
+            return
+        dedup, dedup_store = open_deduplicator(settings)
+        stack.callback(dedup_store.close)
+        fetcher = stack.enter_context(
+            Fetcher(
+                timeout_s=settings.feed_timeout_s,
+                user_agent=settings.feed_user_agent,
+                host_delay_s=settings.feed_host_delay_s,
+                max_bytes=settings.feed_max_bytes,
+            )
+        )
+        try:
+            sink, where = open_article_sink(settings, dedup, stack, in_process=in_process)
+            poller = FeedPoller(
+                store,
+                fetcher,
+                sink,
+                retry_base_s=settings.feed_retry_base_s,
+                max_backoff_s=settings.feed_max_backoff_s,
+                fetch_pages=settings.feed_fetch_pages,
+            )
+            if once:
+                results = poller.poll_all()
+                for result in results:
+                    _report(result)
+                if any(r.error for r in results):
+                    raise typer.Exit(code=2)
+            else:
+                typer.echo(f"watching {len(store.feeds())} feed(s), ingesting {where}")
+                typer.echo("Ctrl-C stops")
+                run_forever(poller, on_result=_report, sleep=time.sleep)
+        except KeyboardInterrupt:
+            typer.echo("stopped")
+        except NewsKGError as exc:
+            raise _fail(exc) from exc

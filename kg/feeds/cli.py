@@ -182,6 +182,7 @@ def watch(
                 max_backoff_s=settings.feed_max_backoff_s,
                 fetch_pages=settings.feed_fetch_pages,
             )
+            typer.echo(f"ingesting {where}", err=True)
             if once:
                 results = poller.poll_all()
                 for result in results:
@@ -189,8 +190,7 @@ def watch(
                 if any(r.error for r in results):
                     raise typer.Exit(code=2)
             else:
-                typer.echo(f"watching {len(store.feeds())} feed(s), ingesting {where}")
-                typer.echo("Ctrl-C stops")
+                typer.echo(f"watching {len(store.feeds())} feed(s); Ctrl-C stops")
                 run_forever(poller, on_result=_report, sleep=time.sleep)
         except KeyboardInterrupt:
             typer.echo("stopped")

@@ -2,8 +2,8 @@
 
 The poller hands batches of :class:`kg.models.Article` to an :class:`ArticleSink` and
 gets one :class:`SinkOutcome` per article back. :class:`PipelineSink` is the in-process
-adapter ``kg watch`` uses; a sink that posts to a running server can replace it without
-the poller knowing.
+adapter; :class:`kg.feeds.server_sink.ServerSink` hands the articles to a running
+``kg serve`` instead. The poller knows neither.
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
 
+from api.body_limit import BodyLimitMiddleware
 from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
+from api.graphql.router import NewsKGGraphQLRouter
 from api.graphql.schema import build_schema
 from api.metrics import install_metrics
 from api.rest import browser_guide, health, metrics, rdf, search
@@ -76,12 +77,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)
-    graphql: GraphQLRouter[RequestContext, None] = GraphQLRouter(
-        schema, graphql_ide="graphiql", context_getter=graphql_context
-    )
+    graphql = NewsKGGraphQLRouter(schema, graphql_ide="graphiql", context_getter=graphql_context)
     app.include_router(graphql, prefix="/graphql")
 
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)

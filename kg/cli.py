@@ -41,15 +41,16 @@ def ingest(
     from kg.ingest.parsing import iter_input_files, read_path
     from kg.services import bootstrap, build_services, close
 
+    settings = get_settings()
     articles = []
     failures = []
     for path in iter_input_files(paths):
-        for record in read_path(path):
+        for record in read_path(path, settings.max_article_chars):
             if isinstance(record, NewsKGError):
                 failures.append(str(record))
             else:
                 articles.append(record)
-    services = build_services(get_settings())
+    services = build_services(settings)
     try:
         bootstrap(services)
         report = services.pipeline.ingest(articles, progress=True)
@@ -74,22 +75,42 @@ def ingest(
 def extract(
     path: Annotated[str, typer.Argument(help="JSONL of {id, text, published?}, or - for stdin")],
 ) -> None:
-    """Extract entities and actions as JSON lines, without loading anything."""
+    """Extract entities and actions as JSON lines, without loading anything.
+
+    A bad line (not UTF-8, not JSON, a missing field, a text over NEWSKG_MAX_ARTICLE_CHARS)
+    is named on stderr and skipped; the exit code is then 2.
+    """
     from kg.extraction.extractor import extractor_from_settings
     from kg.extraction.records import extract_records
 
-    extractor = extractor_from_settings(get_settings())
+    settings = get_settings()
+    rejected: list[NewsKGError] = []
+
+    def reject(error: NewsKGError) -> None:
+        rejected.append(error)
+        typer.secho(f"rejected: {error}", err=True, fg=typer.colors.YELLOW)
+
     with contextlib.ExitStack() as stack:
-        stream = (
-            sys.stdin if path == "-" else stack.enter_context(Path(path).open(encoding="utf-8"))
-        )
+        try:
+            # Binary: lines split on "\n" only and decoded one by one (kg/core/lines.py).
+            stream = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))
+        except OSError as exc:
+            typer.secho(f"error: cannot read {path}: {exc.strerror}", err=True, fg="red")
+            raise typer.Exit(code=1) from exc
+        extractor = extractor_from_settings(settings)
         try:
             for record in extract_records(
-                stream, extractor, source=path if path != "-" else "<stdin>"
+                stream,
+                extractor,
+                source=path if path != "-" else "<stdin>",
+                max_chars=settings.max_article_chars,
+                on_error=reject,
             ):
                 typer.echo(json.dumps(record, ensure_ascii=False))
         except NewsKGError as exc:
             raise _fail(exc) from exc
+    if rejected:
+        raise typer.Exit(code=2)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
+from api.auth_throttle import KeyThrottleMiddleware
 from api.body_limit import BodyLimitMiddleware
 from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeyThrottleMiddleware, settings=settings)
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)

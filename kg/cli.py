@@ -144,14 +144,23 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
 ) -> None:
-    """Serve the GraphQL and REST API (GraphiQL at /graphql)."""
+    """Serve the GraphQL and REST API (GraphiQL at /graphql).
+
+    Refuses a non-loopback address while the Neo4j password is the default or no API key
+    is set (see kg/core/exposure.py).
+    """
     import uvicorn
 
     from api.app import create_app
+    from kg.core.exposure import check_exposure
 
     settings = get_settings()
     bind_host = host or settings.api_host
     bind_port = port or settings.api_port
+    try:
+        check_exposure(settings, bind_host)
+    except NewsKGError as exc:
+        raise _fail(exc) from exc
     typer.echo(f"GraphiQL:      http://localhost:{bind_port}/graphql")
     typer.echo(f"REST search:   http://localhost:{bind_port}/search?q=actions+against+the+ELN")
     typer.echo(f"Neo4j Browser: http://localhost:{settings.neo4j_http_port}/browser/")

@@ -77,3 +77,15 @@ def test_graphql_syntax_error_is_parse_failed_over_http(client: LiveClient) -> N
     assert response.json()["data"] is None
     (error,) = response.json()["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+def test_the_probes_20_mb_ingest_article_is_413_with_the_default_limit() -> None:
+    query = 'mutation($t: String!) { ingestArticle(input: {title: "x", text: $t}) { __typename } }'
+    with offline_client(api_key="k") as served:
+        response = served.post(
+            "/graphql",
+            json={"query": query, "variables": {"t": "a" * 20_000_000}},
+            headers={"X-API-Key": "k"},
+        )
+    assert response.status_code == 413, response.text[:300]
+    assert error_of(response)["details"] == {"limit": 2 * 1024 * 1024}

@@ -121,8 +121,10 @@ class KeyThrottleMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = _given_key(scope) if scope["type"] == "http" else None
         expected = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
-        # Without a configured key there is nothing to guess; without a given key, no guess.
-        if given is None or not expected:
+        # The server run's local token (kg serve) is a key too; Starlette sets scope["app"].
+        local_token = getattr(getattr(scope.get("app"), "state", None), "local_token", None)
+        # Without a key to match there is nothing to guess; without a given key, no guess.
+        if given is None or not (expected or local_token):
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
@@ -130,6 +132,6 @@ class KeyThrottleMiddleware:
         if wait is not None:
             await _send_429(send, wait)
             return
-        if api_key_problem(self.settings, given) is not None:
+        if api_key_problem(self.settings, given, local_token) is not None:
             self.throttle.record_failure(client)
         await self.app(scope, receive, send)

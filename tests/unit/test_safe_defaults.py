@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.auth_throttle import FailureThrottle
 from kg import cli
 from kg.core.config import Settings
@@ -17,6 +19,7 @@ from kg.core.errors import ConfigurationError
 from kg.core.exposure import check_exposure, is_loopback
 from kg.ops import neo4j_cli, neo4j_server
 from tests.conftest import ROOT
+from tests.live_server import live_client
 from tests.unit.offline_app import error_of, offline_client
 
 KEY = "the-right-key"
@@ -63,9 +66,13 @@ def test_kg_serve_refuses_a_network_address_with_the_defaults(
 
 
 def test_kg_serve_starts_on_a_network_address_when_configured(
-    served: list[dict[str, Any]],
+    served: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    env = {"NEWSKG_API_KEY": KEY, "NEWSKG_NEO4J_PASSWORD": "not-the-default"}
+    env = {
+        "NEWSKG_API_KEY": KEY,
+        "NEWSKG_NEO4J_PASSWORD": "not-the-default",
+        "NEWSKG_VAR_DIR": str(tmp_path),  # kg serve writes its handle there
+    }
     result = CliRunner().invoke(cli.app, ["serve", "--host", "0.0.0.0"], env=env)
     assert result.exit_code == 0, result.output
     assert served == [{"host": "0.0.0.0", "port": 8000}]
@@ -167,7 +174,7 @@ def test_wrong_keys_are_throttled_on_graphql() -> None:
         )
 
 
-def test_the_right_key_is_not_counted(tmp_path: Path) -> None:
+def test_the_right_key_is_not_counted() -> None:
     with offline_client(api_key=KEY, reads_require_key=True, auth_max_failures=1) as client:
         for _ in range(3):
             assert client.get("/metrics", headers={"X-API-Key": KEY}).status_code == 200
@@ -193,3 +200,15 @@ def test_ingest_article_over_the_size_limit_is_a_typed_error() -> None:
     assert result["__typename"] == "ValidationError"
     assert result["code"] == "PAYLOAD_TOO_LARGE" and result["field"] == "text"
     assert "1500 characters" in result["message"] and "limit is 1000" in result["message"]
+
+
+def test_the_local_token_is_a_right_key() -> None:
+    built = Settings(api_key=KEY, auth_max_failures=1)
+    services = SimpleNamespace(settings=built, graph=None, vectors=None, embedder=None)
+    app = create_app(settings=built, services=cast(Any, services), local_token="local-token")
+    with live_client(app) as client:
+        for _ in range(3):
+            answer = client.post(
+                "/graphql", json={"query": DELETE}, headers={"X-API-Key": "local-token"}
+            )
+            assert answer.status_code == 200, answer.text

@@ -6,7 +6,8 @@ its client address. After ``NEWSKG_AUTH_MAX_FAILURES`` failures within
 ``NEWSKG_AUTH_FAILURE_WINDOW_SECONDS``, every request from that address that carries a key,
 right or wrong, gets 429 ``TOO_MANY_REQUESTS`` with ``Retry-After`` until the oldest failure
 leaves the window: answering a right key normally would tell a guesser when it had won.
-Requests without a key are not counted and not refused (they guess nothing).
+Requests without a key (or with an empty header) are not counted and not refused: they
+guess nothing.
 
 The counts live in memory, per process, for at most :data:`MAX_CLIENTS` addresses (the least
 recently failing are forgotten first). Behind a reverse proxy every client has the proxy's
@@ -123,8 +124,9 @@ class KeyThrottleMiddleware:
         expected = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         # The server run's local token (kg serve) is a key too; Starlette sets scope["app"].
         local_token = getattr(getattr(scope.get("app"), "state", None), "local_token", None)
-        # Without a key to match there is nothing to guess; without a given key, no guess.
-        if given is None or not (expected or local_token):
+        # Without a key to match there is nothing to guess; without a given key (or an
+        # empty header), no guess.
+        if not given or not (expected or local_token):
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"

@@ -157,8 +157,9 @@ def test_wrong_keys_are_throttled_on_rest() -> None:
         _assert_throttled(client.get("/metrics", headers={"X-API-Key": "guess"}))
         # Even the right key: answering it would tell the guesser it won.
         _assert_throttled(client.get("/metrics", headers={"X-API-Key": KEY}))
-        # Without a key nothing is guessed: the usual answer.
+        # Without a key (or with an empty one) nothing is guessed: the usual answer.
         assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", headers={"X-API-Key": ""}).status_code == 401
 
 
 DELETE = 'mutation { deleteArticle(id: "x") { __typename ... on Error { code } } }'

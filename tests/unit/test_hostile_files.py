@@ -140,3 +140,19 @@ def test_kg_extract_on_a_missing_file_is_a_clean_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["extract", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1
     assert "cannot read" in result.stderr and "Traceback" not in result.output
+
+
+def test_kg_extract_reads_stdin_as_bytes(stub_extractor: None) -> None:
+    stdin = b'{"id": 1, "text": "caf\xe9"}\n{"id": 2, "text": "Good."}\r\n'
+    result = CliRunner().invoke(cli.app, ["extract", "-"], input=stdin)
+    assert result.exit_code == 2, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [2]
+    assert "<stdin>:1: the line is not UTF-8" in result.stderr
+
+
+def test_an_article_too_large_is_payload_too_large_in_the_error_table() -> None:
+    from api import errors as table
+
+    row = table.code_of(ArticleTooLargeError("api", 10, 5))
+    assert (row.code, row.status) == ("PAYLOAD_TOO_LARGE", 413)
+    assert table.code_of(ArticleParseError("api", "bad")).code == "ARTICLE_PARSE_ERROR"

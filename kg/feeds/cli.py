@@ -181,6 +181,7 @@ def watch(
                 retry_base_s=settings.feed_retry_base_s,
                 max_backoff_s=settings.feed_max_backoff_s,
                 fetch_pages=settings.feed_fetch_pages,
+                max_article_chars=settings.max_article_chars,
             )
             typer.echo(f"ingesting {where}", err=True)
             if once:

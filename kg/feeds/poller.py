@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kg.core.errors import FeedError, NewsKGError
+from kg.core.errors import ArticleTooLargeError, FeedError, NewsKGError
+from kg.core.limits import MAX_ARTICLE_CHARS
 from kg.core.models import Article
 from kg.feeds.fetch import Fetcher
 from kg.feeds.pages import extract_page, paragraphs
 from kg.feeds.sink import ArticleSink, SinkOutcome
 from kg.feeds.state import FeedRecord, FeedStore
 from kg.ingest.dedup import canonical_url
+from kg.ingest.parsing import check_article_size
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,7 @@ class FeedPoller:
         lease_s: how long a claim on a feed holds while it is polled.
         max_entries: at most this many new entries are taken per poll, oldest first
             as listed; the rest wait for the next poll.
+        max_article_chars: a longer article is rejected, like any other input.
     """
 
     def __init__(
@@ -87,6 +90,7 @@ class FeedPoller:
         fetch_pages: bool = True,
         lease_s: float = 600.0,
         max_entries: int = 50,
+        max_article_chars: int = MAX_ARTICLE_CHARS,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -96,6 +100,7 @@ class FeedPoller:
         self.fetch_pages = fetch_pages
         self.lease_s = lease_s
         self.max_entries = max_entries
+        self.max_article_chars = max_article_chars
 
     def poll_due(self) -> list[PollResult]:
         """Poll the feeds that are due now, claiming one at a time.
@@ -149,16 +154,24 @@ class FeedPoller:
         fresh = [e for e in entries if e.key in fresh_keys]
         articles: list[Article] = []
         page_errors: list[str] = []
-        for entry in fresh:
+        too_large: dict[int, SinkOutcome] = {}
+        for number, entry in enumerate(fresh):
             article, page_error = self._article(entry, title, feed.url)
-            articles.append(article)
             if page_error:
                 page_errors.append(page_error)
-        outcomes = self.sink.ingest(articles) if articles else []
-        if len(outcomes) != len(articles):
+            try:
+                check_article_size(article.body, entry.link or entry.key, self.max_article_chars)
+            except ArticleTooLargeError as exc:
+                too_large[number] = SinkOutcome("rejected", detail=str(exc))
+                continue
+            articles.append(article)
+        sunk = self.sink.ingest(articles) if articles else []
+        if len(sunk) != len(articles):
             raise NewsKGError(
-                f"the sink returned {len(outcomes)} outcomes for {len(articles)} articles"
+                f"the sink returned {len(sunk)} outcomes for {len(articles)} articles"
             )
+        answers = iter(sunk)
+        outcomes = [too_large.get(n) or next(answers) for n in range(len(fresh))]
         settled = [
             (entry.key, outcome.status, outcome.article_id)
             for entry, outcome in zip(fresh, outcomes, strict=True)

@@ -325,3 +325,21 @@ def test_a_link_to_something_else_than_a_page_uses_the_feed_text(
         (result,) = poller(store, fetcher, sink).poll_all()
         assert sink.articles[0].body == SUMMARY
         assert "not an HTML page (application/pdf)" in result.page_errors[0]
+
+
+def test_an_article_over_the_size_limit_is_rejected_not_sent(
+    store: FeedStore, fetcher: Fetcher
+) -> None:
+    with serve({}) as site:
+        site.routes["/rss"] = Route(
+            rss([("Long", site.url("/a/1"), "x" * 500), ("Short", site.url("/a/2"), SUMMARY)])
+        )
+        store.add(site.url("/rss"), 900)
+        sink = FakeSink()
+        (result,) = poller(
+            store, fetcher, sink, fetch_pages=False, max_article_chars=100
+        ).poll_all()
+        assert [o.status for o in result.outcomes] == ["rejected", "stored"]
+        assert "the limit is 100" in result.outcomes[0].detail
+        assert [a.title for a in sink.articles] == ["Short"]
+        assert store.unseen([site.url("/a/1")]) == []  # not tried again

@@ -1,0 +1,73 @@
+import * as Plot from "@observablehq/plot";
+import { useEffect, useRef } from "react";
+
+/** One dated action on the timeline, from the point of view of the page's entity. */
+export interface TimelinePoint {
+  id: string;
+  date: string;
+  role: "actor" | "target";
+  type: string;
+  label: string;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+/** The x domain: the dates' extent, padded so a single day still has room. */
+export function timeDomain(dates: readonly Date[]): [Date, Date] {
+  const times = dates.map((d) => d.getTime());
+  const min = Math.min(...times);
+  const max = Math.max(...times);
+  const pad = Math.max(3 * DAY, (max - min) * 0.05);
+  return [new Date(min - pad), new Date(max + pad)];
+}
+
+/**
+ * Actions over time with Observable Plot: one row for actions the entity takes, one for
+ * actions taken against it; dots are coloured by PLOVER type and dodge each other.
+ */
+export function Timeline({ points, name }: { points: readonly TimelinePoint[]; name: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || points.length === 0) return;
+    const data = points.map((p) => ({ ...p, when: new Date(`${p.date}T00:00:00Z`) }));
+    const chart = Plot.plot({
+      width: Math.max(300, Math.min(el.clientWidth || 640, 960)),
+      height: 240,
+      marginLeft: 16,
+      marginRight: 16,
+      x: { type: "utc", domain: timeDomain(data.map((d) => d.when)), label: "Date", grid: true },
+      fy: { domain: ["actor", "target"], label: null, tickFormat: (r: string) => `as ${r}` },
+      color: { legend: true, type: "categorical", scheme: "Tableau10" },
+      marks: [
+        Plot.frame({ stroke: "#ccc" }),
+        Plot.dot(
+          data,
+          Plot.dodgeY("middle", {
+            x: "when",
+            fy: "role",
+            r: 6,
+            fill: "type",
+            stroke: "white",
+            title: "label",
+            tip: true,
+          }),
+        ),
+      ],
+    });
+    el.replaceChildren(chart);
+    return () => chart.remove();
+  }, [points]);
+  if (points.length === 0) {
+    return <p className="message">No dated actions to draw.</p>;
+  }
+  return (
+    <div
+      ref={ref}
+      className="plot"
+      data-testid="timeline"
+      role="img"
+      aria-label={`Timeline of ${points.length} dated actions involving ${name}, as actor and as target`}
+    />
+  );
+}

@@ -19,6 +19,7 @@ from api.graphql.schema import build_schema
 from api.metrics import install_metrics
 from api.rest import browser_guide, health, metrics, rdf, search
 from api.rest.errors import install_error_handlers
+from api.web_ui import mount_web_ui
 from kg.config import Settings, get_settings
 from kg.search import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
@@ -85,4 +86,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)
+    mount_web_ui(app)
     return app

@@ -160,12 +160,10 @@ export const TimelineActionFragment = graphql(`
       id
       name
     }
-    evidence {
-      text
-      article {
-        id
-        title
-      }
+    article {
+      id
+      title
+      published
     }
   }
 `);

@@ -10,7 +10,8 @@ export type Mark =
 /**
  * `text` with its spans highlighted: evidence as <mark>, mentions as links to the
  * entity page. Nested spans nest (a mention inside evidence is a link inside a mark).
- * The first piece of each evidence span carries `id="ev-<action id>"` as an anchor.
+ * The first piece of each evidence span carries `id="ev-<action id>"` as an anchor;
+ * pieces covered by several actions' evidence are one <mark> listing them in data-actions.
  */
 export function Highlighted({ text, spans }: { text: string; spans: readonly Span<Mark>[] }) {
   const anchored = new Set<string>();
@@ -26,16 +27,21 @@ export function Highlighted({ text, spans }: { text: string; spans: readonly Spa
             </Link>
           );
         }
-        for (const m of seg.marks) {
-          if (m.kind !== "evidence") continue;
-          const first = !anchored.has(m.actionId);
-          anchored.add(m.actionId);
+        const evidence = seg.marks.filter((m) => m.kind === "evidence");
+        if (evidence.length > 0) {
+          // One <mark> per piece, however many actions share it; the first piece of each
+          // action's evidence carries its anchor (extra anchors wrap the text unstyled).
+          const fresh = evidence.filter((m) => !anchored.has(m.actionId));
+          for (const m of fresh) anchored.add(m.actionId);
+          for (const m of fresh.slice(1)) {
+            node = <span id={`ev-${m.actionId}`}>{node}</span>;
+          }
           node = (
             <mark
               className="evidence"
-              data-action={m.actionId}
-              id={first ? `ev-${m.actionId}` : undefined}
-              title={m.label}
+              data-actions={evidence.map((m) => m.actionId).join(" ")}
+              id={fresh[0] ? `ev-${fresh[0].actionId}` : undefined}
+              title={evidence.map((m) => m.label).filter(Boolean).join(", ") || undefined}
             >
               {node}
             </mark>

@@ -102,7 +102,6 @@ export function NeighborhoodGraph({ root }: { root: { id: string; name: string; 
       elements: [],
       minZoom: 0.3,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       style: [
         {
           selector: "node",
@@ -114,7 +113,7 @@ export function NeighborhoodGraph({ root }: { root: { id: string; name: string; 
             "text-valign": "bottom",
             "text-margin-y": 4,
             "text-wrap": "ellipsis",
-            "text-max-width": "120px",
+            "text-max-width": "160px",
             width: 22,
             height: 22,
           },

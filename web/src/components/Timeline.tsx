@@ -33,10 +33,17 @@ export function Timeline({ points, name }: { points: readonly TimelinePoint[]; n
     const data = points.map((p) => ({ ...p, when: new Date(`${p.date}T00:00:00Z`) }));
     const chart = Plot.plot({
       width: Math.max(300, Math.min(el.clientWidth || 640, 960)),
-      height: 240,
-      marginLeft: 16,
-      marginRight: 16,
-      x: { type: "utc", domain: timeDomain(data.map((d) => d.when)), label: "Date", grid: true },
+      height: 320,
+      marginLeft: 80,
+      marginRight: 40,
+      x: {
+        type: "utc",
+        domain: timeDomain(data.map((d) => d.when)),
+        label: null,
+        grid: true,
+        ticks: 6,
+        tickFormat: "%Y-%m-%d",
+      },
       fy: { domain: ["actor", "target"], label: null, tickFormat: (r: string) => `as ${r}` },
       color: { legend: true, type: "categorical", scheme: "Tableau10" },
       marks: [
@@ -55,6 +62,10 @@ export function Timeline({ points, name }: { points: readonly TimelinePoint[]; n
         ),
       ],
     });
+    // The wrapper is the accessible image (its label says what is drawn, the lists below
+    // give the data); Plot's per-mark aria-labels on <g> elements are not valid ARIA there.
+    for (const node of chart.querySelectorAll("[aria-label]")) node.removeAttribute("aria-label");
+    chart.setAttribute("aria-hidden", "true");
     el.replaceChildren(chart);
     return () => chart.remove();
   }, [points]);

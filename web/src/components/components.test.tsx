@@ -57,6 +57,27 @@ describe("Highlighted", () => {
   });
 });
 
+describe("Highlighted with shared evidence", () => {
+  it("draws one mark for actions sharing a span, with an anchor for each", () => {
+    const { container } = render(
+      <MemoryRouter>
+        <Highlighted
+          text="they agreed"
+          spans={[
+            { start: 0, end: 11, data: { kind: "evidence", actionId: "a" } },
+            { start: 0, end: 11, data: { kind: "evidence", actionId: "b" } },
+          ]}
+        />
+      </MemoryRouter>,
+    );
+    const marks = container.querySelectorAll("mark");
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.dataset.actions).toBe("a b");
+    expect(container.querySelector("#ev-a")?.textContent).toBe("they agreed");
+    expect(container.querySelector("#ev-b")?.textContent).toBe("they agreed");
+  });
+});
+
 describe("ActionCard", () => {
   it("shows actor → type → target, flags, attribution and the highlighted evidence", () => {
     const { container } = render(

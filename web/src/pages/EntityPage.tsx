@@ -21,19 +21,22 @@ function ActionList({ actions, label }: { actions: readonly TimelineAction[]; la
     <ul className="action-list" aria-label={label}>
       {actions.map((a) => (
         <li key={a.id}>
-          <span className="date">{a.date ?? "undated"}</span>{" "}
+          <span className="date">
+            {a.date ?? (a.article?.published ? `reported ${a.article.published}` : "undated")}
+          </span>{" "}
           <ActionTriple action={a} />
           {actionFlags(a).map((f) => (
-            <span key={f} className={`badge flag flag-${f}`}>
-              {f}
+            <span key={f}>
+              {" "}
+              <span className={`badge flag flag-${f}`}>{f}</span>
             </span>
           ))}
-          {a.evidence.article && (
+          {a.article && (
             <>
               {" "}
-              <Link to={`/article/${a.evidence.article.id}#ev-${a.id}`} className="article-link">
+              <Link to={`/article/${a.article.id}#ev-${a.id}`} className="article-link">
                 evidence
-                <span className="visually-hidden"> in {a.evidence.article.title}</span>
+                <span className="visually-hidden"> in {a.article.title}</span>
               </Link>
             </>
           )}
@@ -43,22 +46,27 @@ function ActionList({ actions, label }: { actions: readonly TimelineAction[]; la
   );
 }
 
-/** Points for the timeline: dated actions, labelled with the triple and the article. */
+/**
+ * Points for the timeline, labelled with the triple. An action without a date of its own
+ * is placed at its article's publication date (and says so); one without either is left out.
+ */
 export function timelinePoints(
   asActor: readonly TimelineAction[],
   asTarget: readonly TimelineAction[],
 ): TimelinePoint[] {
   const names = (xs: readonly { name: string }[]) => xs.map((x) => x.name).join(", ") || "?";
-  const point = (a: TimelineAction, role: "actor" | "target"): TimelinePoint | null =>
-    a.date
-      ? {
-          id: `${role}-${a.id}`,
-          date: a.date,
-          role,
-          type: a.type,
-          label: `${a.date}: ${names(a.actors)} → ${a.negated ? "not " : ""}${a.type} → ${names(a.targets)}`,
-        }
-      : null;
+  const point = (a: TimelineAction, role: "actor" | "target"): TimelinePoint | null => {
+    const date = a.date ?? a.article?.published;
+    if (!date) return null;
+    const when = a.date ? a.date : `reported ${date}`;
+    return {
+      id: `${role}-${a.id}`,
+      date,
+      role,
+      type: a.type,
+      label: `${when}: ${names(a.actors)} → ${a.negated ? "not " : ""}${a.type} → ${names(a.targets)}`,
+    };
+  };
   return [
     ...asActor.map((a) => point(a, "actor")),
     ...asTarget.map((a) => point(a, "target")),
@@ -152,7 +160,9 @@ export function EntityPage() {
         <h2 id="timeline-h">Timeline</h2>
         <p className="hint">
           {e.asActor.totalCount} actions as actor, {e.asTarget.totalCount} as target
-          {e.asActor.totalCount + e.asTarget.totalCount > points.length && `; ${points.length} dated and shown`}.
+          {e.asActor.totalCount + e.asTarget.totalCount > points.length &&
+            `; ${points.length} with a date shown`}
+          . Actions without a date of their own sit at their article&apos;s publication date.
         </p>
         <Timeline points={points} name={e.name} />
         <div className="two-col">

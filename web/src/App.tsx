@@ -1,8 +1,15 @@
-import { useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, NavLink, Navigate, Route, Routes, useLocation } from "react-router";
-import { ArticlePage } from "./pages/ArticlePage";
-import { EntityPage } from "./pages/EntityPage";
+import { Loading } from "./components/Status";
 import { SearchPage } from "./pages/SearchPage";
+
+// The entity page carries the chart and graph libraries: load them when first needed.
+const EntityPage = lazy(() =>
+  import("./pages/EntityPage").then((m) => ({ default: m.EntityPage })),
+);
+const ArticlePage = lazy(() =>
+  import("./pages/ArticlePage").then((m) => ({ default: m.ArticlePage })),
+);
 
 function NotFoundPage() {
   return (
@@ -46,13 +53,15 @@ export function App() {
         </nav>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/search" replace />} />
-          <Route path="/search" element={<SearchPage />} />
-          <Route path="/entity/:id" element={<EntityPage />} />
-          <Route path="/article/:id" element={<ArticlePage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
+        <Suspense fallback={<Loading what="the page" />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/search" replace />} />
+            <Route path="/search" element={<SearchPage />} />
+            <Route path="/entity/:id" element={<EntityPage />} />
+            <Route path="/article/:id" element={<ArticlePage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
       </main>
       <footer className="site-footer">
         <p>

@@ -97,7 +97,11 @@ export function ActionCard({ action }: { action: ActionView }) {
         <ActionTriple action={action} />
       </h3>
       <p className="meta">
-        <span className="date">{action.date ?? action.dateText ?? "undated"}</span>
+        <span className="date">
+          {action.date ??
+            action.dateText ??
+            (article?.published ? `reported ${article.published}` : "undated")}
+        </span>
         {action.mode && <span className="badge">{action.mode}</span>}
         {flags.map((f) => (
           <span key={f} className={`badge flag flag-${f}`}>

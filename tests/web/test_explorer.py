@@ -327,6 +327,20 @@ def test_article_page_highlights_mentions_and_evidence(tab: Tab, stack: Stack) -
     target = (jump.get_attribute("href") or "#").lstrip("#")
     jump.click()
     assert page.locator(f"[id='{target}']").is_visible()
+
+    # A link from a search result (article#ev-<action>) scrolls to its evidence and flags it.
+    actions = stack.gql(
+        "query($id: ID!) { article(id: $id) {"
+        " ... on Article { actions { id evidence { text } } } } }",
+        {"id": stack.report.article_id},
+    )["article"]["actions"]
+    joint = next(a for a in actions if JOINT in a["evidence"]["text"])
+    tab.open(f"/ui/article/{stack.report.article_id}#ev-{joint['id']}")
+    flagged = page.locator(f"mark.evidence.flash[data-actions~='{joint['id']}']")
+    flagged.first.wait_for()
+    assert JOINT in "".join(flagged.all_inner_texts())
+    box = page.locator(f"[id='ev-{joint['id']}']").bounding_box()
+    assert box is not None and 0 <= box["y"] < DESKTOP["height"], box
     tab.assert_clean()
 
 

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 /** One dated action on the timeline, from the point of view of the page's entity. */
 export interface TimelinePoint {
@@ -27,21 +27,37 @@ export function timeDomain(dates: readonly Date[]): [Date, Date] {
  */
 export function Timeline({ points, name }: { points: readonly TimelinePoint[]; name: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = ref.current;
-    if (!el || points.length === 0) return;
+    if (!el) return;
+    const measure = () => setWidth(Math.round(el.clientWidth / 40) * 40);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [points.length]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || points.length === 0 || width === 0) return;
     const data = points.map((p) => ({ ...p, when: new Date(`${p.date}T00:00:00Z`) }));
+    const plotWidth = Math.max(280, Math.min(width - 16, 960));
+    const r = plotWidth < 500 ? 4 : 6;
+    const piles = new Map<string, number>();
+    for (const p of points) piles.set(`${p.role}|${p.date}`, (piles.get(`${p.role}|${p.date}`) ?? 0) + 1);
+    // Each row is tall enough for the highest pile of dodged dots.
+    const rowHeight = Math.max(90, Math.max(...piles.values()) * (2 * r + 2) + 40);
     const chart = Plot.plot({
-      width: Math.max(300, Math.min(el.clientWidth || 640, 960)),
-      height: 320,
-      marginLeft: 80,
+      width: plotWidth,
+      height: 2 * rowHeight + 40,
+      marginLeft: plotWidth < 500 ? 64 : 80,
       marginRight: 40,
       x: {
         type: "utc",
         domain: timeDomain(data.map((d) => d.when)),
         label: null,
         grid: true,
-        ticks: 6,
+        ticks: Math.max(2, Math.floor(plotWidth / 130)),
         tickFormat: "%Y-%m-%d",
       },
       fy: { domain: ["actor", "target"], label: null, tickFormat: (r: string) => `as ${r}` },
@@ -53,7 +69,7 @@ export function Timeline({ points, name }: { points: readonly TimelinePoint[]; n
           Plot.dodgeY("middle", {
             x: "when",
             fy: "role",
-            r: 6,
+            r,
             fill: "type",
             stroke: "white",
             title: "label",
@@ -68,7 +84,7 @@ export function Timeline({ points, name }: { points: readonly TimelinePoint[]; n
     chart.setAttribute("aria-hidden", "true");
     el.replaceChildren(chart);
     return () => chart.remove();
-  }, [points]);
+  }, [points, width]);
   if (points.length === 0) {
     return <p className="message">No dated actions to draw.</p>;
   }

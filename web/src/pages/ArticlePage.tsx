@@ -50,10 +50,19 @@ function ArticleView({ article }: { article: ArticleData }) {
   const { hash } = useLocation();
   useEffect(() => {
     if (!hash) return;
-    const el = document.getElementById(decodeURIComponent(hash.slice(1)));
+    const target = decodeURIComponent(hash.slice(1));
+    const el = document.getElementById(target);
     if (!el) return;
     el.scrollIntoView({ block: "center" });
-    el.classList.add("flash");
+    // Flag every piece of that action's evidence (mentions split it into several marks).
+    const actionId = target.startsWith("ev-") ? target.slice(3) : null;
+    const pieces = actionId
+      ? document.querySelectorAll(`mark.evidence[data-actions~="${CSS.escape(actionId)}"]`)
+      : [el];
+    for (const piece of pieces) piece.classList.add("flash");
+    return () => {
+      for (const piece of pieces) piece.classList.remove("flash");
+    };
   }, [hash, article]);
 
   return (

@@ -306,6 +306,38 @@ def test_entity_page_has_a_timeline_a_graph_and_articles(tab: Tab, stack: Stack)
     tab.assert_clean()
 
 
+NEIGHBOUR_ON_CANVAS = """() => {
+  const el = document.querySelector('[data-testid=graph]');
+  const cy = el._cyreg.cy;  // cytoscape registers its instance on the container
+  const node = cy.nodes().not('.root')[0];
+  const at = node.renderedPosition();
+  const box = el.getBoundingClientRect();
+  return {x: box.x + at.x, y: box.y + at.y, name: node.data('name'), id: node.id()};
+}"""
+
+
+def test_graph_canvas_tap_selects_and_double_tap_opens(tab: Tab, stack: Stack) -> None:
+    tab.open(f"/ui/entity/{eln_id(stack)}")
+    page = tab.page
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=graph]')?.dataset.nodes) >= 3"
+    )
+    page.locator("[data-testid=graph]").scroll_into_view_if_needed()
+    spot = page.evaluate(NEIGHBOUR_ON_CANVAS)
+    page.mouse.click(spot["x"], spot["y"])
+    selected = page.locator(".graph-selected strong")
+    page.wait_for_function(
+        "(name) => document.querySelector('.graph-selected strong')?.textContent === name",
+        arg=spot["name"],
+    )
+    assert selected.inner_text() == spot["name"]
+    spot = page.evaluate(NEIGHBOUR_ON_CANVAS)  # the same node, wherever it is now
+    page.mouse.dblclick(spot["x"], spot["y"])
+    page.wait_for_url(re.compile(rf"/ui/entity/{re.escape(spot['id'])}$"))
+    page.get_by_role("heading", level=1).filter(has_text=spot["name"]).wait_for()
+    tab.assert_clean()
+
+
 def test_article_page_highlights_mentions_and_evidence(tab: Tab, stack: Stack) -> None:
     tab.open(f"/ui/article/{stack.report.article_id}")
     page = tab.page

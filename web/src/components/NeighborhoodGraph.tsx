@@ -130,7 +130,17 @@ export function NeighborhoodGraph({ root }: { root: { id: string; name: string; 
     instance.on("tap", "node", (event) => setSelected(event.target.id()));
     instance.on("dbltap", "node", (event) => navigate(`/entity/${event.target.id()}`));
     cy.current = instance;
+    // Cytoscape caches where its container is; content loading above it (the timeline)
+    // moves it without a scroll or resize. Refresh that cache before each press.
+    const element = container.current;
+    const refresh = () => instance.resize();
+    for (const type of ["mousedown", "touchstart"]) {
+      element.addEventListener(type, refresh, { capture: true, passive: true });
+    }
     return () => {
+      for (const type of ["mousedown", "touchstart"]) {
+        element.removeEventListener(type, refresh, { capture: true });
+      }
       instance.destroy();
       cy.current = null;
     };

@@ -11,9 +11,18 @@ KG     := $(BIN)/kg
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# Playwright drives Debian's Chromium (`make browser`); it never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run serve seed test test-unit test-integration test-api lint schema schema-check \
-        neo4j-start neo4j-stop neo4j-status browser bench ci clean
+# The web explorer (web/): npm's cache stays outside the repo (~/.npm).
+NPM      ?= npm
+WEB_DEPS := web/node_modules/.installed
+WEB_DIST := web/dist/index.html
+WEB_SRC  := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
+            web/index.html web/vite.config.ts web/codegen.ts web/tsconfig.json api/schema.graphql
+
+.PHONY: install run serve seed test test-unit test-integration test-api test-web web lint schema \
+        schema-check neo4j-start neo4j-stop neo4j-status browser bench ci clean
 
 $(STAMP): pyproject.toml requirements/models.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,13 +51,24 @@ browser:
 seed: neo4j-start
 	$(KG) ingest seeds/
 
-run: seed
+# The explorer, built into web/dist (served by the API at /ui/); rebuilt when a source,
+# the lock file or api/schema.graphql changes.
+$(WEB_DEPS): web/package.json web/package-lock.json
+	$(NPM) ci --prefix web --no-audit --no-fund
+	@touch $@
+
+$(WEB_DIST): $(WEB_DEPS) $(WEB_SRC)
+	$(NPM) run build --prefix web
+
+web: $(WEB_DIST)
+
+run: seed web
 	$(KG) serve
 
 serve: install
 	$(KG) serve
 
-test: neo4j-start browser
+test: neo4j-start browser test-web
 	$(BIN)/pytest tests/unit tests/integration tests/api
 
 test-unit: install
@@ -59,6 +79,11 @@ test-integration: neo4j-start
 
 test-api: neo4j-start
 	$(BIN)/pytest tests/api
+
+# The explorer: vitest (pure parts, components), then Playwright in Chromium on the real API.
+test-web: neo4j-start browser web
+	$(NPM) test --prefix web
+	$(BIN)/pytest tests/web
 
 lint: install
 	$(BIN)/ruff check kg api browser tests bench

@@ -22,6 +22,7 @@ from api.graphql.schema import build_schema
 from api.metrics import install_metrics
 from api.rest import browser_guide, health, ingest, metrics, rdf, search
 from api.rest.errors import install_error_handlers
+from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
@@ -108,6 +109,7 @@ def create_app(
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)
+    mount_web_ui(app)
     return app
 
 

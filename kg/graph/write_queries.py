@@ -140,7 +140,7 @@ def _remove_article_query(*, keep_article: bool) -> str:
     if keep_article:
         # The node stays (and keeps the lock this transaction holds on it); only what hangs
         # off it goes, so the roles it stated can be checked for other articles below.
-        drop_article = "CALL (a) {\n    MATCH (a)-[link]-()\n    DELETE link\n}"
+        drop_article = "WITH *\nCALL (a) {\n    MATCH (a)-[link]-()\n    DELETE link\n}"
         article_count = 0
     else:
         drop_article = "DETACH DELETE a"

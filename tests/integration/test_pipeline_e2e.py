@@ -11,7 +11,6 @@ import pytest
 
 from kg.core.errors import ServiceUnavailableError, ValidationFailedError
 from kg.core.models import Article, ParsedDocument, VectorFilter
-from kg.graph import cypher
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
@@ -192,5 +191,5 @@ def test_a_vector_failure_removes_the_new_articles_graph_write(
     monkeypatch.setattr(services.vectors, "upsert", refuse)
     with pytest.raises(ServiceUnavailableError):
         services.pipeline.ingest_article(unique_seed)
-    assert not services.graph.run_read(cypher.ARTICLE_EXISTS, {"id": unique_seed.id})
+    assert not services.writer.article_exists(unique_seed.id)
     assert (count_nodes(services), services.vectors.count()) == (nodes, points)

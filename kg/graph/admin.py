@@ -6,6 +6,8 @@ closes it for all of them.
 
 from __future__ import annotations
 
+import neo4j
+
 from kg.core.models import GraphRows, NodeRow, RelRow
 from kg.graph import export, schema
 from kg.graph.store import Neo4jConnection
@@ -54,21 +56,34 @@ class Neo4jGraphAdmin:
         return {str(r["label"]): int(r["count"]) for r in rows}
 
     def export_rows(self) -> GraphRows:
-        """Every node and relationship of the ontology, as rows (two read transactions)."""
-        nodes = tuple(
-            NodeRow(
-                id=row["id"],
-                iri=row["iri"],
-                labels=tuple(row["labels"]),
-                properties=row["properties"],
+        """Every node and relationship of the ontology, as rows.
+
+        Both are read in one read transaction; still, Neo4j reads committed data statement
+        by statement, so an article written between the two reads can add relationships to
+        nodes the first read did not see. Those are left out: the export is the graph as of
+        its node read, and every relationship in it has both ends.
+        """
+        nodes_query, rels_query = export.export_nodes(), export.export_relationships()
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphRows:
+            nodes = tuple(
+                NodeRow(
+                    id=row["id"],
+                    iri=row["iri"],
+                    labels=tuple(row["labels"]),
+                    properties=row["properties"],
+                )
+                for row in tx.run(nodes_query)
             )
-            for row in self._db.run_read(export.export_nodes(), {})
-        )
-        rels = tuple(
-            RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
-            for row in self._db.run_read(export.export_relationships(), {})
-        )
-        return GraphRows(nodes=nodes, relationships=rels)
+            ids = {node.id for node in nodes}
+            rels = tuple(
+                RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
+                for row in tx.run(rels_query)
+                if row["start_id"] in ids and row["end_id"] in ids
+            )
+            return GraphRows(nodes=nodes, relationships=rels)
+
+        return self._db.execute_read(work)
 
     def close(self) -> None:
         """Close the shared connection (a later call on any adapter reconnects)."""

@@ -39,23 +39,25 @@ __all__ = [
     "MAX_PATH_LENGTH",
     "RELS_BY_ROLE",
     "Neo4jGraphReader",
+    # transitional, for kg/search (see the end of the module)
+    "actions_by_ids",
+    "articles_by_ids",
+    "entities_by_fulltext",
+    "participants_by_action_ids",
+    "passages_by_ids",
+    "resolve_entity",
 ]
 
 # A breadth-first step never expands more entities than this (hubs would explode).
 MAX_FRONTIER = 500
 
+# The Action relationships linking an entity that plays a role. They travel as parameters
+# (`type(r) IN $rels`), never into query text; a unit test checks them against the ontology.
 RELS_BY_ROLE: Mapping[Role, tuple[str, ...]] = {
     "actor": ("HAS_ACTOR",),
     "target": ("HAS_TARGET",),
     "any": ("HAS_ACTOR", "HAS_TARGET"),
 }
-"""The Action relationships that link an entity playing a role. They travel as query
-parameters (``type(r) IN $rels``), never into the query text; a unit test checks them
-against the ontology."""
-
-
-def _empty_page(offset: int) -> Page[ActionRecord]:
-    return Page(items=(), total=0, offset=offset)
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -66,8 +68,7 @@ class Neo4jGraphReader:
     """Typed reads of the knowledge graph in Neo4j. The constructor does no I/O.
 
     Args:
-        db: The connection to read through (:class:`kg.graph.store.Neo4jConnection`, or
-            anything that runs a read query).
+        db: What to read through: a :class:`kg.graph.store.Neo4jConnection`, usually.
     """
 
     def __init__(self, db: CypherReader) -> None:
@@ -150,7 +151,8 @@ class Neo4jGraphReader:
             "limit": limit,
         }
         rows = self._db.run_read(self._q.actions_by_entity_ids, params)
-        out = {i: _empty_page(offset) for i in ids}
+        empty: Page[ActionRecord] = Page(items=(), total=0, offset=offset)
+        out = {i: empty for i in ids}
         for r in rows:
             out[r["entity_id"]] = Page(
                 items=tuple(convert.action(a) for a in r["actions"]),
@@ -229,10 +231,9 @@ class Neo4jGraphReader:
     def resolve_entity(self, key: str) -> EntityRecord | None:
         """The entity a user's key denotes: the one way every API turns a name into an entity.
 
-        An entity whose id is ``key`` comes first; then an exact, case-insensitive match on a
-        name, then on an alias ("ELN" and "National Liberation Army" give the same node), the
-        most mentioned entity winning a tie; otherwise the best fulltext match over names and
-        aliases. None when nothing matches.
+        By id first; then an exact, case-insensitive match on a name, then on an alias ("ELN"
+        and "National Liberation Army" give the same node), the most mentioned winning a tie;
+        else the best fulltext match over names and aliases. None when nothing matches.
         """
         text = " ".join(key.split())
         if not text:

@@ -1,8 +1,8 @@
 """The Neo4j connection the graph adapters share: driver, sessions, retries, error mapping.
 
-Nothing outside :mod:`kg.graph` sees a Cypher string or a raw record: the adapters
-(:mod:`kg.graph.writes`, :mod:`kg.graph.reads`, :mod:`kg.graph.admin`) turn records into
-rows and rows into records on top of :class:`Neo4jConnection`.
+No port exposes a Cypher string or a raw record: the adapters (:mod:`kg.graph.writes`,
+:mod:`kg.graph.reads`, :mod:`kg.graph.admin`, and search's own) turn records into rows and
+rows into records on top of :class:`Neo4jConnection`, whose query helpers are for them.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _RETRY_SECONDS = 10.0  # bound on transient-error retries, so callers fail fast 
 _OUTAGES = (Neo4jServiceUnavailable, SessionExpired, ConnectionPoolError, TransientError, AuthError)
 
 Row = dict[str, Any]
-"""One Neo4j record as a dict. Never leaves :mod:`kg.graph`."""
+"""One Neo4j record as a dict, for adapters only: it never crosses a port."""
 
 
 class CypherReader(Protocol):
@@ -103,6 +103,11 @@ class Neo4jConnection:
         """
         with self.session() as session:
             return session.execute_write(work)
+
+    def execute_read(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+        """Run ``work`` in one read transaction, retried on transient errors."""
+        with self.session() as session:
+            return session.execute_read(work)
 
     def run_read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         """Run a read query in a read transaction; records as dicts."""

@@ -14,7 +14,7 @@ from kg.core.models import Article, ParsedDocument, VectorFilter
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
-from tests.integration.conftest import count_nodes
+from tests.integration.conftest import count_nodes, neighbourhood
 
 pytestmark = pytest.mark.integration
 
@@ -50,10 +50,12 @@ def test_second_ingest_adds_no_node_or_point(
     services: Services, unique_seed: Article, ingest: Callable[[Article], ArticleReport]
 ) -> None:
     first = ingest(unique_seed)
-    nodes, points = count_nodes(services), services.vectors.count()
+    nodes, points = neighbourhood(services, first.article_id), services.vectors.count()
+    assert nodes
     again = ingest(unique_seed)
     assert again.article_id == first.article_id and not again.created
-    assert (count_nodes(services), services.vectors.count()) == (nodes, points)
+    assert neighbourhood(services, first.article_id) == nodes
+    assert services.vectors.count() == points
     hits = services.vectors.search(
         services.embedder.embed_query("joint actions against the ELN"),
         limit=3,

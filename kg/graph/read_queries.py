@@ -47,6 +47,8 @@ class ReadCypher:
 def read_cypher() -> ReadCypher:
     """The read statements of the default ontology, built once."""
     v = vocabulary()
+    # Local names spelt like the module constants they replaced, so the query text reads
+    # (and diffs) as it did; each is a label or type checked against the allow-list.
     _ARTICLE, _PASSAGE, _ACTION = v.article, v.passage, v.action
     _ENTITY, _ROLE = v.entity, v.role
     _HAS_PASSAGE, _MENTIONS = v.has_passage, v.mentions

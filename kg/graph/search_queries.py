@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 @cache
 def _queries() -> dict[str, str]:
     v = vocabulary()
+    # Local names spelt like the module constants they replaced, so the query text reads
+    # (and diffs) as it did; each is a label or type checked against the allow-list.
     _ARTICLE, _PASSAGE, _ACTION, _ENTITY = v.article, v.passage, v.action, v.entity
     _HAS_PASSAGE, _MENTIONS, _EVIDENCED_BY = v.has_passage, v.mentions, v.evidenced_by
     _ROLE_RELS, _ACTION_ENTITY_RELS = v.role_rels, v.action_entity_rels

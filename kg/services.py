@@ -6,7 +6,9 @@ step that connects, creates constraints and indexes, and checks the vector size.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
 from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader, VectorStore
@@ -18,6 +20,10 @@ from kg.graph.writes import Neo4jArticleWriter
 from kg.ingest.pipeline import IngestPipeline
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
+
+if TYPE_CHECKING:
+    from kg.feeds.sink import ArticleSink
+    from kg.ingest.dedup import Deduplicator
 
 
 @dataclass
@@ -86,3 +92,33 @@ def close(services: Services) -> None:
     """Release connections and file locks."""
     services.admin.close()
     services.vectors.close()
+
+
+def open_article_sink(
+    settings: Settings, dedup: Deduplicator | None, stack: ExitStack, *, in_process: bool = False
+) -> tuple[ArticleSink, str]:
+    """The sink ``kg watch`` ingests through, and a phrase saying which it is.
+
+    When ``kg serve`` runs it owns the stores, so articles go to its ingest jobs (and only
+    Neo4j is opened here, for ``DUPLICATE_OF`` links); otherwise the stores and models are
+    opened and bootstrapped in this process. Whatever is opened is closed by ``stack``.
+
+    Raises:
+        ServiceUnavailableError: a store cannot be reached.
+    """
+    from kg.feeds.server_sink import ServerSink
+    from kg.feeds.sink import PipelineSink
+    from kg.ingest.server_client import ServerIngest
+    from kg.ops.server_handle import read_handle
+
+    handle = None if in_process else read_handle(settings)
+    if handle is not None:
+        graph = connection_from_settings(settings)
+        stack.callback(graph.close)
+        client = ServerIngest(handle.url, handle.token)
+        writer = Neo4jArticleWriter(graph)
+        return ServerSink(client, dedup, graph=writer), f"through the server at {handle.url}"
+    services = build_services(settings)
+    stack.callback(close, services)
+    bootstrap(services)
+    return PipelineSink(services.pipeline, dedup, graph=services.writer), "in this process"

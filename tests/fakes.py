@@ -35,6 +35,7 @@ class InMemoryArticleWriter:
 
     def __init__(self) -> None:
         self.articles: dict[str, GraphRows] = {}
+        self.duplicate_of: dict[str, str] = {}
         self.replacements = 0
 
     # ------------------------------------------------------------------ views for tests
@@ -104,6 +105,11 @@ class InMemoryArticleWriter:
             entity_ids=orphans,
             nodes_removed=len(owned) + len(orphans),
         )
+
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        if copy_id not in self.articles or original_id not in self.articles:
+            raise GraphWriteError("relationship ends missing", expected=1)
+        self.duplicate_of[copy_id] = original_id
 
 
 class InMemoryVectorStore:

@@ -84,6 +84,7 @@ class Loaders:
     article_passages: DataLoader[str, tuple[PassageRecord, ...]]
     article_entities: DataLoader[str, tuple[EntityRecord, ...]]
     article_actions: DataLoader[str, tuple[ActionRecord, ...]]
+    article_duplicate_of: DataLoader[str, str | None]
 
     def prime_entities(self, records: Sequence[EntityRecord]) -> None:
         for record in records:
@@ -163,6 +164,7 @@ def build_loaders(reader: GraphReader) -> Loaders:
         article_passages=by_article(reader.passages_by_article_ids),
         article_entities=by_article(reader.entities_by_article_ids),
         article_actions=by_article(reader.actions_by_article_ids),
+        article_duplicate_of=_by_id_loader(reader.duplicate_of_by_ids),
     )
     primed.append(loaders)
     return loaders

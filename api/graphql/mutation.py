@@ -2,7 +2,9 @@
 
 import asyncio
 import datetime
-from typing import Annotated
+import threading
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import pydantic
 import strawberry
@@ -12,6 +14,7 @@ from api.graphql.article import Article
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.errors import (
+    PAYLOAD_TOO_LARGE,
     VALIDATION_FAILED,
     AuthenticationError,
     NotFoundError,
@@ -23,6 +26,9 @@ from api.metrics import record_ingest
 from kg.core import errors as kg_errors
 from kg.core.models import ArticleIn
 from kg.ingest.parsing import parse_article_in
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 
 @strawberry.input(description="An article to ingest.")
@@ -61,6 +67,12 @@ DeleteArticleResult = Annotated[
 ]
 
 
+def _locked(lock: threading.Lock, write: Callable[[_A], _R], arg: _A) -> _R:
+    """Run one write under the app's write lock (ingest jobs hold it too)."""
+    with lock:
+        return write(arg)
+
+
 def _validation_error(message: str, field: str | None = None) -> ValidationError:
     return ValidationError(message=message, code=VALIDATION_FAILED, field=field)
 
@@ -75,6 +87,10 @@ class Mutation:
         problem = context.key_problem()
         if problem:
             return AuthenticationError.of(problem)
+        limit = context.settings.max_article_chars
+        if len(input.text) > limit:  # before validation and parsing, which copy the text
+            too_large = kg_errors.ArticleTooLargeError("api", len(input.text), limit)
+            return ValidationError(message=too_large.problem, code=PAYLOAD_TOO_LARGE, field="text")
         try:
             record = ArticleIn.model_validate(
                 {
@@ -91,9 +107,10 @@ class Mutation:
             field = ".".join(str(p) for p in first["loc"]) or None
             return _validation_error(f"{field}: {first['msg']}", field)
         try:
-            article = parse_article_in(record, origin="api")
-            async with context.write_lock:
-                report = await asyncio.to_thread(context.services.pipeline.ingest_article, article)
+            article = parse_article_in(record, "api", limit)
+            report = await asyncio.to_thread(
+                _locked, context.write_lock, context.services.pipeline.ingest_article, article
+            )
             record_ingest(context.request, report)
         except kg_errors.ArticleParseError as exc:
             return _validation_error(exc.problem, "text")
@@ -127,8 +144,9 @@ class Mutation:
         if problem:
             return AuthenticationError.of(problem)
         try:
-            async with context.write_lock:
-                report = await asyncio.to_thread(context.services.pipeline.delete_article, str(id))
+            report = await asyncio.to_thread(
+                _locked, context.write_lock, context.services.pipeline.delete_article, str(id)
+            )
         except kg_errors.NotFoundError as exc:
             return NotFoundError.from_error(exc)
         return DeleteArticleSuccess(

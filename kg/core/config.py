@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kg.core import limits
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Anyone who has read the source knows it: fine on a laptop, never on a network.
+DEFAULT_NEO4J_PASSWORD = "newskg-dev-password"
 
 
 class Settings(BaseSettings):
@@ -25,7 +30,7 @@ class Settings(BaseSettings):
     # Neo4j
     neo4j_uri: str = ""  # default: bolt://localhost:<neo4j_bolt_port>, the bundled server
     neo4j_user: str = "neo4j"
-    neo4j_password: SecretStr = SecretStr("newskg-dev-password")
+    neo4j_password: SecretStr = SecretStr(DEFAULT_NEO4J_PASSWORD)
     neo4j_database: str = "neo4j"
     neo4j_bolt_port: int = 7687
     neo4j_http_port: int = 7474
@@ -60,6 +65,39 @@ class Settings(BaseSettings):
     max_query_depth: int = 10
     max_query_cost: int = 5000
 
+    # Input limits (kg/core/limits.py says why these numbers): request bodies (checked
+    # while streaming), one article's text (files and API), free query text and its words
+    # (Lucene clauses), entity names (and keys that may be names), ids.
+    max_body_bytes: PositiveInt = limits.MAX_BODY_BYTES
+    max_article_chars: PositiveInt = limits.MAX_ARTICLE_CHARS
+    max_query_chars: PositiveInt = limits.MAX_QUERY_CHARS
+    max_query_words: PositiveInt = limits.MAX_QUERY_WORDS
+    max_name_chars: PositiveInt = limits.MAX_NAME_CHARS
+    max_id_chars: PositiveInt = limits.MAX_ID_CHARS
+
+    # Wrong API keys: after this many from one client address within the window, requests
+    # from that address carrying a key get 429 until the window has passed.
+    auth_max_failures: PositiveInt = 10
+    auth_failure_window_seconds: PositiveFloat = 60.0
+
+    # Feeds (``kg feeds``, ``kg watch``). State lives in sqlite files under var_dir.
+    feeds_db: Path | None = None  # default: var_dir/feeds.sqlite
+    feed_interval_s: float = 900.0  # a feed added without --every is polled this often
+    feed_timeout_s: float = 10.0  # per request: connect, read, write and pool each
+    feed_host_delay_s: float = 1.0  # at least this long between two requests to one host
+    feed_retry_base_s: float = 60.0  # first retry after a failure; doubles per failure
+    feed_max_backoff_s: float = 6 * 3600.0
+    feed_max_bytes: int = 5_000_000  # a larger feed or page is refused
+    feed_user_agent: str = "newskg-feeds/0.1 (+https://w3id.org/newskg)"
+    feed_fetch_pages: bool = True  # fetch each entry's page and extract its main text
+
+    # Duplicate detection (kg.ingest.dedup).
+    dedup_db: Path | None = None  # default: var_dir/dedup.sqlite
+    dedup_num_perm: int = 128
+    dedup_shingle_words: int = 3
+    dedup_threshold: float = 0.5  # Jaccard at which LSH proposes a candidate
+    dedup_containment: float = 0.8  # share of the shorter text found in the other
+
     # Optional LLM extractor (off by default; needs a network).
     llm_url: str | None = None
     llm_model: str | None = None
@@ -73,9 +111,24 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def uses_default_neo4j_password(self) -> bool:
+        """Whether the Neo4j password is still the published development default."""
+        return self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD
+
+    @property
     def qdrant_path(self) -> Path:
         """Directory of the embedded Qdrant shard."""
         return self.qdrant_dir or self.var_dir / "qdrant"
+
+    @property
+    def feeds_path(self) -> Path:
+        """The sqlite file holding feeds, seen URLs and poll state."""
+        return self.feeds_db or self.var_dir / "feeds.sqlite"
+
+    @property
+    def dedup_path(self) -> Path:
+        """The sqlite file holding article fingerprints and MinHash signatures."""
+        return self.dedup_db or self.var_dir / "dedup.sqlite"
 
     @property
     def neo4j_home(self) -> Path:

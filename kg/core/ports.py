@@ -127,6 +127,14 @@ class ArticleWriter(Protocol):
         entities nothing else supports, in one transaction. None when it does not exist."""
         ...
 
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        """Record that the stored article ``copy_id`` is a near-duplicate of ``original_id``.
+
+        Raises:
+            GraphWriteError: either article is not stored; nothing was written.
+        """
+        ...
+
 
 # --- graph: API reads (GraphReader) ---
 
@@ -195,6 +203,10 @@ class GraphReader(Protocol):
 
     def actions_by_article_ids(self, ids: Sequence[str]) -> dict[str, tuple[ActionRecord, ...]]:
         """Actions each article reports, in body order."""
+        ...
+
+    def duplicate_of_by_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The original of each article in ``ids`` that is a near-duplicate copy."""
         ...
 
     def entities_page(

@@ -28,6 +28,7 @@ from kg.core.records import (
     Role,
     RoleRecord,
 )
+from kg.graph import duplicates
 from kg.graph import rows as convert
 from kg.graph.lucene import lucene_terms
 from kg.graph.read_queries import ReadCypher, read_cypher, shortest_path_query
@@ -39,13 +40,6 @@ __all__ = [
     "MAX_PATH_LENGTH",
     "RELS_BY_ROLE",
     "Neo4jGraphReader",
-    # transitional, for kg/search (see the end of the module)
-    "actions_by_ids",
-    "articles_by_ids",
-    "entities_by_fulltext",
-    "participants_by_action_ids",
-    "passages_by_ids",
-    "resolve_entity",
 ]
 
 # A breadth-first step never expands more entities than this (hubs would explode).
@@ -204,6 +198,10 @@ class Neo4jGraphReader:
         """Actions each article reports, in body order."""
         rows = self._db.run_read(self._q.actions_by_article_ids, {"ids": _unique(ids)})
         return convert.grouped(rows, ids, "article_id", lambda r: convert.action(r["action"]))
+
+    def duplicate_of_by_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The original of each article in ``ids`` that is a near-duplicate copy."""
+        return duplicates.duplicate_of_by_ids(self._db, ids)
 
     # ------------------------------------------------------------------ lists
 

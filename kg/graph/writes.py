@@ -135,6 +135,15 @@ class Neo4jArticleWriter:
 
         return self._db.execute_write(work)
 
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        """MERGE ``(copy)-[:DUPLICATE_OF]->(original)`` in one transaction.
+
+        Raises:
+            GraphWriteError: either article is not stored; nothing was written.
+        """
+        batches = self._rel_batches((RelRow("DUPLICATE_OF", copy_id, original_id),))
+        self._db.execute_write(lambda tx: _merge(tx, batches))
+
     # ------------------------------------------------------------------ batches
 
     def _node_batches(self, nodes: Sequence[NodeRow]) -> list[Batch]:

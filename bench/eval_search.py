@@ -37,7 +37,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +47,10 @@ if str(ROOT) not in sys.path:
 
 from kg.core.config import get_settings  # noqa: E402
 from kg.core.models import Article  # noqa: E402
+from kg.core.records import PassageRecord  # noqa: E402
 from kg.search.engine import HybridSearch  # noqa: E402
 from kg.search.understanding import normalize_name  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
-from kg.stores import cypher  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "re3d-ukgov"
 MODES = ("vector", "fulltext", "graph", "fused")
@@ -130,18 +130,14 @@ def articles_of(data: Path, run: str) -> dict[str, Article]:
 
 def passages_of(
     services: Services, article_ids: Iterable[str]
-) -> dict[str, list[dict[str, object]]]:
-    """Article id -> its passages (id, start, end), read back from the graph."""
-    rows = services.graph.run_read(cypher.SEARCH_ARTICLE_PASSAGES, {"ids": list(article_ids)})
-    out: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for row in rows:
-        out[str(row["article_id"])].append(row)
-    return out
+) -> Mapping[str, Sequence[PassageRecord]]:
+    """Article id -> its passages, read back from the graph."""
+    return services.reader.passages_by_article_ids(list(article_ids))
 
 
 def build_queries(
     relations: Sequence[Relation],
-    doc_passages: dict[str, list[dict[str, object]]],
+    doc_passages: Mapping[str, Sequence[PassageRecord]],
     article_id_of: dict[str, str],
 ) -> list[Query]:
     """Two queries per named target, with the gold passages defined in the docstring."""
@@ -151,9 +147,8 @@ def build_queries(
         key = normalize_name(rel.target)
         surface.setdefault(key, rel.target)
         for passage in doc_passages.get(article_id_of[rel.document_id], []):
-            start, end = int(str(passage["start"])), int(str(passage["end"]))
-            if any(s < end and start < e for s, e in rel.spans):
-                gold[key].add(str(passage["id"]))
+            if any(s < passage.end and passage.start < e for s, e in rel.spans):
+                gold[key].add(passage.id)
     queries = []
     for key, passages in sorted(gold.items()):
         if not passages:
@@ -188,9 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bootstrap(services)
     # The vector retriever sees only this run's temporary Qdrant, but fulltext and graph
     # search the whole graph: other articles there compete for the top ranks.
-    counts = {
-        r["label"]: r["count"] for r in services.graph.run_read(cypher.COUNT_NODES_BY_LABEL, {})
-    }
+    counts = services.admin.counts_by_label()
     if counts.get("Article"):
         print(
             f"note: the graph already holds {counts['Article']} article(s); the fulltext and "

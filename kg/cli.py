@@ -186,16 +186,17 @@ def export(
     ] = None,
 ) -> None:
     """Export the whole graph as RDF that validates against the SHACL shapes."""
-    from kg.graph.store import graph_store_from_settings
+    from kg.graph.admin import Neo4jGraphAdmin
+    from kg.graph.store import connection_from_settings
     from kg.rdf.export import export_graph
 
-    store = graph_store_from_settings(get_settings())
+    admin = Neo4jGraphAdmin(connection_from_settings(get_settings()))
     try:
-        text = export_graph(store, fmt.value)
+        text = export_graph(admin, fmt.value)
     except NewsKGError as exc:
         raise _fail(exc) from exc
     finally:
-        store.close()
+        admin.close()
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
-from kg.core.ports import GraphStore, VectorStore
+from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader, VectorStore
 from kg.extraction.extractor import extractor_from_settings
-from kg.graph.store import graph_store_from_settings
+from kg.graph.admin import Neo4jGraphAdmin
+from kg.graph.reads import Neo4jGraphReader
+from kg.graph.store import Neo4jConnection, connection_from_settings
+from kg.graph.writes import Neo4jArticleWriter
 from kg.ingest.pipeline import IngestPipeline
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
@@ -25,10 +28,25 @@ if TYPE_CHECKING:
 
 @dataclass
 class Services:
-    """Everything a command or the API needs, built once per process."""
+    """Everything a command or the API needs, built once per process.
+
+    Attributes:
+        settings: The settings everything was built from.
+        graph: The Neo4j connection the graph adapters share. Only graph adapters (and
+            the search engine, until it has its own adapter) and tests read through it.
+        writer: The graph as the ingest pipeline writes it.
+        reader: The graph as the API reads it.
+        admin: Schema, probes, counts, export; closes the shared connection.
+        vectors: The passage vector store.
+        embedder: The passage and query embedder.
+        pipeline: The ingest pipeline over ``writer`` and ``vectors``.
+    """
 
     settings: Settings
-    graph: GraphStore
+    graph: Neo4jConnection
+    writer: ArticleWriter
+    reader: GraphReader
+    admin: GraphAdmin
     vectors: VectorStore
     embedder: Embedder
     pipeline: IngestPipeline
@@ -36,18 +54,26 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Construct the services. No connection is opened and no model is loaded here."""
-    graph = graph_store_from_settings(settings)
+    graph = connection_from_settings(settings)
+    writer = Neo4jArticleWriter(graph)
     vectors = open_vector_store(settings)
     embedder = embedder_from_settings(settings)
     pipeline = IngestPipeline(
-        graph=graph,
+        writer=writer,
         vectors=vectors,
         embedder=embedder,
         extractor=extractor_from_settings(settings),
         settings=settings,
     )
     return Services(
-        settings=settings, graph=graph, vectors=vectors, embedder=embedder, pipeline=pipeline
+        settings=settings,
+        graph=graph,
+        writer=writer,
+        reader=Neo4jGraphReader(graph),
+        admin=Neo4jGraphAdmin(graph),
+        vectors=vectors,
+        embedder=embedder,
+        pipeline=pipeline,
     )
 
 
@@ -58,13 +84,13 @@ def bootstrap(services: Services) -> None:
         ServiceUnavailableError: Neo4j or Qdrant cannot be reached.
         VectorSizeMismatchError: the collection was made for another model.
     """
-    services.graph.bootstrap()
+    services.admin.bootstrap()
     services.vectors.bootstrap(services.embedder.dimension)
 
 
 def close(services: Services) -> None:
     """Release connections and file locks."""
-    services.graph.close()
+    services.admin.close()
     services.vectors.close()
 
 
@@ -87,11 +113,12 @@ def open_article_sink(
 
     handle = None if in_process else read_handle(settings)
     if handle is not None:
-        graph = graph_store_from_settings(settings)
+        graph = connection_from_settings(settings)
         stack.callback(graph.close)
         client = ServerIngest(handle.url, handle.token)
-        return ServerSink(client, dedup, graph=graph), f"through the server at {handle.url}"
+        writer = Neo4jArticleWriter(graph)
+        return ServerSink(client, dedup, graph=writer), f"through the server at {handle.url}"
     services = build_services(settings)
     stack.callback(close, services)
     bootstrap(services)
-    return PipelineSink(services.pipeline, dedup, graph=services.graph), "in this process"
+    return PipelineSink(services.pipeline, dedup, graph=services.writer), "in this process"

@@ -1,4 +1,4 @@
-"""Per-request DataLoaders over :mod:`kg.graph.reads`.
+"""Per-request DataLoaders over the :class:`~kg.core.ports.GraphReader` port.
 
 Each loader turns all the keys asked for in one event-loop tick into one batch query, so
 the number of Neo4j round trips of a request grows with the depth of the query, not with
@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from kg.core.ports import GraphStore
+from kg.core.ports import GraphReader
 from kg.core.records import (
     ActionRecord,
     ActionRole,
@@ -29,7 +29,6 @@ from kg.core.records import (
     RelatedEntity,
     RoleRecord,
 )
-from kg.graph import duplicates, reads
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,7 +40,7 @@ LimitedKey = tuple[str, int]
 
 
 async def _in_thread(fn: Callable[[], V]) -> V:
-    # The graph store is synchronous; keep the event loop free while Neo4j answers.
+    # The graph reader is synchronous; keep the event loop free while Neo4j answers.
     return await asyncio.to_thread(fn)
 
 
@@ -100,21 +99,21 @@ class Loaders:
             self.passage.prime(record.id, record)
 
 
-def build_loaders(graph: GraphStore) -> Loaders:
-    """Fresh loaders reading from ``graph``. Create them inside the event loop."""
+def build_loaders(reader: GraphReader) -> Loaders:
+    """Fresh loaders reading from ``reader``. Create them inside the event loop."""
     primed: list[Loaders] = []  # set below; the load functions prime the id loaders
 
     def prime_entities(records: Sequence[EntityRecord]) -> None:
         primed[0].prime_entities(records)
 
     async def participants_load(keys: list[str]) -> list[Participants | None]:
-        found = await _in_thread(lambda: reads.participants_by_action_ids(graph, keys))
+        found = await _in_thread(lambda: reader.participants_by_action_ids(keys))
         for p in found.values():
             prime_entities(p.actors + p.targets + p.places + p.attributed_to)
         return [found.get(k) for k in keys]
 
     async def roles_load(keys: list[str]) -> list[tuple[RoleRecord, ...]]:
-        found = await _in_thread(lambda: reads.roles_by_holder_ids(graph, keys))
+        found = await _in_thread(lambda: reader.roles_by_holder_ids(keys))
         prime_entities([r.organization for v in found.values() for r in v if r.organization])
         return [found.get(k, ()) for k in keys]
 
@@ -125,7 +124,7 @@ def build_loaders(graph: GraphStore) -> Loaders:
         results: dict[EntityActionsKey, Page[ActionRecord]] = {}
         for (roles, offset, limit), ids in groups.items():
             found = await _in_thread(
-                partial(reads.actions_by_entity_ids, graph, ids, roles, offset, limit)
+                partial(reader.actions_by_entity_ids, ids, roles, offset, limit)
             )
             for entity_id in ids:
                 page = found.get(entity_id) or Page(items=(), total=0, offset=offset)
@@ -134,38 +133,38 @@ def build_loaders(graph: GraphStore) -> Loaders:
         return [results[k] for k in keys]
 
     async def mentions_load(keys: list[LimitedKey]) -> list[tuple[PassageRecord, ...]]:
-        found = await _by_limit(keys, partial(reads.mentions_by_entity_ids, graph))
+        found = await _by_limit(keys, reader.mentions_by_entity_ids)
         primed[0].prime_passages([p for v in found.values() for p in v])
         return [found.get(k, ()) for k in keys]
 
     async def related_load(keys: list[LimitedKey]) -> list[tuple[RelatedEntity, ...]]:
-        found = await _by_limit(keys, partial(reads.related_by_entity_ids, graph))
+        found = await _by_limit(keys, reader.related_by_entity_ids)
         prime_entities([r.entity for v in found.values() for r in v])
         return [found.get(k, ()) for k in keys]
 
     def by_article(
-        fetch: Callable[[GraphStore, Sequence[str]], dict[str, tuple[V, ...]]],
+        fetch: Callable[[Sequence[str]], dict[str, tuple[V, ...]]],
     ) -> DataLoader[str, tuple[V, ...]]:
         async def load(keys: list[str]) -> list[tuple[V, ...]]:
-            found = await _in_thread(lambda: fetch(graph, keys))
+            found = await _in_thread(lambda: fetch(keys))
             return [found.get(k, ()) for k in keys]
 
         return DataLoader(load_fn=load)
 
     loaders = Loaders(
-        entity=_by_id_loader(partial(reads.entities_by_ids, graph)),
-        article=_by_id_loader(partial(reads.articles_by_ids, graph)),
-        passage=_by_id_loader(partial(reads.passages_by_ids, graph)),
-        action=_by_id_loader(partial(reads.actions_by_ids, graph)),
+        entity=_by_id_loader(reader.entities_by_ids),
+        article=_by_id_loader(reader.articles_by_ids),
+        passage=_by_id_loader(reader.passages_by_ids),
+        action=_by_id_loader(reader.actions_by_ids),
         participants=DataLoader(load_fn=participants_load),
         roles=DataLoader(load_fn=roles_load),
         entity_actions=DataLoader(load_fn=entity_actions_load),
         mentions=DataLoader(load_fn=mentions_load),
         related=DataLoader(load_fn=related_load),
-        article_passages=by_article(reads.passages_by_article_ids),
-        article_entities=by_article(reads.entities_by_article_ids),
-        article_actions=by_article(reads.actions_by_article_ids),
-        article_duplicate_of=_by_id_loader(partial(duplicates.duplicate_of_by_ids, graph)),
+        article_passages=by_article(reader.passages_by_article_ids),
+        article_entities=by_article(reader.entities_by_article_ids),
+        article_actions=by_article(reader.actions_by_article_ids),
+        article_duplicate_of=_by_id_loader(reader.duplicate_of_by_ids),
     )
     primed.append(loaders)
     return loaders

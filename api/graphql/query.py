@@ -1,4 +1,4 @@
-"""The root ``Query`` type. Reads delegate to :mod:`kg.graph.reads` and :mod:`kg.search.engine`."""
+"""The root ``Query`` type. Reads delegate to the GraphReader port and :mod:`kg.search.engine`."""
 
 import asyncio
 import datetime
@@ -25,11 +25,16 @@ from api.graphql.search import (
 )
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
-from kg.core.filters import SearchFilter, check_date_range, check_plover_types
+from kg.core.filters import (
+    MAX_NEIGHBOR_DEPTH,
+    MAX_PATH_LENGTH,
+    SearchFilter,
+    check_date_range,
+    check_plover_types,
+)
 from kg.core.limits import check_id, check_name, check_query
 from kg.core.models import ENTITY_TYPES
 from kg.core.records import EntityRecord, EntityRef
-from kg.graph import reads
 from kg.search.engine import MAX_LIMIT
 
 EntityResult = Annotated[
@@ -52,8 +57,8 @@ def _ref_record(ref: EntityRef) -> EntityRecord:
 async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | None:
     if key is None:
         return None
-    graph = info.context.services.graph
-    record = await asyncio.to_thread(reads.resolve_entity, graph, key)
+    reader = info.context.services.reader
+    record = await asyncio.to_thread(reader.resolve_entity, key)
     return (record.id,) if record else ()
 
 
@@ -131,8 +136,8 @@ class Query:
             record = await info.context.loaders.entity.load(str(id))
         else:
             assert name is not None
-            graph = info.context.services.graph
-            record = await asyncio.to_thread(reads.resolve_entity, graph, name)
+            reader = info.context.services.reader
+            record = await asyncio.to_thread(reader.resolve_entity, name)
         if record is None:
             return NotFoundError.from_error(kg_errors.NotFoundError("Entity", str(id or name)))
         return Entity.from_record(record)
@@ -150,8 +155,8 @@ class Query:
             raise invalid_argument("type", f"unknown entity type; use {', '.join(ENTITY_TYPES)}")
         check_query("search", search, info.context.settings)
         offset, limit = page_window(first, after)
-        graph = info.context.services.graph
-        page = await asyncio.to_thread(reads.entities_page, graph, search, type, offset, limit)
+        reader = info.context.services.reader
+        page = await asyncio.to_thread(reader.entities_page, search, type, offset, limit)
         info.context.loaders.prime_entities(page.items)
         edges, page_info = connection_parts(page, Entity.from_record)
         return EntityConnection(edges=edges, page_info=page_info, total_count=page.total)
@@ -178,9 +183,9 @@ class Query:
         actor_ids, target_ids = await asyncio.gather(
             _resolve_ids(info, actor), _resolve_ids(info, target)
         )
-        graph = info.context.services.graph
+        reader = info.context.services.reader
         page = await asyncio.to_thread(
-            reads.actions_page, graph, actor_ids, target_ids, types, from_, to, offset, limit
+            reader.actions_page, actor_ids, target_ids, types, from_, to, offset, limit
         )
         info.context.loaders.prime_actions(page.items)
         edges, page_info = connection_parts(page, Action.from_record)
@@ -205,8 +210,8 @@ class Query:
     ) -> ArticleConnection:
         check_date_range(from_, to)
         offset, limit = page_window(first, after)
-        graph = info.context.services.graph
-        page = await asyncio.to_thread(reads.articles_page, graph, from_, to, offset, limit)
+        reader = info.context.services.reader
+        page = await asyncio.to_thread(reader.articles_page, from_, to, offset, limit)
         edges, page_info = connection_parts(page, Article.from_record)
         return ArticleConnection(edges=edges, page_info=page_info, total_count=page.total)
 
@@ -220,7 +225,7 @@ class Query:
 
     @described_field(
         description=f"Entities linked through shared actions or roles, within `depth` links "
-        f"(1..{reads.MAX_NEIGHBOR_DEPTH})."
+        f"(1..{MAX_NEIGHBOR_DEPTH})."
     )
     async def neighbors(
         self, info: GraphQLInfo, entity_id: strawberry.ID, depth: int = 1, first: int = 50
@@ -228,9 +233,9 @@ class Query:
         check_id("entityId", entity_id, info.context.settings)
         if not 1 <= first <= 500:
             return InvalidFilterError.of("first", "must be between 1 and 500")
-        graph = info.context.services.graph
+        reader = info.context.services.reader
         try:
-            found = await asyncio.to_thread(reads.neighbors, graph, str(entity_id), depth, first)
+            found = await asyncio.to_thread(reader.neighbors, str(entity_id), depth, first)
         except kg_errors.InvalidQueryError as exc:
             return InvalidFilterError.from_error(exc)
         except kg_errors.NotFoundError as exc:
@@ -250,7 +255,7 @@ class Query:
 
     @described_field(
         description=f"A shortest path between two entities over action and role links, at "
-        f"most `maxLength` entity-to-entity links (1..{reads.MAX_PATH_LENGTH}); null when "
+        f"most `maxLength` entity-to-entity links (1..{MAX_PATH_LENGTH}); null when "
         f"there is none that short."
     )
     async def path(
@@ -258,14 +263,14 @@ class Query:
         info: GraphQLInfo,
         from_id: strawberry.ID,
         to_id: strawberry.ID,
-        max_length: int = reads.MAX_PATH_LENGTH,
+        max_length: int = MAX_PATH_LENGTH,
     ) -> PathResult | None:
         check_id("fromId", from_id, info.context.settings)
         check_id("toId", to_id, info.context.settings)
-        graph = info.context.services.graph
+        reader = info.context.services.reader
         try:
             found = await asyncio.to_thread(
-                reads.shortest_path, graph, str(from_id), str(to_id), max_length
+                reader.shortest_path, str(from_id), str(to_id), max_length
             )
         except kg_errors.InvalidQueryError as exc:
             return InvalidFilterError.from_error(exc)

@@ -72,7 +72,7 @@ def health(services: Annotated[Services, Depends(get_services)]) -> JSONResponse
     """Ping Neo4j and Qdrant; 200 when both answer, 503 otherwise."""
     body = HealthResponse(
         status="ok",
-        neo4j=_probe("neo4j", services.graph.ping),
+        neo4j=_probe("neo4j", services.admin.ping),
         qdrant=_probe("qdrant", services.vectors.ping),
     )
     healthy = body.neo4j.ok and body.qdrant.ok

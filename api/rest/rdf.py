@@ -43,7 +43,7 @@ def rdf(
     ] = "turtle",
 ) -> Response:
     """Serialise every node and relationship of the graph as RDF."""
-    data = export_graph(services.graph, format)
+    data = export_graph(services.admin, format)
     body = data.encode("utf-8") if isinstance(data, str) else data
     return Response(
         body,

@@ -51,3 +51,10 @@ def check_plover_types(types: Iterable[str], field: str = "types") -> tuple[str,
             f"unknown PLOVER type(s) {', '.join(unknown)}; use {', '.join(PLOVER_TYPES)}",
         )
     return upper
+
+
+MAX_NEIGHBOR_DEPTH = 3
+"""The deepest neighbourhood a traversal may ask for, in entity-to-entity links."""
+
+MAX_PATH_LENGTH = 4
+"""The longest shortest path a traversal may ask for, in entity-to-entity links."""

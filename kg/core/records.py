@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
+from kg.core.models import EntityType
+
 T = TypeVar("T")
 
 Role = Literal["actor", "target", "any"]
@@ -175,3 +177,39 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+# --------------------------------------------------------------------------- writes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntity:
+    """An entity already in the graph, with every name it is known by: what cross-article
+    resolution needs to link a new mention ("Petro") to it ("Gustavo Petro")."""
+
+    id: str
+    key: str
+    """The canonical key its IRI is made from (:attr:`kg.core.models.Entity.key`)."""
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleWrite:
+    """What replacing an article in the graph did."""
+
+    existed: bool
+    """The article was stored before (it was replaced, not created)."""
+    removed_passage_ids: tuple[str, ...] = ()
+    """The ids of the passages of the previous version (empty when it did not exist)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteResult:
+    """What deleting an article removed from the graph."""
+
+    passage_ids: tuple[str, ...]
+    entity_ids: tuple[str, ...]
+    """The entities that nothing else supported any more."""
+    nodes_removed: int

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from kg.core.errors import AuthenticationError, NewsKGError, ServiceUnavailableError
-from kg.core.models import Article, GraphRows, RelRow
+from kg.core.models import Article
 from kg.feeds.sink import SinkOutcome
 
 if TYPE_CHECKING:
-    from kg.core.ports import GraphStore
+    from kg.core.ports import ArticleWriter
     from kg.ingest.dedup import DedupDecision, Deduplicator
     from kg.ingest.server_client import ServerIngestReport
 
@@ -46,7 +46,7 @@ class ServerSink:
         self,
         client: IngestClient,
         dedup: Deduplicator | None = None,
-        graph: GraphStore | None = None,
+        graph: ArticleWriter | None = None,
     ) -> None:
         self.client = client
         self.dedup = dedup
@@ -90,9 +90,8 @@ class ServerSink:
         if decision.kind != "near_duplicate" or decision.original_id is None:
             return outcome
         if self.graph is not None:
-            link = RelRow("DUPLICATE_OF", decision.article_id, decision.original_id)
             try:
-                self.graph.write(GraphRows(nodes=(), relationships=(link,)))
+                self.graph.link_duplicate(decision.article_id, decision.original_id)
             except NewsKGError as exc:
                 log.warning("could not link %s: %s", decision.article_id, exc)
         return dataclasses.replace(outcome, duplicate_of=decision.original_id)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from kg.core.errors import NewsKGError, ServiceUnavailableError
-from kg.core.models import Article, GraphRows, RelRow
+from kg.core.models import Article
 
 if TYPE_CHECKING:
-    from kg.core.ports import GraphStore
+    from kg.core.ports import ArticleWriter
     from kg.ingest.dedup import Deduplicator
     from kg.ingest.pipeline import IngestPipeline
 
@@ -72,7 +72,7 @@ class PipelineSink:
         self,
         pipeline: IngestPipeline,
         dedup: Deduplicator | None = None,
-        graph: GraphStore | None = None,
+        graph: ArticleWriter | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.dedup = dedup
@@ -101,9 +101,8 @@ class PipelineSink:
             if decision.kind == "near_duplicate":
                 original = decision.original_id
         if original is not None and self.graph is not None:
-            link = RelRow(type="DUPLICATE_OF", start_id=report.article_id, end_id=original)
             try:
-                self.graph.write(GraphRows(nodes=(), relationships=(link,)))
+                self.graph.link_duplicate(report.article_id, original)
             except NewsKGError as exc:
                 # The copy is stored and the link kept in the dedup state; a missing
                 # original (deleted meanwhile) or an outage only loses the graph edge.

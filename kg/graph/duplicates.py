@@ -1,7 +1,8 @@
 """Reads of ``DUPLICATE_OF``: which stored article a near-duplicate copies.
 
-The link is written when a copy is stored (:class:`kg.feeds.sink.PipelineSink`); the
-label and relationship type come from the ontology's allow-list like every other query.
+The link is written when a copy is stored (:meth:`kg.graph.writes.Neo4jArticleWriter.
+link_duplicate`, called by :class:`kg.feeds.sink.PipelineSink`); the label and relationship
+type come from the ontology's allow-list like every other query.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from kg.core.ports import GraphStore
-from kg.graph.cypher import label, rel_type
+from kg.graph.schema import label, rel_type
+from kg.graph.store import CypherReader
 
 
 @cache
@@ -24,9 +25,9 @@ def duplicate_of_query() -> str:
     )
 
 
-def duplicate_of_by_ids(graph: GraphStore, ids: Sequence[str]) -> dict[str, str]:
+def duplicate_of_by_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, str]:
     """The original of each article in ``ids`` that is a copy; others are absent."""
-    rows = graph.run_read(duplicate_of_query(), {"ids": sorted(set(ids))})
+    rows = db.run_read(duplicate_of_query(), {"ids": sorted(set(ids))})
     found: dict[str, str] = {}
     for row in rows:
         found.setdefault(str(row["id"]), str(row["original_id"]))

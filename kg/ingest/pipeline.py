@@ -11,6 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rdflib import Graph
 
@@ -18,7 +19,7 @@ from kg.core.config import Settings
 from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.core.identity import role_iri
 from kg.core.models import Article, Extraction, ParsedDocument, VectorPoint
-from kg.core.ports import GraphStore, VectorStore
+from kg.core.ports import ArticleWriter, VectorStore
 from kg.extraction.entities.resolution import (
     KnownEntity,
     add_known_mentions,
@@ -27,11 +28,9 @@ from kg.extraction.entities.resolution import (
     uncovered_names,
 )
 from kg.extraction.extractor import Extractor
-from kg.graph import cypher
 from kg.ingest.splitting import split_passages
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
 from kg.rdf.ontology import load_ontology
-from kg.vectors.embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +112,19 @@ def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) ->
     return points
 
 
+class PassageEmbedder(Protocol):
+    """What ingest needs of :class:`kg.vectors.embedder.Embedder`."""
+
+    def embed(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
+        """One vector per text, in input order."""
+        ...
+
+
 class IngestPipeline:
     """Turns articles into graph nodes and passage vectors.
 
     Args:
-        graph: the graph store (bootstrapped by the caller).
+        writer: the graph, as whole-article writes (bootstrapped by the caller).
         vectors: the vector store (bootstrapped by the caller).
         embedder: the passage embedder.
         extractor: entity and action extractor.
@@ -126,13 +133,13 @@ class IngestPipeline:
 
     def __init__(
         self,
-        graph: GraphStore,
+        writer: ArticleWriter,
         vectors: VectorStore,
-        embedder: Embedder,
+        embedder: PassageEmbedder,
         extractor: Extractor,
         settings: Settings,
     ) -> None:
-        self.graph = graph
+        self.writer = writer
         self.vectors = vectors
         self.embedder = embedder
         self.extractor = extractor
@@ -163,9 +170,9 @@ class IngestPipeline:
         if not names:
             return {}
         known: dict[str, KnownEntity] = {}
-        for row in self.graph.run_read(cypher.ENTITIES_BY_ALIAS, {"names": names}):
-            entity = KnownEntity(key=row["key"], name=row["name"], type=row["type"])
-            for alias in [row["name"], *(row.get("aliases") or [])]:
+        for stored in self.writer.known_entities(names):
+            entity = KnownEntity(key=stored.key, name=stored.name, type=stored.type)
+            for alias in (stored.name, *stored.aliases):
                 known.setdefault(alias.lower(), entity)
         return known
 
@@ -217,17 +224,18 @@ class IngestPipeline:
         doc, rdf, dropped = self._validated(self.prepare(article))
         rows = rdf_to_rows(rdf, load_ontology())
         points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
-        existed = bool(self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article.id}))
-        # An article seen before is replaced whole, so an updated story (same URL, new text)
-        # or a better extractor leaves no stale passage, action or mention behind.
-        removed = self.graph.write(rows, replacing=article.id if existed else None)
+        # An article seen before is replaced whole, in one transaction, so an updated story
+        # (same URL, new text) or a better extractor leaves no stale passage, action or
+        # mention behind, and two concurrent ingests of it leave one copy.
+        written = self.writer.replace_article(rows, article.id)
+        existed = written.existed
         try:
             self.vectors.upsert(points)
-            self.vectors.delete(sorted(set(removed) - {p.id for p in points}))
+            self.vectors.delete(sorted(set(written.removed_passage_ids) - {p.id for p in points}))
         except Exception:
             # Keep the two stores consistent: a new article whose vectors failed is removed.
             if not existed:
-                self._delete_graph(article.id)
+                self.writer.delete_article(article.id)
             raise
         return ArticleReport(
             article_id=article.id,
@@ -260,24 +268,20 @@ class IngestPipeline:
                 )
         return IngestReport(articles=tuple(reports), failures=tuple(failures))
 
-    def _delete_graph(self, article_id: str) -> tuple[list[str], int]:
-        rows = self.graph.run_write(cypher.DELETE_ARTICLE, {"id": article_id})
-        if not rows:
-            return [], 0
-        return list(rows[0]["passage_ids"]), int(rows[0]["nodes_removed"])
-
     def delete_article(self, article_id: str) -> DeleteReport:
         """Delete an article, its passages (graph and vectors) and nodes nothing else supports.
 
         Raises:
             NotFoundError: no article has this id.
         """
-        if not self.graph.run_read(cypher.ARTICLE_EXISTS, {"id": article_id}):
+        deleted = self.writer.delete_article(article_id)
+        if deleted is None:
             raise NotFoundError("article", article_id)
-        passage_ids, removed = self._delete_graph(article_id)
-        self.vectors.delete(passage_ids)
+        self.vectors.delete(deleted.passage_ids)
         return DeleteReport(
-            article_id=article_id, passages_removed=len(passage_ids), nodes_removed=removed
+            article_id=article_id,
+            passages_removed=len(deleted.passage_ids),
+            nodes_removed=deleted.nodes_removed,
         )
 
 
@@ -287,5 +291,6 @@ __all__ = [
     "IngestFailure",
     "IngestPipeline",
     "IngestReport",
+    "PassageEmbedder",
     "passage_points",
 ]

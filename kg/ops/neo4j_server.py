@@ -39,8 +39,8 @@ from kg.ops.neo4j_install import find_java, resolve_classpath
 # another JVM with a classpath built from NEO4J_HOME/lib, which this layout does not have.
 ADMIN_MAIN_CLASS = "org.neo4j.cli.AdminTool"
 AUTH_REFUSED = "Bolt refused the configured credentials"
-# The server's only Cypher, kept here rather than in kg.graph.cypher: importing that module
-# builds the ontology's statements (rdflib, pyshacl), which would add about 0.2 s to every
+# The server's only Cypher, kept here rather than in kg.graph: the graph adapter's modules
+# import the ontology's code (rdflib, pyshacl), which would add about 0.2 s to every
 # `kg neo4j status`.
 KERNEL_VERSION_QUERY = (
     "CALL dbms.components() YIELD name, versions, edition "

@@ -6,47 +6,33 @@ from typing import Literal
 
 from rdflib import Graph
 
-from kg.core.models import NodeRow, RelRow
-from kg.core.ports import GraphStore
-from kg.graph import cypher
+from kg.core.ports import GraphExporter
 from kg.rdf.mapping import rows_to_rdf
 from kg.rdf.ontology import Ontology, load_ontology
 
 RdfFormat = Literal["turtle", "json-ld"]
 
 
-def export_rdf_graph(store: GraphStore, ontology: Ontology | None = None) -> Graph:
+def export_rdf_graph(store: GraphExporter, ontology: Ontology | None = None) -> Graph:
     """Read every node and relationship of the ontology from the store as an RDF graph.
 
     Args:
-        store: The graph store to read.
+        store: The graph to read.
         ontology: Defaults to :func:`~kg.rdf.ontology.load_ontology`.
 
     Returns:
         A graph that validates against the shapes when the store holds valid documents.
     """
     onto = ontology or load_ontology()
-    nodes = [
-        NodeRow(
-            id=row["id"],
-            iri=row["iri"],
-            labels=tuple(row["labels"]),
-            properties=row["properties"],
-        )
-        for row in store.run_read(cypher.EXPORT_NODES, {})
-    ]
-    rels = [
-        RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
-        for row in store.run_read(cypher.EXPORT_RELATIONSHIPS, {})
-    ]
-    return rows_to_rdf(nodes, rels, onto)
+    rows = store.export_rows()
+    return rows_to_rdf(rows.nodes, rows.relationships, onto)
 
 
-def export_graph(store: GraphStore, fmt: RdfFormat = "turtle") -> str:
+def export_graph(store: GraphExporter, fmt: RdfFormat = "turtle") -> str:
     """Serialise the whole graph.
 
     Args:
-        store: The graph store to read.
+        store: The graph to read.
         fmt: ``"turtle"`` or ``"json-ld"``.
 
     Returns:

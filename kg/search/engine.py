@@ -23,11 +23,12 @@ from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
 from kg.core.filters import SearchFilter, check_date_range, check_plover_types
 from kg.core.models import VectorFilter
-from kg.core.ports import GraphStore, VectorStore
+from kg.core.ports import VectorStore
 from kg.core.records import EntityMatch, EntityRef
-from kg.graph import cypher
+from kg.graph import search_queries as cypher
 from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.reads import RELS_BY_ROLE, entities_by_fulltext, passages_by_ids, resolve_entity
+from kg.graph.store import CypherReader
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.results import (
     RETRIEVER_EVIDENCE,
@@ -126,7 +127,7 @@ class HybridSearch:
 
     def __init__(
         self,
-        graph: GraphStore,
+        graph: CypherReader,
         vectors: VectorStore,
         embedder: QueryEmbedder,
         settings: Settings,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.core.ports import GraphStore
 from kg.core.records import ActionRecord, ArticleRecord, EntityRecord, PassageRecord
 from kg.graph import reads
+from kg.graph.store import CypherReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class ActionDetails:
     targets: tuple[ParticipantDetails, ...]
 
 
-def hydrate_passages(graph: GraphStore, ids: Sequence[str]) -> dict[str, PassageDetails]:
+def hydrate_passages(graph: CypherReader, ids: Sequence[str]) -> dict[str, PassageDetails]:
     """Passage id -> the passage and its article; unknown ids are absent."""
     if not ids:
         return {}
@@ -70,7 +70,7 @@ def _participants(
     return tuple(found)
 
 
-def hydrate_actions(graph: GraphStore, ids: Sequence[str]) -> dict[str, ActionDetails]:
+def hydrate_actions(graph: CypherReader, ids: Sequence[str]) -> dict[str, ActionDetails]:
     """Action id -> the action with its actors and targets; unknown ids are absent.
 
     Resolved participants come first, by name (as

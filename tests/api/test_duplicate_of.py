@@ -43,7 +43,7 @@ def test_a_stored_wire_copy_resolves_to_its_original(services: Services, tmp_pat
     copy = Article(title="Rotterdam at a standstill", body=trimmed, url=f"{base}/wire")
     store = SqliteDedupStore(tmp_path / "dedup.sqlite")
     sink = PipelineSink(
-        services.pipeline, Deduplicator(NearDuplicateIndex(), store), graph=services.graph
+        services.pipeline, Deduplicator(NearDuplicateIndex(), store), graph=services.writer
     )
     try:
         first, second = sink.ingest([original, copy])

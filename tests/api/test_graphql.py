@@ -22,7 +22,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
-from kg.core.ports import GraphStore
+from kg.graph.reads import Neo4jGraphReader
+from kg.graph.store import CypherReader
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import MAX_LIMIT
@@ -40,10 +41,10 @@ SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
   actions { type date actors { name } targets { name } evidence { text } } } }"""
 
 
-class CountingGraph:
-    """A GraphStore that counts its read round trips (delegates everything)."""
+class CountingConnection:
+    """A connection that counts its read round trips (delegates them)."""
 
-    def __init__(self, inner: GraphStore) -> None:
+    def __init__(self, inner: CypherReader) -> None:
         self.inner = inner
         self.reads = 0
         self._lock = threading.Lock()
@@ -52,9 +53,6 @@ class CountingGraph:
         with self._lock:
             self.reads += 1
         return self.inner.run_read(query, params)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 @dataclasses.dataclass
@@ -426,9 +424,10 @@ ROUND_TRIP_QUERY = """query($n: Int!) { entities(first: $n) { edges { node {
 
 
 def test_round_trips_are_bounded_and_independent_of_page_size(stack: Stack) -> None:
-    real = stack.services.graph
-    counting = CountingGraph(real)
-    stack.services.graph = counting  # the app reads services.graph per request
+    real = stack.services.reader
+    counting = CountingConnection(stack.services.graph)
+    # The app reads services.reader per request: a reader over the counting connection.
+    stack.services.reader = Neo4jGraphReader(counting)
     try:
         counts = {}
         total = data(stack, "{ entities(first: 0) { totalCount } }")["entities"]["totalCount"]
@@ -442,7 +441,7 @@ def test_round_trips_are_bounded_and_independent_of_page_size(stack: Stack) -> N
             assert any(e["node"]["actions"]["nodes"] for e in edges) or n == 2
             counts[n] = counting.reads
     finally:
-        stack.services.graph = real
+        stack.services.reader = real
     print(f"neo4j round trips by page size: {counts}")
     # One query per level (entities, roles, actions, participants, passages, articles),
     # however many entities the page holds; small pages may skip empty levels.

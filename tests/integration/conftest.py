@@ -72,3 +72,18 @@ def ingest(services: Services) -> Iterator[Callable[[Article], ArticleReport]]:
 def count_nodes(services: Services) -> int:
     rows = services.graph.run_read("MATCH (n) RETURN count(n) AS n", {})
     return int(rows[0]["n"])
+
+
+def neighbourhood(services: Services, article_id: str) -> set[str]:
+    """Ids of the nodes within two links of an article, other articles left out.
+
+    What one article's ingest writes (passages, actions, roles, the entities they link),
+    unaffected by other test sessions writing other articles to the same server, unlike a
+    count of every node.
+    """
+    rows = services.graph.run_read(
+        "MATCH (:Article {id: $id})-[*1..2]-(n) WHERE NOT n:Article "
+        "RETURN collect(DISTINCT n.id) AS ids",
+        {"id": article_id},
+    )
+    return set(rows[0]["ids"])

@@ -11,11 +11,10 @@ import pytest
 
 from kg.core.errors import ServiceUnavailableError, ValidationFailedError
 from kg.core.models import Article, ParsedDocument, VectorFilter
-from kg.graph import cypher
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
-from tests.integration.conftest import count_nodes
+from tests.integration.conftest import count_nodes, neighbourhood
 
 pytestmark = pytest.mark.integration
 
@@ -51,10 +50,12 @@ def test_second_ingest_adds_no_node_or_point(
     services: Services, unique_seed: Article, ingest: Callable[[Article], ArticleReport]
 ) -> None:
     first = ingest(unique_seed)
-    nodes, points = count_nodes(services), services.vectors.count()
+    nodes, points = neighbourhood(services, first.article_id), services.vectors.count()
+    assert nodes
     again = ingest(unique_seed)
     assert again.article_id == first.article_id and not again.created
-    assert (count_nodes(services), services.vectors.count()) == (nodes, points)
+    assert neighbourhood(services, first.article_id) == nodes
+    assert services.vectors.count() == points
     hits = services.vectors.search(
         services.embedder.embed_query("joint actions against the ELN"),
         limit=3,
@@ -192,5 +193,5 @@ def test_a_vector_failure_removes_the_new_articles_graph_write(
     monkeypatch.setattr(services.vectors, "upsert", refuse)
     with pytest.raises(ServiceUnavailableError):
         services.pipeline.ingest_article(unique_seed)
-    assert not services.graph.run_read(cypher.ARTICLE_EXISTS, {"id": unique_seed.id})
+    assert not services.writer.article_exists(unique_seed.id)
     assert (count_nodes(services), services.vectors.count()) == (nodes, points)

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from api.app import create_app
 from kg.core.config import Settings
+from tests.fakes import Unreachable
 from tests.live_server import LiveClient, live_client
 
 
@@ -20,7 +21,15 @@ from tests.live_server import LiveClient, live_client
 def offline_client(**settings: Any) -> Iterator[LiveClient]:
     """Serve ``create_app`` with ``Settings(**settings)`` and no stores; yield a client."""
     built = Settings(**settings)
-    services = SimpleNamespace(settings=built, graph=None, vectors=None, embedder=None)
+    services = SimpleNamespace(
+        settings=built,
+        graph=None,
+        reader=Unreachable("reader"),  # the loaders bind to it; no request reaches it
+        writer=None,
+        admin=None,
+        vectors=None,
+        embedder=None,
+    )
     with live_client(create_app(settings=built, services=cast(Any, services))) as client:
         yield client
 

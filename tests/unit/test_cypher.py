@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import subprocess
+import sys
 
 import pytest
 
-from kg.graph import cypher
+from kg.graph import export, schema, search_queries, write_queries
+from kg.graph.read_queries import MAX_PATH_HOPS, read_cypher, shortest_path_query
+from kg.graph.reads import RELS_BY_ROLE
 from kg.rdf.ontology import load_ontology
+from tests.conftest import ROOT
 
 
 def test_allow_list_refuses_unknown_names() -> None:
-    assert cypher.label("ArmedGroup") == "ArmedGroup"
-    assert cypher.rel_type("HAS_ACTOR") == "HAS_ACTOR"
-    assert cypher.prop("aliases") == "aliases"
+    assert schema.label("ArmedGroup") == "ArmedGroup"
+    assert schema.rel_type("HAS_ACTOR") == "HAS_ACTOR"
+    assert schema.prop("aliases") == "aliases"
     with pytest.raises(ValueError, match="Robot"):
-        cypher.label("Robot")
+        schema.label("Robot")
     with pytest.raises(ValueError):
-        cypher.label("Entity) DETACH DELETE (n")
+        schema.label("Entity) DETACH DELETE (n")
     with pytest.raises(ValueError):
-        cypher.rel_type("KNOWS")
+        schema.rel_type("KNOWS")
     with pytest.raises(ValueError):
-        cypher.prop("password")
+        schema.prop("password")
 
 
 def test_schema_statements() -> None:
     onto = load_ontology()
-    constraints = cypher.constraint_statements(onto)
+    constraints = schema.constraint_statements(onto)
     assert len(constraints) == 10
     assert (
         "CREATE CONSTRAINT entity_id_unique IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"
         in constraints
     )
-    assert cypher.fulltext_index_statements(onto) == [
+    assert schema.fulltext_index_statements(onto) == [
         "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) "
         "ON EACH [n.aliasText, n.name]",
         "CREATE FULLTEXT INDEX passage_text IF NOT EXISTS FOR (n:Passage) ON EACH [n.text]",
@@ -41,20 +47,20 @@ def test_schema_statements() -> None:
 
 def test_node_merge_queries() -> None:
     onto = load_ontology()
-    entity = cypher.merge_nodes_query(onto.class_spec("ArmedGroup"), onto)
+    entity = write_queries.merge_nodes_query(onto.class_spec("ArmedGroup"), onto)
     assert "MERGE (n:Entity {id: row.id})" in entity
     assert "n:Entity:Organization:ArmedGroup" in entity
     assert "SET n.aliases = reduce(" in entity
     assert "SET n.aliasText = reduce(" in entity
     assert "actorTexts" not in entity
-    article = cypher.merge_nodes_query(onto.class_spec("Article"), onto)
+    article = write_queries.merge_nodes_query(onto.class_spec("Article"), onto)
     assert "SET n = row.props" in article
     assert "aliases" not in article
 
 
 def test_relationship_merge_query_matches_by_top_labels() -> None:
     onto = load_ontology()
-    query = cypher.merge_relationships_query(onto.relationships["HAS_ACTOR"], onto)
+    query = write_queries.merge_relationships_query(onto.relationships["HAS_ACTOR"], onto)
     assert "MATCH (a:Action {id: row.start})" in query
     assert "MATCH (b:Entity {id: row.end})" in query
     assert "MERGE (a)-[:HAS_ACTOR]->(b)" in query
@@ -63,35 +69,38 @@ def test_relationship_merge_query_matches_by_top_labels() -> None:
 def test_export_and_count_queries_cover_the_ontology() -> None:
     onto = load_ontology()
     for name in onto.node_labels:
-        assert f"'{name}' AS label" in cypher.COUNT_NODES_BY_LABEL
+        assert f"'{name}' AS label" in export.count_nodes_by_label()
     for name in onto.relationship_types:
-        assert f"[:{name}]" in cypher.EXPORT_RELATIONSHIPS
+        assert f"[:{name}]" in export.export_relationships()
     for name in onto.top_labels:
-        assert f"MATCH (n:{name})" in cypher.EXPORT_NODES
+        assert f"MATCH (n:{name})" in export.export_nodes()
 
 
 def test_relationship_sets_are_derived_from_the_ontology() -> None:
-    assert cypher.relationship_types_between({"Action"}, {"Entity"}) == (
+    assert schema.relationship_types_between({"Action"}, {"Entity"}) == (
         "ATTRIBUTED_TO",
         "HAS_ACTOR",
         "HAS_PLACE",
         "HAS_TARGET",
     )
-    assert cypher.relationship_types_between({"Entity"}, {"Role"}) == ("HOLDS_ROLE",)
-    assert cypher.relationship_types_between({"Entity"}, {"Action"}) == ()
-    assert cypher.fulltext_index("Entity") == "entity_names"
-    assert cypher.fulltext_index("Passage") == "passage_text"
+    assert schema.relationship_types_between({"Entity"}, {"Role"}) == ("HOLDS_ROLE",)
+    assert schema.relationship_types_between({"Entity"}, {"Action"}) == ()
+    assert schema.fulltext_index("Entity") == "entity_names"
+    assert schema.fulltext_index("Passage") == "passage_text"
     with pytest.raises(ValueError, match="Action"):
-        cypher.fulltext_index("Action")
+        schema.fulltext_index("Action")
 
 
 def _statements() -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for name, value in vars(cypher).items():
-        if isinstance(value, str) and name.isupper():
-            found.append((name, value))
-        elif isinstance(value, dict):
-            found.extend((name, v) for v in value.values() if isinstance(v, str))
+    """Every statement the graph adapters send that does not depend on a batch."""
+    found = [(f"read.{k}", v) for k, v in dataclasses.asdict(read_cypher()).items()]
+    found += [(f"path.{h}", shortest_path_query(h)) for h in range(1, MAX_PATH_HOPS + 1)]
+    found += [(name, getattr(search_queries, name)) for name in search_queries.__all__]
+    for module in (write_queries, export):
+        for name, value in vars(module).items():
+            wrapped = getattr(value, "__wrapped__", None)  # the functools.cache'd builders
+            if callable(wrapped) and not name.startswith("_"):
+                found.append((name, value()))
     return found
 
 
@@ -108,3 +117,34 @@ def test_every_label_and_relationship_type_in_a_statement_is_in_the_ontology() -
         for match in re.finditer(r"\[\w*:([A-Z_|]+)", text):
             for part in match.group(1).split("|"):
                 assert part in onto.relationship_types, (name, part)
+
+
+def test_builders_are_cached_and_names_unknown_to_search_raise() -> None:
+    assert read_cypher() is read_cypher()
+    assert write_queries.delete_article() is write_queries.delete_article()
+    with pytest.raises(AttributeError):
+        _ = search_queries.SEARCH_NOTHING
+    with pytest.raises(ValueError):
+        shortest_path_query(MAX_PATH_HOPS + 1)
+
+
+def test_replace_keeps_the_article_node_and_delete_removes_it() -> None:
+    assert "DETACH DELETE a\n" in write_queries.delete_article()
+    clear = write_queries.clear_article()
+    assert "DETACH DELETE a\n" not in clear
+    assert "MATCH (a)-[link]-()" in clear
+    assert "SET a.id = $id" in write_queries.claim_article()
+
+
+def test_role_relationships_are_in_the_ontology() -> None:
+    types = load_ontology().relationship_types
+    assert {rel for rels in RELS_BY_ROLE.values() for rel in rels} <= types
+
+
+def test_importing_the_graph_adapter_parses_no_ontology() -> None:
+    code = (
+        "import kg.graph.admin, kg.graph.reads, kg.graph.writes, kg.graph.search_queries\n"
+        "import kg.services, kg.rdf.ontology as o\n"
+        "assert not o._CACHE, 'the ontology was parsed at import time'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.core.errors import ServiceUnavailableError, ValidationFailedError
-from kg.core.models import Article, GraphRows, RelRow
+from kg.core.models import Article, RelRow
 from kg.feeds.sink import PipelineSink
 from kg.ingest.dedup import (
     Deduplicator,
@@ -152,9 +152,8 @@ class FakeGraph:
     def __init__(self) -> None:
         self.rels: list[RelRow] = []
 
-    def write(self, rows: GraphRows, *, replacing: str | None = None) -> tuple[str, ...]:
-        self.rels.extend(rows.relationships)
-        return ()
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        self.rels.append(RelRow("DUPLICATE_OF", copy_id, original_id))
 
 
 def test_pipeline_sink_skips_copies_links_near_duplicates_and_sorts_errors(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.core.errors import ServiceUnavailableError
-from kg.core.models import Article, GraphRows, RelRow
+from kg.core.models import Article, RelRow
 from kg.feeds.server_sink import ServerSink
 from kg.ingest.dedup import Deduplicator, NearDuplicateIndex
 from kg.ingest.dedup_store import SqliteDedupStore
@@ -42,9 +42,8 @@ class FakeGraph:
     def __init__(self) -> None:
         self.rels: list[RelRow] = []
 
-    def write(self, rows: GraphRows, *, replacing: str | None = None) -> tuple[str, ...]:
-        self.rels.extend(rows.relationships)
-        return ()
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        self.rels.append(RelRow("DUPLICATE_OF", copy_id, original_id))
 
 
 def test_server_sink_sends_new_articles_and_keeps_copies_back(tmp_path: Path) -> None:

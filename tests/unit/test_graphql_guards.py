@@ -15,6 +15,7 @@ from api.graphql.limits import cost_limit_rule
 from api.graphql.schema import build_schema, schema
 from kg.core.config import Settings
 from kg.search.engine import HybridSearch
+from tests.fakes import Unreachable
 
 SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
   passages { text score article { title published url } }
@@ -25,8 +26,8 @@ SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
 def _context(**settings: Any) -> RequestContext:
     async def make() -> RequestContext:
         built = Settings(**settings)
-        services = SimpleNamespace(settings=built, graph=None)
-        never = cast(Any, None)  # these guards act before any store is reached
+        services = SimpleNamespace(settings=built, reader=Unreachable("reader"))
+        never = Unreachable()  # these guards act before any store is reached
         search = HybridSearch(never, never, never, built)
         return RequestContext(services=cast(Any, services), api_key=None, search=search)
 

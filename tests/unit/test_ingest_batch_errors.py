@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import pytest
 
 from kg.core.config import Settings
 from kg.core.errors import ArticleParseError, GraphWriteError
 from kg.core.models import Article
 from kg.ingest.pipeline import ArticleReport, IngestPipeline
+from tests.fakes import InMemoryArticleWriter, InMemoryVectorStore, StubEmbedder, StubExtractor
 
 
 class ScriptedPipeline(IngestPipeline):
     """Ingests by looking the article's title up in ``outcomes`` (no stores involved)."""
 
     def __init__(self, outcomes: dict[str, Exception | None]) -> None:
-        none = cast(Any, None)
-        super().__init__(none, none, none, none, Settings())
+        super().__init__(
+            InMemoryArticleWriter(),
+            InMemoryVectorStore(),
+            StubEmbedder(),
+            StubExtractor({}),
+            Settings(),
+        )
         self.outcomes = outcomes
 
     def ingest_article(self, article: Article) -> ArticleReport:

@@ -18,6 +18,7 @@ from kg.extraction.actions import lexicon
 from kg.graph.reads import RELS_BY_ROLE
 from kg.search import understanding as query_understanding
 from kg.search.engine import MAX_LIMIT, HybridSearch
+from tests.fakes import Unreachable
 
 
 def test_date_range() -> None:
@@ -48,8 +49,8 @@ def _graphql_search(limit: int, filter_: str = "") -> Any:
 
     async def run() -> Any:
         settings = Settings()
-        never = cast(Any, None)
-        services = SimpleNamespace(settings=settings, graph=never)
+        never = Unreachable()
+        services = SimpleNamespace(settings=settings, reader=Unreachable("reader"))
         context = RequestContext(
             services=cast(Any, services),
             api_key=None,

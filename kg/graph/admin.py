@@ -1,0 +1,90 @@
+"""The Neo4j adapter of :class:`~kg.core.ports.GraphAdmin`: schema, probes, counts, export.
+
+It owns the lifecycle of the connection the other graph adapters share: :meth:`close`
+closes it for all of them.
+"""
+
+from __future__ import annotations
+
+import neo4j
+
+from kg.core.models import GraphRows, NodeRow, RelRow
+from kg.graph import export, schema
+from kg.graph.store import Neo4jConnection
+from kg.rdf.ontology import Ontology, load_ontology
+
+_INDEX_TIMEOUT_SECONDS = 120
+
+
+class Neo4jGraphAdmin:
+    """Schema, probes, counts and export of the graph in Neo4j. The constructor does no I/O.
+
+    Args:
+        db: The shared connection.
+        ontology: The ontology deriving the schema; defaults to :func:`load_ontology`.
+    """
+
+    def __init__(self, db: Neo4jConnection, ontology: Ontology | None = None) -> None:
+        self._db = db
+        self._ontology = ontology
+
+    @property
+    def ontology(self) -> Ontology:
+        """The ontology the schema is derived from (loaded on first use)."""
+        if self._ontology is None:
+            self._ontology = load_ontology()
+        return self._ontology
+
+    def bootstrap(self) -> None:
+        """Create the uniqueness constraints and fulltext indexes (idempotent), then wait
+        until every index is online."""
+        statements = schema.constraint_statements(self.ontology)
+        statements += schema.fulltext_index_statements(self.ontology)
+        for statement in statements:
+            # Schema statements cannot share a transaction with each other's writes.
+            self._db.run_auto(statement)
+        self._db.run_auto(schema.AWAIT_INDEXES, {"timeout_seconds": _INDEX_TIMEOUT_SECONDS})
+
+    def ping(self) -> None:
+        """Raise ServiceUnavailableError unless Neo4j answers a trivial query."""
+        # An auto-commit query: managed transactions would retry an outage for seconds.
+        self._db.run_auto(schema.PING)
+
+    def counts_by_label(self) -> dict[str, int]:
+        """Nodes per ontology label, zero counts included."""
+        rows = self._db.run_read(export.count_nodes_by_label(), {})
+        return {str(r["label"]): int(r["count"]) for r in rows}
+
+    def export_rows(self) -> GraphRows:
+        """Every node and relationship of the ontology, as rows.
+
+        Both are read in one read transaction; still, Neo4j reads committed data statement
+        by statement, so an article written between the two reads can add relationships to
+        nodes the first read did not see. Those are left out: the export is the graph as of
+        its node read, and every relationship in it has both ends.
+        """
+        nodes_query, rels_query = export.export_nodes(), export.export_relationships()
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphRows:
+            nodes = tuple(
+                NodeRow(
+                    id=row["id"],
+                    iri=row["iri"],
+                    labels=tuple(row["labels"]),
+                    properties=row["properties"],
+                )
+                for row in tx.run(nodes_query)
+            )
+            ids = {node.id for node in nodes}
+            rels = tuple(
+                RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
+                for row in tx.run(rels_query)
+                if row["start_id"] in ids and row["end_id"] in ids
+            )
+            return GraphRows(nodes=nodes, relationships=rels)
+
+        return self._db.execute_read(work)
+
+    def close(self) -> None:
+        """Close the shared connection (a later call on any adapter reconnects)."""
+        self._db.close()

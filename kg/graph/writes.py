@@ -1,0 +1,194 @@
+"""The Neo4j adapter of the :class:`~kg.core.ports.ArticleWriter` port: whole articles,
+written in one transaction each.
+
+Nodes are merged per ontology class and relationships per type, in batches of
+``UNWIND $rows``; the Cypher lives in :mod:`kg.graph.write_queries`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import neo4j
+
+from kg.core.errors import GraphWriteError
+from kg.core.models import GraphRows, NodeRow, RelRow
+from kg.core.records import ArticleWrite, DeleteResult, StoredEntity
+from kg.graph import write_queries as q
+from kg.graph.store import Neo4jConnection
+from kg.rdf.ontology import Ontology, load_ontology
+
+_BATCH = 1000  # rows per UNWIND: keeps parameter maps small for big multi-article writes
+
+Batch = tuple[str, list[dict[str, Any]]]
+"""A merge statement and the rows it unwinds."""
+
+
+class Neo4jArticleWriter:
+    """Writes whole articles to Neo4j. The constructor does no I/O.
+
+    Args:
+        db: The shared connection.
+        ontology: The ontology deriving the merges; defaults to :func:`load_ontology`.
+    """
+
+    def __init__(self, db: Neo4jConnection, ontology: Ontology | None = None) -> None:
+        self._db = db
+        self._ontology = ontology
+
+    @property
+    def ontology(self) -> Ontology:
+        """The ontology the writes are derived from (loaded on first use)."""
+        if self._ontology is None:
+            self._ontology = load_ontology()
+        return self._ontology
+
+    # ------------------------------------------------------------------ port
+
+    def article_exists(self, article_id: str) -> bool:
+        """Whether an article with this id is stored."""
+        return bool(self._db.run_read(q.article_exists(), {"id": article_id}))
+
+    def known_entities(self, names: Sequence[str]) -> tuple[StoredEntity, ...]:
+        """Stored entities whose name or alias is one of ``names`` (case-insensitively), and
+        the persons whose last name is a one-word name; ordered by key."""
+        if not names:
+            return ()
+        rows = self._db.run_read(q.entities_by_alias(), {"names": list(names)})
+        return tuple(
+            StoredEntity(
+                id=row["id"],
+                key=row["key"],
+                name=row["name"],
+                type=row["type"],
+                aliases=tuple(row.get("aliases") or ()),
+            )
+            for row in rows
+        )
+
+    def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:
+        """Replace one article in one write transaction: all or nothing.
+
+        The transaction first claims the article node (MERGE, then a write that takes its
+        lock), so a concurrent replacement of the same article waits for this one to
+        commit and then replaces it in turn: the graph never holds two copies or a mix.
+        Then the previous version is cleared (the article node stays, locked) and every
+        node, then every relationship, is merged.
+
+        Args:
+            rows: The article's nodes and relationships, the article node included.
+            article_id: The article's id.
+
+        Returns:
+            Whether the article existed, and the ids of its previous passages.
+
+        Raises:
+            GraphWriteError: a label set or relationship type is not in the ontology, a
+                relationship names a node that is neither in ``rows`` nor in the graph, or
+                ``rows`` hold no node for the article; nothing was written.
+            GraphQueryError: Neo4j refused a statement (e.g. a uniqueness constraint);
+                nothing was written.
+            ServiceUnavailableError: Neo4j cannot be reached; nothing was written.
+        """
+        if not any(node.id == article_id for node in rows.nodes):
+            raise GraphWriteError(f"the rows hold no node for article {article_id!r}")
+        # Built before the transaction: an allow-list refusal must not open one.
+        batches = self._node_batches(rows.nodes) + self._rel_batches(rows.relationships)
+        claim, clear = q.claim_article(), q.clear_article()
+
+        def work(tx: neo4j.ManagedTransaction) -> ArticleWrite:
+            # The driver may run this again after a transient error: no state outside it.
+            existed = bool(tx.run(claim, {"id": article_id}).single(strict=True)["existed"])
+            removed: tuple[str, ...] = ()
+            if existed:
+                record = tx.run(clear, {"id": article_id}).single()
+                if record is not None:
+                    removed = tuple(record["passage_ids"])
+            _merge(tx, batches)
+            return ArticleWrite(existed=existed, removed_passage_ids=removed)
+
+        return self._db.execute_write(work)
+
+    def delete_article(self, article_id: str) -> DeleteResult | None:
+        """Delete an article and what only it supported, in one transaction.
+
+        Returns:
+            What was removed, or None when no article has this id.
+        """
+        lock, delete = q.lock_article(), q.delete_article()
+
+        def work(tx: neo4j.ManagedTransaction) -> DeleteResult | None:
+            # Lock first, in its own statement, so the delete below reads the article as
+            # the last concurrent writer committed it.
+            if tx.run(lock, {"id": article_id}).single() is None:
+                return None
+            record = tx.run(delete, {"id": article_id}).single()
+            if record is None:
+                return None
+            return DeleteResult(
+                passage_ids=tuple(record["passage_ids"]),
+                entity_ids=tuple(record["entity_ids"]),
+                nodes_removed=int(record["nodes_removed"]),
+            )
+
+        return self._db.execute_write(work)
+
+    def link_duplicate(self, copy_id: str, original_id: str) -> None:
+        """MERGE ``(copy)-[:DUPLICATE_OF]->(original)`` in one transaction.
+
+        Raises:
+            GraphWriteError: either article is not stored; nothing was written.
+        """
+        batches = self._rel_batches((RelRow("DUPLICATE_OF", copy_id, original_id),))
+        self._db.execute_write(lambda tx: _merge(tx, batches))
+
+    # ------------------------------------------------------------------ batches
+
+    def _node_batches(self, nodes: Sequence[NodeRow]) -> list[Batch]:
+        grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            props = {k: v for k, v in node.properties.items() if v is not None}
+            grouped[node.labels].append({"id": node.id, "iri": node.iri, "props": props})
+        batches = []
+        for labels, items in sorted(grouped.items()):
+            try:
+                spec = self.ontology.class_for_labels(labels)
+                query = q.merge_nodes_query(spec, self.ontology)
+            except ValueError as exc:  # the ontology's allow-list refuses these labels
+                raise GraphWriteError(str(exc), expected=len(items)) from exc
+            batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
+        return batches
+
+    def _rel_batches(self, rels: Sequence[RelRow]) -> list[Batch]:
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rel in rels:
+            grouped[rel.type].append({"start": rel.start_id, "end": rel.end_id})
+        batches = []
+        for rel_type, items in sorted(grouped.items()):
+            spec = self.ontology.relationships.get(rel_type)
+            if spec is None:
+                raise GraphWriteError(
+                    f"relationship type {rel_type!r} is not in the ontology", expected=len(items)
+                )
+            try:
+                query = q.merge_relationships_query(spec, self.ontology)
+            except ValueError as exc:  # the ontology's allow-list refuses a name
+                raise GraphWriteError(str(exc), expected=len(items)) from exc
+            batches += [(query, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
+        return batches
+
+
+def _merge(tx: neo4j.ManagedTransaction, batches: Sequence[Batch]) -> None:
+    """Run the merge batches in ``tx``; a batch that writes too few rows aborts it."""
+    for query, batch in batches:
+        written = tx.run(query, {"rows": batch}).single(strict=True)["written"]
+        if written != len(batch):
+            # Raising rolls the whole transaction back.
+            raise GraphWriteError(
+                f"wrote {written} of {len(batch)} rows: relationship ends missing",
+                query=query,
+                written=written,
+                expected=len(batch),
+            )

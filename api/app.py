@@ -20,6 +20,7 @@ from api.metrics import install_metrics
 from api.rest import browser_guide, health, metrics, rdf, search
 from api.rest.errors import install_error_handlers
 from kg.core.config import Settings, get_settings
+from kg.graph.search_graph import Neo4jSearchGraph
 from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
@@ -49,12 +50,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await asyncio.to_thread(bootstrap, running)
         app.state.services = running
         app.state.search = HybridSearch(
-            running.graph, running.vectors, running.embedder, running.settings
+            Neo4jSearchGraph(running.graph), running.vectors, running.embedder, running.settings
         )
         app.state.write_lock = asyncio.Lock()
         try:
             yield
         finally:
+            app.state.search.close()
             app.state.services = None
             app.state.search = None
             if owned:

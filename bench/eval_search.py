@@ -47,10 +47,11 @@ if str(ROOT) not in sys.path:
 
 from kg.core.config import get_settings  # noqa: E402
 from kg.core.models import Article  # noqa: E402
+from kg.graph import cypher, search_queries  # noqa: E402
+from kg.graph.search_graph import Neo4jSearchGraph  # noqa: E402
 from kg.search.engine import HybridSearch  # noqa: E402
 from kg.search.understanding import normalize_name  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
-from kg.stores import cypher  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "re3d-ukgov"
 MODES = ("vector", "fulltext", "graph", "fused")
@@ -132,7 +133,9 @@ def passages_of(
     services: Services, article_ids: Iterable[str]
 ) -> dict[str, list[dict[str, object]]]:
     """Article id -> its passages (id, start, end), read back from the graph."""
-    rows = services.graph.run_read(cypher.SEARCH_ARTICLE_PASSAGES, {"ids": list(article_ids)})
+    rows = services.graph.run_read(
+        search_queries.SEARCH_ARTICLE_PASSAGES, {"ids": list(article_ids)}
+    )
     out: dict[str, list[dict[str, object]]] = defaultdict(list)
     for row in rows:
         out[str(row["article_id"])].append(row)
@@ -211,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             fighting_relations(args.data), passages_of(services, ingested), article_id_of
         )
         search = HybridSearch(
-            services.graph, services.vectors, services.embedder, services.settings
+            Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
         )
         totals = {mode: [0.0, 0.0] for mode in MODES}
         for query in queries:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -203,3 +205,14 @@ def test_view_drops_actions_deleted_meanwhile(world: World, search: HybridSearch
     del world.graph.actions_by_id["a_accuse"]
     view = build_view(world.graph, result)
     assert [a.action.id for a in view.actions] == ["a_joint"]
+
+
+def test_search_reads_the_graph_only_through_its_port() -> None:
+    code = (
+        "import sys, kg.search.engine, kg.search.view; "
+        "print(sorted(m for m in sys.modules if m.startswith(('kg.graph', 'spacy', 'neo4j'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
 from kg.core.config import get_settings  # noqa: E402
 from kg.core.models import Article  # noqa: E402
 from kg.core.records import PassageRecord  # noqa: E402
+from kg.graph.search_graph import Neo4jSearchGraph  # noqa: E402
 from kg.search.engine import HybridSearch  # noqa: E402
 from kg.search.understanding import normalize_name  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
@@ -204,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             fighting_relations(args.data), passages_of(services, ingested), article_id_of
         )
         search = HybridSearch(
-            services.graph, services.vectors, services.embedder, services.settings
+            Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
         )
         totals = {mode: [0.0, 0.0] for mode in MODES}
         for query in queries:

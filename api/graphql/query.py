@@ -14,15 +14,7 @@ from api.graphql.entity import Entity, EntityConnection
 from api.graphql.errors import InvalidFilterError, NotFoundError, invalid_argument
 from api.graphql.fields import described_field
 from api.graphql.passage import Passage
-from api.graphql.search import (
-    ActionHit,
-    PassageHit,
-    QueryEntity,
-    QueryUnderstanding,
-    SearchFilterInput,
-    SearchResult,
-    Why,
-)
+from api.graphql.search import SearchFilterInput, SearchResult, search_result
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
 from kg.core.filters import (
@@ -34,8 +26,7 @@ from kg.core.filters import (
 )
 from kg.core.limits import check_id, check_name, check_query
 from kg.core.models import ENTITY_TYPES
-from kg.core.records import EntityRecord, EntityRef
-from kg.search.engine import MAX_LIMIT
+from kg.search.request import MAX_LIMIT, SearchRequest
 
 EntityResult = Annotated[
     Entity | NotFoundError | InvalidFilterError, strawberry.union("EntityResult")
@@ -48,10 +39,6 @@ NeighborsResult = Annotated[
 PathResult = Annotated[
     PathType | NotFoundError | InvalidFilterError, strawberry.union("PathResult")
 ]
-
-
-def _ref_record(ref: EntityRef) -> EntityRecord:
-    return EntityRecord(id=ref.id, iri="", name=ref.name, type=ref.type)
 
 
 async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | None:
@@ -75,51 +62,11 @@ class Query:
         limit: int = 10,
         filter: SearchFilterInput | None = None,
     ) -> SearchResult:
-        if not query.strip():
-            raise invalid_argument("query", "must not be empty")
-        # The limit, dates and types are checked by the search (InvalidQueryError, which
-        # reaches the client as INVALID_FILTER).
-        flt = SearchFilter()
-        if filter is not None:
-            flt = SearchFilter(
-                from_date=filter.from_,
-                to_date=filter.to,
-                types=tuple(filter.types or ()),
-                entity=filter.entity,
-            )
-        searcher = info.context.search
-        result = await asyncio.to_thread(searcher.search, query, limit=limit, flt=flt)
-        loaders = info.context.loaders
-        refs = list(result.entities) + [q.entity for q in result.understanding.entities]
-        entity_records, action_records = await asyncio.gather(
-            loaders.entity.load_many([r.id for r in refs]),
-            loaders.action.load_many([a.action_id for a in result.actions]),
-        )
-        entities = {
-            ref.id: Entity.from_record(rec or _ref_record(ref))
-            for ref, rec in zip(refs, entity_records, strict=True)
-        }
-        actions = [
-            ActionHit.from_hit(rec, hit.score, [Why.from_data(w) for w in hit.why])
-            for hit, rec in zip(result.actions, action_records, strict=True)
-            if rec is not None
-        ]
-        return SearchResult(
-            query=result.query,
-            passages=[PassageHit.from_data(p) for p in result.passages],
-            entities=[entities[r.id] for r in result.entities],
-            actions=actions,
-            understanding=QueryUnderstanding(
-                entities=[
-                    QueryEntity(
-                        span=q.span, role=q.role, score=q.score, entity=entities[q.entity.id]
-                    )
-                    for q in result.understanding.entities
-                ],
-                event_types=list(result.understanding.event_types),
-                event_words=list(result.understanding.event_words),
-            ),
-        )
+        # SearchRequest checks the query, limit and filter (InvalidQueryError, which reaches
+        # the client as INVALID_FILTER with its field).
+        request = SearchRequest(query, limit, filter.to_filter() if filter else SearchFilter())
+        view = await asyncio.to_thread(info.context.search.view, request)
+        return search_result(view, info.context.loaders)
 
     @described_field(
         description="One entity, by id or by name. A name matches names and aliases "

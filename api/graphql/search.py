@@ -10,9 +10,10 @@ from api.graphql.action import Action, action_fields
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.fields import described_field
-from kg.core.records import ActionRecord
-from kg.search.results import PassageHit as PassageHitData
+from api.graphql.loaders import Loaders
+from kg.core.filters import SearchFilter
 from kg.search.results import Why as WhyData
+from kg.search.view import ActionView, PassageView, SearchView
 
 if TYPE_CHECKING:
     from api.graphql.article import Article
@@ -29,6 +30,12 @@ class SearchFilterInput:
     entity: str | None = strawberry.field(
         default=None, description="An entity id, name or alias that hits must involve."
     )
+
+    def to_filter(self) -> SearchFilter:
+        """The filter as search takes it (checked by :class:`kg.search.request.SearchRequest`)."""
+        return SearchFilter(
+            from_date=self.from_, to_date=self.to, types=tuple(self.types or ()), entity=self.entity
+        )
 
 
 @strawberry.type(description="One retriever's vote for a hit.")
@@ -56,15 +63,15 @@ class PassageHit:
     article_id: strawberry.Private[str]
 
     @classmethod
-    def from_data(cls, hit: PassageHitData) -> Self:
+    def from_view(cls, hit: PassageView) -> Self:
         return cls(
-            id=strawberry.ID(hit.passage_id),
-            text=hit.text,
-            start=hit.start,
-            end=hit.end,
+            id=strawberry.ID(hit.passage.id),
+            text=hit.passage.text,
+            start=hit.passage.start,
+            end=hit.passage.end,
             score=hit.score,
             why=[Why.from_data(w) for w in hit.why],
-            article_id=hit.article_id,
+            article_id=hit.passage.article_id,
         )
 
     @described_field(description="The article the passage is in.")
@@ -92,8 +99,12 @@ class ActionHit(Action):
     why: list[Why]
 
     @classmethod
-    def from_hit(cls, record: ActionRecord, score: float, why: list[Why]) -> Self:
-        return cls(**action_fields(record), score=score, why=why)
+    def from_view(cls, hit: ActionView) -> Self:
+        return cls(
+            **action_fields(hit.action),
+            score=hit.score,
+            why=[Why.from_data(w) for w in hit.why],
+        )
 
 
 @strawberry.type(description="An entity named in the query, resolved to the graph.")
@@ -118,3 +129,43 @@ class SearchResult:
     entities: list[Entity]
     actions: list[ActionHit]
     understanding: QueryUnderstanding
+
+
+def prime_loaders(loaders: Loaders, view: SearchView) -> None:
+    """Hand the records the search read to the request's DataLoaders.
+
+    The hit types' resolvers (``article``, ``passage``, ``actors``, ``targets``...) then
+    read nothing the search already read.
+    """
+    loaders.prime_actions([a.action for a in view.actions])
+    for action in view.actions:
+        loaders.participants.prime(action.action.id, action.participants)
+        p = action.participants
+        loaders.prime_entities([*p.actors, *p.targets, *p.places, *p.attributed_to])
+    loaders.prime_entities(list(view.entities))
+    for hit in view.passages:
+        if hit.article is not None:
+            loaders.article.prime(hit.article.id, hit.article)
+    # A passage read from an old vector payload may lack its IRI: let the loader read it.
+    loaders.prime_passages([h.passage for h in view.passages if h.passage.iri])
+
+
+def search_result(view: SearchView, loaders: Loaders) -> SearchResult:
+    """The GraphQL ``SearchResult`` of a :class:`SearchView`, loaders primed with its records."""
+    prime_loaders(loaders, view)
+    entities = {e.id: Entity.from_record(e) for e in view.entities}
+    u = view.understanding
+    return SearchResult(
+        query=view.query,
+        passages=[PassageHit.from_view(p) for p in view.passages],
+        entities=[entities[e.id] for e in view.entities],
+        actions=[ActionHit.from_view(a) for a in view.actions],
+        understanding=QueryUnderstanding(
+            entities=[
+                QueryEntity(span=q.span, role=q.role, score=q.score, entity=entities[q.entity.id])
+                for q in u.entities
+            ],
+            event_types=list(u.event_types),
+            event_words=list(u.event_words),
+        ),
+    )

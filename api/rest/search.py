@@ -8,18 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import get_search, get_services, require_read_key
+from api.dependencies import get_search, require_read_key
 from kg.core.filters import SearchFilter
 from kg.core.models import PloverType
-from kg.search.engine import MAX_LIMIT, HybridSearch, parse_types
-from kg.search.hydration import (
-    ActionDetails,
-    ParticipantDetails,
-    hydrate_actions,
-    hydrate_passages,
-)
-from kg.search.results import SearchResult, Why
-from kg.services import Services
+from kg.core.records import EntityRecord
+from kg.search import request as search_request
+from kg.search.engine import HybridSearch
+from kg.search.request import MAX_LIMIT, MAX_QUERY_LENGTH, MIN_LIMIT, parse_types
+from kg.search.results import Why
+from kg.search.view import SearchView
 
 router = APIRouter(tags=["search"])
 
@@ -73,6 +70,8 @@ _EXAMPLE_RESPONSE: dict[str, Any] = {
             "targets": [
                 {"id": "9c3e...", "name": "National Liberation Army", "type": "ArmedGroup"}
             ],
+            "unresolved_actors": [],
+            "unresolved_targets": ["Colombia's last remaining major armed rebel group"],
             "evidence": {
                 "text": 'Trump and Petro "committed to taking joint actions" against the ELN',
                 "start": 812,
@@ -102,10 +101,14 @@ _EXAMPLE_RESPONSE: dict[str, Any] = {
 
 
 # --------------------------------------------------------------------------- request
+# The bounds below only document the parameters in OpenAPI (and keep FastAPI's
+# ``invalid_request`` for malformed input); they are the constants of
+# kg.search.request, whose SearchRequest is what checks every request (the model of the
+# same name below is only the JSON body).
 
 
 class SearchRequest(BaseModel):
-    """The body of ``POST /search``."""
+    """The body of ``POST /search`` (checked by :class:`kg.search.request.SearchRequest`)."""
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -125,8 +128,10 @@ class SearchRequest(BaseModel):
         },
     )
 
-    q: str = Field(min_length=1, max_length=1000, description="The search query.")
-    limit: int = Field(10, ge=1, le=MAX_LIMIT, description="Maximum passages (and actions).")
+    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="The search query.")
+    limit: int = Field(
+        10, ge=MIN_LIMIT, le=MAX_LIMIT, description="Maximum passages (and actions)."
+    )
     from_: date | None = Field(
         None, alias="from", description="Earliest publication / action date (inclusive)."
     )
@@ -180,14 +185,6 @@ class EntityOut(BaseModel):
     type: str
 
 
-class ParticipantOut(BaseModel):
-    """An actor or target; ``id`` is null when the text was not resolved to an entity."""
-
-    id: str | None
-    name: str
-    type: str | None
-
-
 class EvidenceOut(BaseModel):
     """The text span that evidences an action."""
 
@@ -204,8 +201,14 @@ class ActionOut(BaseModel):
     type: str
     date: str | None
     score: float
-    actors: list[ParticipantOut]
-    targets: list[ParticipantOut]
+    actors: list[EntityOut] = Field(description="Who acts: resolved entities.")
+    targets: list[EntityOut] = Field(description="Who is acted upon: resolved entities.")
+    unresolved_actors: list[str] = Field(
+        description="Actors as written that no resolved actor covers."
+    )
+    unresolved_targets: list[str] = Field(
+        description="Targets as written that no resolved target covers."
+    )
     evidence: EvidenceOut
     why: list[WhyOut]
 
@@ -263,75 +266,59 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _participant(p: ParticipantDetails) -> ParticipantOut:
-    return ParticipantOut(id=p.id, name=p.name, type=p.type)
+def _entity(e: EntityRecord) -> EntityOut:
+    return EntityOut(id=e.id, name=e.name, type=e.type)
 
 
-def run_search(
-    search: HybridSearch, services: Services, q: str, limit: int, flt: SearchFilter
-) -> SearchResponse:
-    """Search with the app's :class:`HybridSearch` and hydrate the hits."""
-    result = search.search(q, limit=limit, flt=flt)
-    return to_response(services, result)
-
-
-def to_response(services: Services, result: SearchResult) -> SearchResponse:
-    """Hydrate a :class:`SearchResult` (articles of passages, action details)."""
-    passages = hydrate_passages(services.graph, [p.passage_id for p in result.passages])
-    actions = hydrate_actions(services.graph, [a.action_id for a in result.actions])
-    passage_out = []
-    for hit in result.passages:
-        details = passages.get(hit.passage_id)
-        article = (
-            ArticleOut(
-                id=details.article.id,
-                title=details.article.title,
-                published=_iso(details.article.published),
-                url=details.article.url,
-            )
-            if details
-            else None
+def to_response(view: SearchView) -> SearchResponse:
+    """Render the search's :class:`SearchView` as the REST response."""
+    passages = [
+        PassageOut(
+            passage_id=p.passage.id,
+            text=p.passage.text,
+            score=p.score,
+            start=p.passage.start,
+            end=p.passage.end,
+            article=(
+                ArticleOut(
+                    id=p.article.id,
+                    title=p.article.title,
+                    published=_iso(p.article.published),
+                    url=p.article.url,
+                )
+                if p.article
+                else None
+            ),
+            why=_why(p.why),
         )
-        passage_out.append(
-            PassageOut(
-                passage_id=hit.passage_id,
-                text=hit.text,
-                score=hit.score,
-                start=hit.start,
-                end=hit.end,
-                article=article,
-                why=_why(hit.why),
-            )
+        for p in view.passages
+    ]
+    actions = [
+        ActionOut(
+            action_id=a.action.id,
+            type=a.action.type,
+            date=_iso(a.action.date),
+            score=a.score,
+            actors=[_entity(e) for e in a.actors],
+            targets=[_entity(e) for e in a.targets],
+            unresolved_actors=list(a.unresolved_actors),
+            unresolved_targets=list(a.unresolved_targets),
+            evidence=EvidenceOut(
+                text=a.action.evidence_text,
+                start=a.action.evidence_start,
+                end=a.action.evidence_end,
+                passage_id=a.action.passage_id,
+            ),
+            why=_why(a.why),
         )
-    action_out = []
-    for action_hit in result.actions:
-        details_of_action: ActionDetails | None = actions.get(action_hit.action_id)
-        if details_of_action is None:
-            continue  # deleted between search and hydration
-        action = details_of_action.action
-        action_out.append(
-            ActionOut(
-                action_id=action.id,
-                type=action.type,
-                date=_iso(action.date),
-                score=action_hit.score,
-                actors=[_participant(p) for p in details_of_action.actors],
-                targets=[_participant(p) for p in details_of_action.targets],
-                evidence=EvidenceOut(
-                    text=action.evidence_text,
-                    start=action.evidence_start,
-                    end=action.evidence_end,
-                    passage_id=action.passage_id,
-                ),
-                why=_why(action_hit.why),
-            )
-        )
-    u = result.understanding
+        for a in view.actions
+    ]
+    u = view.understanding
     return SearchResponse(
-        query=result.query,
-        passages=passage_out,
-        entities=[EntityOut(id=e.id, name=e.name, type=e.type) for e in result.entities],
-        actions=action_out,
+        query=view.query,
+        passages=passages,
+        entities=[_entity(e) for e in view.entities],
+        actions=actions,
         understanding=UnderstandingOut(
             entities=[
                 QueryEntityOut(
@@ -369,12 +356,11 @@ def to_response(services: Services, result: SearchResult) -> SearchResponse:
 )
 def search_get(
     search: Annotated[HybridSearch, Depends(get_search)],
-    services: Annotated[Services, Depends(get_services)],
     q: Annotated[
         str,
         Query(
             min_length=1,
-            max_length=1000,
+            max_length=MAX_QUERY_LENGTH,
             description="The search query.",
             openapi_examples={
                 "against": {
@@ -389,7 +375,7 @@ def search_get(
         ),
     ],
     limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="Maximum passages (and actions).")
+        int, Query(ge=MIN_LIMIT, le=MAX_LIMIT, description="Maximum passages (and actions).")
     ] = 10,
     from_: Annotated[
         date | None,
@@ -409,7 +395,7 @@ def search_get(
 ) -> SearchResponse:
     """Search with query-string parameters."""
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
-    return run_search(search, services, q, limit, flt)
+    return to_response(search.view(search_request.SearchRequest(q, limit, flt)))
 
 
 @router.post(
@@ -421,11 +407,10 @@ def search_get(
 )
 def search_post(
     search: Annotated[HybridSearch, Depends(get_search)],
-    services: Annotated[Services, Depends(get_services)],
     body: SearchRequest,
 ) -> SearchResponse:
     """Search with a JSON body."""
     flt = SearchFilter(
         from_date=body.from_, to_date=body.to, types=tuple(body.types), entity=body.entity
     )
-    return run_search(search, services, body.q, body.limit, flt)
+    return to_response(search.view(search_request.SearchRequest(body.q, body.limit, flt)))

@@ -1,4 +1,6 @@
-"""The storage ports. Adapters implement them; nothing else talks to a database.
+"""The storage ports, and the narrow read port of search.
+
+Adapters implement them; nothing else talks to a database.
 
 Each consumer depends on the narrowest port it needs: the ingest pipeline on
 :class:`ArticleWriter` and :class:`VectorStore`, the API on :class:`GraphReader`, the RDF
@@ -19,6 +21,7 @@ from typing import Protocol
 from kg.core.filters import MAX_PATH_LENGTH
 from kg.core.models import GraphRows, VectorFilter, VectorHit, VectorPoint
 from kg.core.records import (
+    ActionEvidence,
     ActionRecord,
     ActionRole,
     ArticleRecord,
@@ -32,7 +35,10 @@ from kg.core.records import (
     Participants,
     PassageRecord,
     RelatedEntity,
+    Role,
     RoleRecord,
+    ScoredPassage,
+    SearchScope,
     StoredEntity,
 )
 
@@ -315,3 +321,71 @@ class GraphAdmin(GraphExporter, Protocol):
 
 
 # --- search (SearchGraph) ---
+
+
+class SearchGraph(Protocol):
+    """The graph reads of hybrid search, on typed records (no query language crosses it).
+
+    Every method is a read; ``scope`` restricts dates, action types and a mentioned entity as
+    :class:`kg.core.records.SearchScope` says. Lists are best first.
+    """
+
+    def resolve_entity(self, key: str) -> EntityRecord | None:
+        """The entity an id, a name or an alias denotes (as every API resolves one), or None."""
+        ...
+
+    def entities_named(self, names: Sequence[str], limit: int) -> tuple[EntityMatch, ...]:
+        """Entities whose name or an alias matches one of ``names`` as a phrase, best first."""
+        ...
+
+    def passages_matching(
+        self, words: Sequence[str], scope: SearchScope, limit: int
+    ) -> list[ScoredPassage]:
+        """Passages whose text matches any of ``words`` (BM25), best first."""
+        ...
+
+    def entity_actions(
+        self, entity_id: str, role: Role, scope: SearchScope, limit: int
+    ) -> list[ActionEvidence]:
+        """Actions in which the entity plays ``role``, most confident then latest first."""
+        ...
+
+    def entity_passages(
+        self, entity_id: str, scope: SearchScope, limit: int
+    ) -> list[PassageRecord]:
+        """Passages mentioning the entity, latest article first."""
+        ...
+
+    def actions_of_types(
+        self, types: Sequence[str], scope: SearchScope, limit: int
+    ) -> list[ActionEvidence]:
+        """Actions of the given PLOVER types, most confident then latest first."""
+        ...
+
+    def actions_of_passages(
+        self, passage_ids: Sequence[str], scope: SearchScope
+    ) -> list[ActionEvidence]:
+        """Actions evidenced by the given passages (``scope.mention`` is not applied)."""
+        ...
+
+    def passages_with_action_types(
+        self, passage_ids: Sequence[str], types: Sequence[str]
+    ) -> frozenset[str]:
+        """The ids among ``passage_ids`` of passages evidencing an action of ``types``."""
+        ...
+
+    def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
+        """Passages by id; unknown ids are absent."""
+        ...
+
+    def articles(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
+        """Articles by id; unknown ids are absent."""
+        ...
+
+    def actions(self, ids: Sequence[str]) -> dict[str, ActionRecord]:
+        """Actions by id; unknown ids are absent."""
+        ...
+
+    def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
+        """The entities each action involves, by role; actions without any are absent."""
+        ...

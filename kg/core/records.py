@@ -213,3 +213,52 @@ class DeleteResult:
     entity_ids: tuple[str, ...]
     """The entities that nothing else supported any more."""
     nodes_removed: int
+
+
+# =========================================================================== search
+# What the search port (kg.core.ports.SearchGraph) takes and gives back.
+
+
+@dataclass(frozen=True, slots=True)
+class SearchScope:
+    """The restrictions every graph read of one search shares.
+
+    Attributes:
+        from_date: Earliest publication (passages) / action date (actions), inclusive.
+        to_date: Latest publication / action date, inclusive.
+        types: PLOVER types; only passages evidencing such an action, only such actions.
+        mention: An entity id; only passages mentioning it / actions involving it.
+    """
+
+    from_date: date | None = None
+    to_date: date | None = None
+    types: tuple[str, ...] = ()
+    mention: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPassage:
+    """A passage with the score a retriever gave it (Lucene BM25 for fulltext)."""
+
+    passage: PassageRecord
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEvidence:
+    """An action found by the graph, how it was reached, and the passage evidencing it.
+
+    Attributes:
+        action_id: The action's id.
+        type: Its PLOVER type.
+        confidence: The extractor's confidence (0.5 when unknown).
+        rel: The relationship from the action to the entity that led to it
+            (``HAS_ACTOR``, ``HAS_TARGET``), or None when not reached through an entity.
+        passage: The evidence passage, or None when the action has none in scope.
+    """
+
+    action_id: str
+    type: str
+    confidence: float
+    rel: str | None = None
+    passage: PassageRecord | None = None

@@ -31,6 +31,7 @@ from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
 from kg.rdf.ontology import load_ontology
+from kg.vectors.payload import PassagePayload
 
 log = logging.getLogger(__name__)
 
@@ -91,24 +92,22 @@ def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) ->
                 if passage.start <= m.start < passage.end and m.entity_key in entity_ids
             }
         )
-        payload: dict[str, object] = {
-            "passage_id": passage.id,
-            "passage_iri": passage.iri,
-            "article_id": article.id,
-            "article_iri": article.iri,
-            "index": passage.index,
-            "start": passage.start,
-            "end": passage.end,
-            "text": passage.text,
-            "entity_ids": mentioned,
-            "published": article.published.isoformat() if article.published else None,
-            "source": article.source,
-            "title": article.title,
-            "url": article.url,
-        }
-        if article.published:
-            payload["published_day"] = article.published.toordinal()
-        points.append(VectorPoint(id=passage.id, vector=vector, payload=payload))
+        payload = PassagePayload(
+            passage_id=passage.id,
+            passage_iri=passage.iri,
+            article_id=article.id,
+            article_iri=article.iri,
+            index=passage.index,
+            start=passage.start,
+            end=passage.end,
+            text=passage.text,
+            entity_ids=tuple(mentioned),
+            published=article.published,
+            source=article.source,
+            title=article.title,
+            url=article.url,
+        )
+        points.append(VectorPoint(id=passage.id, vector=vector, payload=payload.to_dict()))
     return points
 
 

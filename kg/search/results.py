@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.core.records import EntityRef, Role
+from kg.core.records import EntityRecord, PassageRecord, Role
 
 RETRIEVER_VECTOR = "vector"
 RETRIEVER_FULLTEXT = "fulltext"
@@ -43,13 +43,14 @@ class QueryEntity:
     """An entity the query names, resolved to a graph node.
 
     Attributes:
-        entity: The resolved node.
+        entity: The resolved node, as the lookup read it (the APIs show it without
+            reading it again).
         span: The query text that named it.
         role: The role the query asks about (``"target"`` for "against X").
         score: Resolution confidence in [0, 1]; exact name/alias matches score 1.
     """
 
-    entity: EntityRef
+    entity: EntityRecord
     span: str
     role: Role
     score: float
@@ -79,15 +80,31 @@ class QueryUnderstanding:
 
 @dataclass(frozen=True, slots=True)
 class PassageHit:
-    """A fused passage result."""
+    """A fused passage result: the passage as a retriever read it, its score and why."""
 
-    passage_id: str
-    article_id: str
-    text: str
-    start: int
-    end: int
+    passage: PassageRecord
     score: float
     why: tuple[Why, ...]
+
+    @property
+    def passage_id(self) -> str:
+        return self.passage.id
+
+    @property
+    def article_id(self) -> str:
+        return self.passage.article_id
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    @property
+    def start(self) -> int:
+        return self.passage.start
+
+    @property
+    def end(self) -> int:
+        return self.passage.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +118,18 @@ class ActionHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Everything one search returns."""
+    """Everything one search returns, before hydration (see :mod:`kg.search.view`).
+
+    Attributes:
+        query: The query, trimmed.
+        passages: Fused passages, best first.
+        entities: The entities the query names (those of ``understanding``), in query order.
+        actions: Actions ranked by graph evidence and by their evidence passage's rank.
+        understanding: How the query was understood.
+    """
 
     query: str
     passages: tuple[PassageHit, ...]
-    entities: tuple[EntityRef, ...]
+    entities: tuple[EntityRecord, ...]
     actions: tuple[ActionHit, ...]
     understanding: QueryUnderstanding

@@ -17,7 +17,7 @@ import qdrant_edge as qe
 
 from kg.core.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
 from kg.core.models import VectorFilter, VectorHit, VectorPoint
-from kg.vectors.factory import (
+from kg.vectors.payload import (
     ARTICLE_ID_KEY,
     ENTITY_IDS_KEY,
     PAYLOAD_INDEXES,

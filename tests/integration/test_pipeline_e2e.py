@@ -11,6 +11,7 @@ import pytest
 
 from kg.core.errors import ServiceUnavailableError, ValidationFailedError
 from kg.core.models import Article, ParsedDocument, VectorFilter
+from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
@@ -27,7 +28,9 @@ def test_seed_answers_actions_against_the_eln(
     report = ingest(unique_seed)
     assert report.passages == 14 and report.actions > 0
 
-    search = HybridSearch(services.graph, services.vectors, services.embedder, services.settings)
+    search = HybridSearch(
+        Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
+    )
     result = search.search("actions against the ELN", limit=10)
 
     assert any(e.name == "National Liberation Army" for e in result.entities)

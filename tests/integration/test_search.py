@@ -12,10 +12,12 @@ import pytest
 
 from kg.core.errors import InvalidQueryError, NotFoundError
 from kg.core.filters import SearchFilter
+from kg.core.records import Participants
+from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch, SearchResult
-from kg.search.hydration import hydrate_actions
+from kg.search.view import ActionView
 from kg.services import Services
 from tests.conftest import SEED
 
@@ -37,12 +39,24 @@ def seeded(services: Services) -> Iterator[ArticleReport]:
 
 @pytest.fixture(scope="module")
 def search(services: Services, seeded: ArticleReport) -> HybridSearch:
-    return HybridSearch(services.graph, services.vectors, services.embedder, services.settings)
+    return HybridSearch(
+        Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
+    )
 
 
 @pytest.fixture(scope="module")
 def eln_result(search: HybridSearch) -> SearchResult:
     return search.search("actions against the ELN", limit=10)
+
+
+def hydrate_actions(graph: object, ids: list[str]) -> dict[str, ActionView]:
+    """The actions by id, with their participants, read through the search port."""
+    reader = Neo4jSearchGraph(graph)  # type: ignore[arg-type]
+    actions, participants = reader.actions(ids), reader.participants(ids)
+    return {
+        i: ActionView(action, 0.0, (), participants.get(i, Participants()))
+        for i, action in actions.items()
+    }
 
 
 def eln_id(result: SearchResult) -> str:

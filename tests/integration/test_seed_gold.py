@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from kg.core.models import Article
+from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
@@ -110,7 +111,9 @@ def test_other_actions(services: Services, stored: tuple[ArticleReport, Article]
 
 def test_actions_against_the_eln(services: Services, stored: tuple[ArticleReport, Article]) -> None:
     report, _ = stored
-    search = HybridSearch(services.graph, services.vectors, services.embedder, services.settings)
+    search = HybridSearch(
+        Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
+    )
     # Other copies of the seed may be in the graph too: ask for enough to see all of ours.
     result = search.search("actions against the ELN", limit=50)
     answered = {a.action_id for a in result.actions}

@@ -18,6 +18,8 @@ from kg.extraction.actions import lexicon
 from kg.graph.reads import RELS_BY_ROLE
 from kg.search import understanding as query_understanding
 from kg.search.engine import MAX_LIMIT, HybridSearch
+from kg.search.request import MAX_QUERY_LENGTH
+from kg.search.understanding.words import event_lexicon
 from tests.fakes import Unreachable
 
 
@@ -40,11 +42,14 @@ def test_role_relationships() -> None:
     assert set(RELS_BY_ROLE["any"]) == {*RELS_BY_ROLE["actor"], *RELS_BY_ROLE["target"]}
 
 
-def test_lexicon_path_is_defined_once() -> None:
-    assert query_understanding.LEXICON_PATH is lexicon.DEFAULT_LEXICON_PATH
+def test_query_event_words_come_from_the_lexicon() -> None:
+    # One reader of plover_lexicon.json: query understanding asks the lexicon module.
+    assert event_lexicon() == lexicon.load_lexicon().query_event_words()
+    assert query_understanding.event_type_of("ceasefire") == "CONCEDE"  # a query_words entry
+    assert query_understanding.event_type_of("sanctioned") == "SANCTION"  # a noun lemma
 
 
-def _graphql_search(limit: int, filter_: str = "") -> Any:
+def _graphql_search(limit: int, filter_: str = "", text: str = "x") -> Any:
     """Run ``search`` on stores that must never be reached (validation comes first)."""
 
     async def run() -> Any:
@@ -56,7 +61,7 @@ def _graphql_search(limit: int, filter_: str = "") -> Any:
             api_key=None,
             search=HybridSearch(never, never, never, settings),
         )
-        query = f'{{ search(query: "x", limit: {limit} {filter_}) {{ query }} }}'
+        query = f'{{ search(query: "{text}", limit: {limit} {filter_}) {{ query }} }}'
         return await build_schema().execute(query, context_value=context)
 
     return asyncio.run(run())
@@ -78,3 +83,11 @@ def test_graphql_search_arguments_are_checked_by_the_search(
     (error,) = result.errors
     assert error.extensions["code"] == "INVALID_FILTER", error
     assert error.extensions["field"] == field
+
+
+@pytest.mark.parametrize("text", ["   ", "x" * (MAX_QUERY_LENGTH + 1)])
+def test_graphql_query_text_has_the_same_limits_as_rest(text: str) -> None:
+    result = _graphql_search(5, "", text)
+    (error,) = result.errors
+    assert error.extensions["code"] == "INVALID_FILTER", error
+    assert error.extensions["field"] == "query"

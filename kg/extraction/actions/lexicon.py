@@ -2,13 +2,16 @@
 
 The data lives in ``kg/extraction/data/plover_lexicon.json`` so it can be extended without
 touching code. :func:`load_lexicon` validates it once and returns a frozen :class:`Lexicon`.
+This module is the one reader of that file (extraction and query understanding both use
+it); it is pure data loading and imports no NLP library.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,8 @@ class Lexicon:
     relational_nouns: frozenset[str] = frozenset()
     participant_nouns: frozenset[str] = frozenset()
     participant_suffixes: tuple[str, ...] = ()
+    query_words: Mapping[str, PloverType] = field(default_factory=dict)
+    """Word -> type for event words of search queries the verbs and nouns lack."""
 
     def verb_sense(self, lemma: str) -> TriggerSense | None:
         """The sense of a verb lemma, or None."""
@@ -89,9 +94,26 @@ class Lexicon:
                 return sense
         return self.nouns.get(key)
 
+    def query_event_words(self) -> dict[str, PloverType]:
+        """Word -> PLOVER type for the event words of a search query.
+
+        The ``query_words`` first, then the one-word verb lemmas, then the one-word noun
+        lemmas, an earlier table winning over a later one. Modes are dropped: a query names
+        a kind of event, not its mode.
+        """
+        words: dict[str, PloverType] = dict(self.query_words)
+        for table in (self.verbs, self.nouns):
+            for lemma, sense in table.items():
+                if _ONE_WORD.fullmatch(lemma):
+                    words.setdefault(lemma, sense.type)
+        return words
+
     def is_hostile(self, plover_type: str) -> bool:
         """Whether the type is conflictual (used to type stated intentions: threat or promise)."""
         return plover_type in self.hostile_types
+
+
+_ONE_WORD = re.compile(r"[a-z]+")
 
 
 def _words(raw: Mapping[str, Any], key: str) -> frozenset[str]:
@@ -118,6 +140,11 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
         }
         for noun, mods in raw.get("noun_modifiers", {}).items()
     }
+    query_words: dict[str, PloverType] = {}
+    for type_text, words in raw.get("query_words", {}).items():
+        sense = parse_sense(type_text, where=f"{where}:query_words")
+        for word in words:
+            query_words.setdefault(str(word).strip().lower(), sense.type)
     preps = {t.upper(): frozenset(p.lower() for p in ps) for t, ps in raw["target_preps"].items()}
     for t in preps:
         if t not in PLOVER_TYPES:
@@ -155,6 +182,7 @@ def lexicon_from_mapping(raw: Mapping[str, Any], *, where: str = "lexicon") -> L
         relational_nouns=_words(raw, "relational_nouns"),
         participant_nouns=_words(raw, "participant_nouns"),
         participant_suffixes=tuple(sorted(_words(raw, "participant_suffixes"))),
+        query_words=query_words,
     )
 
 

@@ -1,0 +1,194 @@
+"""``Neo4jSearchGraph``: the :class:`kg.core.ports.SearchGraph` port over Neo4j.
+
+Search hands typed arguments in and gets records back; the Cypher (in
+:mod:`kg.graph.search_queries`), the Lucene syntax (:mod:`kg.graph.lucene`) and the row
+shapes stay on this side of the port. Batch reads by id reuse :mod:`kg.graph.reads`, so a
+search and the GraphQL loaders read a passage, an article or an action the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kg.core.records import (
+    ActionEvidence,
+    ActionRecord,
+    ArticleRecord,
+    EntityMatch,
+    EntityRecord,
+    Participants,
+    PassageRecord,
+    Role,
+    ScoredPassage,
+    SearchScope,
+)
+from kg.graph import reads
+from kg.graph import search_queries as q
+from kg.graph.lucene import lucene_phrase, lucene_terms
+from kg.graph.store import CypherReader
+
+# Lucene refuses queries with too many clauses (1024 by default); stay far below.
+_MAX_NAME_PHRASES = 200
+
+
+def _scope_params(scope: SearchScope) -> dict[str, Any]:
+    return {
+        "from": scope.from_date,
+        "to": scope.to_date,
+        "types": list(scope.types),
+        "mention": scope.mention,
+    }
+
+
+def _passage(row: Mapping[str, Any]) -> PassageRecord | None:
+    if row.get("passage_id") is None:
+        return None  # an action without evidence in scope (OPTIONAL MATCH)
+    return PassageRecord(
+        id=str(row["passage_id"]),
+        iri=str(row.get("passage_iri") or ""),
+        article_id=str(row.get("article_id") or ""),
+        index=int(row.get("passage_index") or 0),
+        text=str(row.get("text") or ""),
+        start=int(row.get("start") or 0),
+        end=int(row.get("end") or 0),
+    )
+
+
+def _evidence(row: Mapping[str, Any]) -> ActionEvidence:
+    rel = row.get("rel")
+    return ActionEvidence(
+        action_id=str(row["action_id"]),
+        type=str(row["type"]),
+        confidence=float(row["confidence"]),
+        rel=None if rel is None else str(rel),
+        passage=_passage(row),
+    )
+
+
+def _entity(row: Mapping[str, Any]) -> EntityRecord:
+    return EntityRecord(
+        id=str(row["id"]),
+        iri=str(row.get("iri") or ""),
+        name=str(row.get("name") or ""),
+        type=str(row.get("type") or "Entity"),
+        aliases=tuple(str(a) for a in row.get("aliases") or ()),
+        wikidata=row.get("wikidata"),
+    )
+
+
+class Neo4jSearchGraph:
+    """Hybrid search's graph reads, through a :class:`kg.core.ports.CypherReader`.
+
+    Args:
+        store: The graph store whose ``run_read`` runs the queries (it owns the driver).
+    """
+
+    def __init__(self, store: CypherReader) -> None:
+        self._store = store
+
+    def resolve_entity(self, key: str) -> EntityRecord | None:
+        """See :meth:`kg.core.ports.SearchGraph.resolve_entity`."""
+        return reads.resolve_entity(self._store, key)
+
+    def entities_named(self, names: Sequence[str], limit: int) -> tuple[EntityMatch, ...]:
+        """See :meth:`kg.core.ports.SearchGraph.entities_named`."""
+        phrases = [p for p in dict.fromkeys(names) if p][:_MAX_NAME_PHRASES]
+        if not phrases:
+            return ()
+        lucene = " OR ".join(lucene_phrase(p) for p in phrases)
+        rows = self._store.run_read(
+            q.SEARCH_ENTITIES_BY_FULLTEXT, {"lucene": lucene, "limit": limit}
+        )
+        return tuple(EntityMatch(_entity(r["entity"]), float(r["score"])) for r in rows)
+
+    def passages_matching(
+        self, words: Sequence[str], scope: SearchScope, limit: int
+    ) -> list[ScoredPassage]:
+        """See :meth:`kg.core.ports.SearchGraph.passages_matching`."""
+        lucene = lucene_terms(" ".join(words))
+        if not lucene:
+            return []
+        rows = self._store.run_read(
+            q.SEARCH_PASSAGES_FULLTEXT,
+            # The index is asked for more than `limit`: the filters drop some of its hits.
+            {"q": lucene, "limit": limit * 3, **_scope_params(scope), "entity": scope.mention},
+        )
+        out = []
+        for row in rows[:limit]:
+            passage = _passage(row)
+            if passage is not None:
+                out.append(ScoredPassage(passage, float(row["score"])))
+        return out
+
+    def entity_actions(
+        self, entity_id: str, role: Role, scope: SearchScope, limit: int
+    ) -> list[ActionEvidence]:
+        """See :meth:`kg.core.ports.SearchGraph.entity_actions`."""
+        rows = self._store.run_read(
+            q.SEARCH_ENTITY_ACTIONS,
+            {
+                **_scope_params(scope),
+                "entity": entity_id,
+                "rels": list(q.ROLE_RELS[role]),
+                "limit": limit,
+            },
+        )
+        return [_evidence(r) for r in rows]
+
+    def entity_passages(
+        self, entity_id: str, scope: SearchScope, limit: int
+    ) -> list[PassageRecord]:
+        """See :meth:`kg.core.ports.SearchGraph.entity_passages`."""
+        rows = self._store.run_read(
+            q.SEARCH_ENTITY_PASSAGES, {**_scope_params(scope), "entity": entity_id, "limit": limit}
+        )
+        return [p for p in map(_passage, rows) if p is not None]
+
+    def actions_of_types(
+        self, types: Sequence[str], scope: SearchScope, limit: int
+    ) -> list[ActionEvidence]:
+        """See :meth:`kg.core.ports.SearchGraph.actions_of_types`."""
+        rows = self._store.run_read(
+            q.SEARCH_ACTIONS_OF_TYPES,
+            {**_scope_params(scope), "types": list(types), "limit": limit},
+        )
+        return [_evidence(r) for r in rows]
+
+    def actions_of_passages(
+        self, passage_ids: Sequence[str], scope: SearchScope
+    ) -> list[ActionEvidence]:
+        """See :meth:`kg.core.ports.SearchGraph.actions_of_passages`."""
+        if not passage_ids:
+            return []
+        rows = self._store.run_read(
+            q.SEARCH_ACTIONS_OF_PASSAGES, {**_scope_params(scope), "ids": list(passage_ids)}
+        )
+        return [_evidence(r) for r in rows]
+
+    def passages_with_action_types(
+        self, passage_ids: Sequence[str], types: Sequence[str]
+    ) -> frozenset[str]:
+        """See :meth:`kg.core.ports.SearchGraph.passages_with_action_types`."""
+        if not passage_ids or not types:
+            return frozenset()
+        rows = self._store.run_read(
+            q.SEARCH_PASSAGES_WITH_ACTION_TYPES, {"ids": list(passage_ids), "types": list(types)}
+        )
+        return frozenset(str(r["passage_id"]) for r in rows)
+
+    def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
+        """See :meth:`kg.core.ports.SearchGraph.passages`."""
+        return reads.passages_by_ids(self._store, ids) if ids else {}
+
+    def articles(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
+        """See :meth:`kg.core.ports.SearchGraph.articles`."""
+        return reads.articles_by_ids(self._store, ids) if ids else {}
+
+    def actions(self, ids: Sequence[str]) -> dict[str, ActionRecord]:
+        """See :meth:`kg.core.ports.SearchGraph.actions`."""
+        return reads.actions_by_ids(self._store, ids) if ids else {}
+
+    def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
+        """See :meth:`kg.core.ports.SearchGraph.participants`."""
+        return reads.participants_by_action_ids(self._store, action_ids) if action_ids else {}

@@ -1,0 +1,75 @@
+"""One search request, validated once, with one set of limits for every API.
+
+REST (``GET``/``POST /search``), GraphQL (``search``), the CLI and the benchmark all build a
+:class:`SearchRequest`; constructing it checks and normalises every field, so a request that
+exists is valid. Errors are :class:`kg.core.errors.InvalidQueryError`, which each edge maps
+to its own error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.core.errors import InvalidQueryError
+from kg.core.filters import SearchFilter, check_date_range, check_plover_types
+
+MAX_QUERY_LENGTH = 1000
+"""The longest query, in characters (after trimming)."""
+MIN_LIMIT = 1
+MAX_LIMIT = 100
+"""The most passages (and actions) one search returns."""
+DEFAULT_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A search query with its limit and filter; valid once constructed.
+
+    Attributes:
+        query: Free text, e.g. "actions against the ELN"; trimmed, 1..1000 characters.
+        limit: The most passages (and actions) to return, 1..100.
+        filter: Date, PLOVER type and entity restrictions; types are upper-cased and
+            deduplicated, a blank entity is dropped.
+
+    Raises:
+        InvalidQueryError: Empty or too long query (field ``query``), limit out of range
+            (``limit``), inverted dates (``from``), unknown type (``types``).
+    """
+
+    query: str
+    limit: int = DEFAULT_LIMIT
+    filter: SearchFilter = field(default_factory=SearchFilter)
+
+    def __post_init__(self) -> None:
+        query = self.query.strip()
+        if not query:
+            raise InvalidQueryError("query", "must not be empty")
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidQueryError(
+                "query", f"must be at most {MAX_QUERY_LENGTH} characters, got {len(query)}"
+            )
+        if not MIN_LIMIT <= self.limit <= MAX_LIMIT:
+            raise InvalidQueryError(
+                "limit", f"must be between {MIN_LIMIT} and {MAX_LIMIT}, got {self.limit}"
+            )
+        flt = self.filter
+        check_date_range(flt.from_date, flt.to_date)
+        entity = flt.entity.strip() if flt.entity else None
+        normalised = SearchFilter(
+            flt.from_date, flt.to_date, check_plover_types(flt.types), entity or None
+        )
+        # Frozen: the normalised values are set once, here, and never change afterwards.
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "filter", normalised)
+
+
+def parse_types(raw: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Split a comma-separated (or repeated) ``types`` parameter into its items.
+
+    Checking them is :class:`SearchRequest`'s job; this only splits.
+    """
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return tuple(t.strip() for item in items for t in item.split(",") if t.strip())

@@ -1,0 +1,44 @@
+"""The three retrievers of hybrid search, each returning its own ranked passages.
+
+- :mod:`.vector`: nearest passages to the query's embedding (Qdrant);
+- :mod:`.fulltext`: BM25 over passage text (Neo4j's Lucene index);
+- :mod:`.graph`: the query's entities expanded to the actions in which they play the asked
+  role, to the passages evidencing them, then to the passages mentioning them.
+
+A retriever reads, and never writes into another's results: :mod:`kg.search.fusion` fuses
+the rankings and :mod:`kg.search.engine` merges the passages they read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kg.core.records import PassageRecord
+from kg.search.fusion import Ranked
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """One retriever's answer.
+
+    Attributes:
+        ranked: Passage ids with the retriever's raw score (and graph path), best first,
+            each id once.
+        passages: The passages the retriever read on the way, by id (they spare a read
+            when the fused passages are shown).
+    """
+
+    ranked: tuple[Ranked, ...] = ()
+    passages: Mapping[str, PassageRecord] = field(default_factory=dict)
+
+
+def first_of_each(ranked: list[Ranked]) -> tuple[Ranked, ...]:
+    """First occurrence of each key (a passage can be reached by several graph paths)."""
+    seen: set[str] = set()
+    out = []
+    for item in ranked:
+        if item.key not in seen:
+            seen.add(item.key)
+            out.append(item)
+    return tuple(out)

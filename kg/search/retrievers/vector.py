@@ -1,0 +1,67 @@
+"""The vector retriever: Qdrant's nearest passages to the query's embedding."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kg.core.models import VectorFilter
+from kg.core.ports import SearchGraph, VectorStore
+from kg.core.records import PassageRecord, SearchScope
+from kg.search.fusion import Ranked
+from kg.search.retrievers import Retrieved
+from kg.vectors.payload import PassagePayload
+
+
+class QueryEmbedder(Protocol):
+    """What search needs of :class:`kg.vectors.embedder.Embedder`."""
+
+    def embed_query(self, text: str) -> tuple[float, ...]: ...
+
+
+def passage_of(payload: PassagePayload) -> PassageRecord:
+    """The passage a point's payload describes (no graph read needed to show it)."""
+    return PassageRecord(
+        id=payload.passage_id,
+        iri=payload.passage_iri,
+        article_id=payload.article_id,
+        index=payload.index,
+        text=payload.text,
+        start=payload.start,
+        end=payload.end,
+    )
+
+
+def retrieve_vector(
+    vectors: VectorStore,
+    embedder: QueryEmbedder,
+    graph: SearchGraph,
+    query: str,
+    scope: SearchScope,
+    depth: int,
+) -> Retrieved:
+    """Nearest passages by cosine similarity, within the scope.
+
+    Dates and the mentioned entity are payload filters in Qdrant; action types are not in
+    the payload, so the hits are kept only if the graph says they evidence such an action.
+
+    Args:
+        vectors: The passage vector store.
+        embedder: Embeds the query.
+        graph: Checks action types (only when ``scope.types`` is set).
+        query: The query text.
+        scope: Dates, types and mentioned entity.
+        depth: How many hits to ask for.
+    """
+    vector = embedder.embed_query(query)
+    flt = VectorFilter(
+        entity_ids=(scope.mention,) if scope.mention else (),
+        published_from=scope.from_date,
+        published_to=scope.to_date,
+    )
+    hits = vectors.search(vector, depth, flt)
+    passages = {hit.id: passage_of(PassagePayload.from_dict(hit.payload, hit.id)) for hit in hits}
+    ranked = [Ranked(hit.id, round(hit.score, 6)) for hit in hits]
+    if scope.types and ranked:
+        keep = graph.passages_with_action_types([r.key for r in ranked], scope.types)
+        ranked = [r for r in ranked if r.key in keep]
+    return Retrieved(tuple(ranked), passages)

@@ -1,0 +1,147 @@
+"""The one result shape both APIs render: search hits hydrated with what they show.
+
+:func:`build_view` reads, in one batch each, the articles of the passages, the actions and
+their participants; REST serialises the :class:`SearchView`, GraphQL wraps it (and primes
+its DataLoaders with the records read here, so resolvers read nothing twice).
+
+``actors`` and ``targets`` mean the same everywhere: the resolved entities, by name. The
+surface texts of participants that no resolved entity covers are kept apart, in
+``unresolved_actors`` / ``unresolved_targets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.core.ports import SearchGraph
+from kg.core.records import (
+    ActionRecord,
+    ArticleRecord,
+    EntityRecord,
+    Participants,
+    PassageRecord,
+)
+from kg.search.results import QueryUnderstanding, SearchResult, Why
+
+
+@dataclass(frozen=True, slots=True)
+class PassageView:
+    """A passage hit with its article.
+
+    Attributes:
+        passage: The passage (id, article id, index, text, offsets).
+        score: The fused RRF score.
+        why: One vote per retriever that returned it.
+        article: Its article, or None if it was deleted meanwhile.
+    """
+
+    passage: PassageRecord
+    score: float
+    why: tuple[Why, ...]
+    article: ArticleRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    """An action hit with its participants.
+
+    Attributes:
+        action: The action node (type, date, evidence...).
+        score: Its search score.
+        why: Its graph vote and/or its evidence passage's rank.
+        participants: The entities it involves, by role (resolved only).
+        unresolved_actors: Actor texts no resolved actor covers, as written.
+        unresolved_targets: Target texts no resolved target covers, as written.
+    """
+
+    action: ActionRecord
+    score: float
+    why: tuple[Why, ...]
+    participants: Participants
+    unresolved_actors: tuple[str, ...] = ()
+    unresolved_targets: tuple[str, ...] = ()
+
+    @property
+    def actors(self) -> tuple[EntityRecord, ...]:
+        """Who acts: resolved entities, by name."""
+        return self.participants.actors
+
+    @property
+    def targets(self) -> tuple[EntityRecord, ...]:
+        """Who is acted upon: resolved entities, by name."""
+        return self.participants.targets
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    """Everything one search shows.
+
+    Attributes:
+        query: The query, trimmed.
+        passages: Passage hits, best first.
+        entities: The entities the query names, in query order.
+        actions: Action hits, best first (actions deleted since the search are dropped).
+        understanding: How the query was understood.
+    """
+
+    query: str
+    passages: tuple[PassageView, ...]
+    entities: tuple[EntityRecord, ...]
+    actions: tuple[ActionView, ...]
+    understanding: QueryUnderstanding
+
+
+def unresolved(resolved: Sequence[EntityRecord], texts: Sequence[str]) -> tuple[str, ...]:
+    """The surface texts that no resolved entity's name covers (either contains the other).
+
+    Args:
+        resolved: The resolved participants of one role.
+        texts: The participant texts of that role, as written in the article.
+    """
+    known = [e.name.lower() for e in resolved]
+    out: list[str] = []
+    for text in texts:
+        lower = text.lower()
+        if text and not any(lower in k or k in lower for k in known) and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def build_view(graph: SearchGraph, result: SearchResult) -> SearchView:
+    """Hydrate a :class:`SearchResult`: articles of passages, actions and their participants.
+
+    Args:
+        graph: Reads the records (one batch per kind).
+        result: The search result.
+    """
+    articles = graph.articles(list(dict.fromkeys(p.article_id for p in result.passages)))
+    action_ids = [a.action_id for a in result.actions]
+    actions = graph.actions(action_ids)
+    participants = graph.participants([i for i in action_ids if i in actions])
+    action_views = []
+    for hit in result.actions:
+        action = actions.get(hit.action_id)
+        if action is None:
+            continue  # deleted between search and hydration
+        found = participants.get(hit.action_id, Participants())
+        action_views.append(
+            ActionView(
+                action=action,
+                score=hit.score,
+                why=hit.why,
+                participants=found,
+                unresolved_actors=unresolved(found.actors, action.actor_texts),
+                unresolved_targets=unresolved(found.targets, action.target_texts),
+            )
+        )
+    return SearchView(
+        query=result.query,
+        passages=tuple(
+            PassageView(p.passage, p.score, p.why, articles.get(p.article_id))
+            for p in result.passages
+        ),
+        entities=result.entities,
+        actions=tuple(action_views),
+        understanding=result.understanding,
+    )

@@ -67,9 +67,7 @@ def build(source: Path, plover: Path, out: Path = OUT_DIR) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     verbs = read_verbs((source / "CAMEO.2.0.txt").read_text(encoding="latin-1"))
     verbs["plover"] = read_plover(plover.read_text(encoding="utf-8"))
-    actors = read_actors(
-        [(source / name).read_text(encoding="latin-1") for name in ACTOR_FILES]
-    )
+    actors = read_actors([(source / name).read_text(encoding="latin-1") for name in ACTOR_FILES])
     for name, entries in SUPPLEMENT.items():
         actors.setdefault(name, entries)
     agents = read_agents((source / "Phoenix.agents.txt").read_text(encoding="latin-1"))

@@ -97,7 +97,10 @@ def own_subjects(tok: Token) -> tuple[list[Token], bool]:
     for _ in range(6):
         if passive and node is tok:
             agents = [
-                g for c in node.children if c.dep_ == "agent" for g in c.children
+                g
+                for c in node.children
+                if c.dep_ == "agent"
+                for g in c.children
                 if g.dep_ == "pobj"
             ]
             return agents, True

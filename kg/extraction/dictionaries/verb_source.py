@@ -21,7 +21,6 @@ Output shapes (lists keep the files small):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -55,10 +54,9 @@ def _codes(text: str) -> tuple[str | None, str | None]:
     return norm[0], norm[1]
 
 
-def _tokens(body: str) -> Iterator[str]:
+def _tokens(body: str) -> list[str]:
     """Split a pattern body into tokens, keeping ``{...}`` groups and parentheses apart."""
-    for tok in re.findall(r"\{[^}]*\}|\(|\)|[^\s(){}]+", body):
-        yield tok
+    return list(re.findall(r"\{[^}]*\}|\(|\)|[^\s(){}]+", body))
 
 
 def _elements(tokens: list[str]) -> list[Any]:
@@ -108,7 +106,7 @@ def parse_pattern(line: str) -> list[Any] | None:
     if "*" not in body:
         return None
     pre, _, post = body.partition("*")
-    return [_elements(list(_tokens(pre))), _elements(list(_tokens(post))), code, alt]
+    return [_elements(_tokens(pre)), _elements(_tokens(post)), code, alt]
 
 
 def _verb_entry(line: str) -> tuple[str, list[str], list[str], str | None] | None:

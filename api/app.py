@@ -19,8 +19,8 @@ from api.graphql.schema import build_schema
 from api.metrics import install_metrics
 from api.rest import browser_guide, health, metrics, rdf, search
 from api.rest.errors import install_error_handlers
-from kg.config import Settings, get_settings
-from kg.search import HybridSearch
+from kg.core.config import Settings, get_settings
+from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
 REST_ROUTERS = (search.router, health.router, metrics.router, rdf.router, browser_guide.router)
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     """Build the API app.
 
     Args:
-        settings: Defaults to ``services.settings`` or :func:`kg.config.get_settings`.
+        settings: Defaults to ``services.settings`` or :func:`kg.core.config.get_settings`.
         services: Use these (the caller owns and closes them); when None the lifespan
             builds, bootstraps and closes its own.
 

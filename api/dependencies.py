@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from kg.config import Settings
-from kg.errors import AuthenticationError, ServiceUnavailableError
-from kg.search import HybridSearch
+from kg.core.config import Settings
+from kg.core.errors import AuthenticationError, ServiceUnavailableError
+from kg.search.engine import HybridSearch
 from kg.services import Services
 
 API_KEY_HEADER = "X-API-Key"

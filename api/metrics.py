@@ -112,8 +112,8 @@ def record_ingest(app: Any, report: Any) -> None:
     Args:
         app: The FastAPI app, or a Starlette ``Request`` (its app is used). Without
             installed metrics this does nothing.
-        report: A :class:`kg.pipeline.ArticleReport` (one article) or an
-            :class:`kg.pipeline.IngestReport` (``articles`` and ``failures``).
+        report: A :class:`kg.ingest.pipeline.ArticleReport` (one article) or an
+            :class:`kg.ingest.pipeline.IngestReport` (``articles`` and ``failures``).
     """
     metrics = metrics_of(app)
     if metrics is None:

@@ -42,9 +42,9 @@ if str(REPO_ROOT) not in sys.path:
 
 import spacy  # noqa: E402
 
-from kg.extraction.entities import DetailedMention, EntityExtractor  # noqa: E402
+from kg.core.models import Role  # noqa: E402
+from kg.extraction.entities.extract import DetailedMention, EntityExtractor  # noqa: E402
 from kg.extraction.nlp import load_nlp  # noqa: E402
-from kg.models import Role  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "re3d-ukgov"
 SCORED = ("Person", "Organisation", "Location", "Nationality")

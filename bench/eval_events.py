@@ -41,11 +41,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from kg.extraction.actions import intent_type  # noqa: E402
+from kg.core.models import PloverType  # noqa: E402
+from kg.extraction.actions.composites import intent_type  # noqa: E402
+from kg.extraction.actions.lexicon import load_lexicon  # noqa: E402
 from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
-from kg.extraction.lexicon import load_lexicon  # noqa: E402
 from kg.extraction.records import extract_records  # noqa: E402
-from kg.models import PloverType  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "plover-gsr-dev" / "plover_gsr_dev.json"
 OLD_TYPES = {

@@ -18,12 +18,12 @@ Queries and gold standard:
 - recall@10 = |gold among the top 10| / |gold|; MRR = 1 / rank of the first gold passage
   in the top 10 (0 when none); both averaged over queries.
 
-The 26 documents are ingested through :class:`kg.pipeline.IngestPipeline` under their own
+The 26 documents are ingested through :class:`kg.ingest.pipeline.IngestPipeline` under their own
 article URLs (``https://eval.newskg.invalid/re3d/<run>/<doc id>``) into the configured
 Neo4j and a temporary embedded Qdrant directory, and deleted with
 ``pipeline.delete_article`` afterwards (also on failure). Other articles already in Neo4j
 stay and only compete as non-relevant passages. The four rankings (vector, fulltext,
-graph, fused) come from the same :meth:`kg.search.HybridSearch.rankings` call per query.
+graph, fused) come from the same :meth:`kg.search.engine.HybridSearch.rankings` call per query.
 
 Run: ``.venv/bin/python bench/eval_search.py`` (needs Neo4j running).
 """
@@ -45,10 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.config import get_settings  # noqa: E402
-from kg.models import Article  # noqa: E402
-from kg.query_understanding import normalize_name  # noqa: E402
-from kg.search import HybridSearch  # noqa: E402
+from kg.core.config import get_settings  # noqa: E402
+from kg.core.models import Article  # noqa: E402
+from kg.search.engine import HybridSearch  # noqa: E402
+from kg.search.understanding import normalize_name  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
 from kg.stores import cypher  # noqa: E402
 

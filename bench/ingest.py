@@ -22,12 +22,12 @@ import time
 import uuid
 from pathlib import Path
 
-from kg.config import get_settings
+from kg.core.config import get_settings
+from kg.core.models import Article
 from kg.extraction.nlp import load_nlp
-from kg.models import Article
-from kg.parsing import parse_path
+from kg.ingest.parsing import parse_path
+from kg.ingest.splitting import split_passages
 from kg.services import bootstrap, build_services, close
-from kg.splitting import split_passages
 
 ROOT = Path(__file__).resolve().parent.parent
 RE3D = ROOT.parent / "shared" / "data" / "re3d-ukgov" / "documents.json"

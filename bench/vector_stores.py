@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.models import VectorFilter, VectorPoint
-from kg.stores.ports import VectorStore
-from kg.stores.qdrant_client_store import QdrantClientStore
-from kg.stores.qdrant_edge_store import QdrantEdgeStore
+from kg.core.models import VectorFilter, VectorPoint
+from kg.core.ports import VectorStore
+from kg.vectors.qdrant_edge import QdrantEdgeStore
+from kg.vectors.qdrant_server import QdrantClientStore
 
 DIM = 384
 BATCH = 256

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DevToolsError
+from kg.core.errors import DevToolsError
 
 # Offline, throwaway-profile headless Chromium; no sandbox because it may run as root.
 CHROMIUM_FLAGS = (

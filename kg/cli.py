@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from kg.cli_neo4j import neo4j_app
-from kg.config import get_settings
-from kg.errors import NewsKGError
+from kg.core.config import get_settings
+from kg.core.errors import NewsKGError
+from kg.ops.neo4j_cli import neo4j_app
 
 app = typer.Typer(
     help="newskg: news articles to a queryable knowledge graph.", no_args_is_help=True
@@ -38,7 +38,7 @@ def ingest(
     ],
 ) -> None:
     """Parse, extract and load articles into Neo4j and Qdrant."""
-    from kg.parsing import iter_input_files, read_path
+    from kg.ingest.parsing import iter_input_files, read_path
     from kg.services import bootstrap, build_services, close
 
     articles = []
@@ -102,8 +102,8 @@ def export(
     ] = None,
 ) -> None:
     """Export the whole graph as RDF that validates against the SHACL shapes."""
-    from kg.rdf_export import export_graph
-    from kg.stores.graph_store import graph_store_from_settings
+    from kg.graph.store import graph_store_from_settings
+    from kg.rdf.export import export_graph
 
     store = graph_store_from_settings(get_settings())
     try:

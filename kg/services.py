@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.config import Settings
-from kg.embedding import Embedder, embedder_from_settings
+from kg.core.config import Settings
+from kg.core.ports import GraphStore, VectorStore
 from kg.extraction.extractor import extractor_from_settings
-from kg.pipeline import IngestPipeline
-from kg.stores.graph_store import graph_store_from_settings
-from kg.stores.ports import GraphStore, VectorStore
-from kg.stores.vector_store import open_vector_store
+from kg.graph.store import graph_store_from_settings
+from kg.ingest.pipeline import IngestPipeline
+from kg.vectors.embedder import Embedder, embedder_from_settings
+from kg.vectors.factory import open_vector_store
 
 
 @dataclass

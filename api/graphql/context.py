@@ -10,8 +10,8 @@ from strawberry.fastapi import BaseContext
 
 from api.dependencies import api_key_problem
 from api.graphql.loaders import Loaders, build_loaders
-from kg.config import Settings
-from kg.search import HybridSearch
+from kg.core.config import Settings
+from kg.search.engine import HybridSearch
 
 if TYPE_CHECKING:
     from kg.services import Services

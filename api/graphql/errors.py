@@ -30,7 +30,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from kg import errors as kg_errors
+from kg.core import errors as kg_errors
 
 INVALID_FILTER = "INVALID_FILTER"
 NOT_FOUND = "NOT_FOUND"

@@ -1,4 +1,4 @@
-"""Per-request DataLoaders over :mod:`kg.graph_reads`.
+"""Per-request DataLoaders over :mod:`kg.graph.reads`.
 
 Each loader turns all the keys asked for in one event-loop tick into one batch query, so
 the number of Neo4j round trips of a request grows with the depth of the query, not with
@@ -17,8 +17,9 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from kg import graph_reads as reads
-from kg.graph_reads import (
+from kg.core.ports import GraphStore
+from kg.graph import reads
+from kg.graph.reads import (
     ActionRecord,
     ActionRole,
     ArticleRecord,
@@ -29,7 +30,6 @@ from kg.graph_reads import (
     RelatedEntity,
     RoleRecord,
 )
-from kg.stores.ports import GraphStore
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -20,9 +20,9 @@ from api.graphql.errors import (
 from api.graphql.fields import described_mutation
 from api.graphql.passage import Passage
 from api.metrics import record_ingest
-from kg import errors as kg_errors
-from kg.models import ArticleIn
-from kg.parsing import parse_article_in
+from kg.core import errors as kg_errors
+from kg.core.models import ArticleIn
+from kg.ingest.parsing import parse_article_in
 
 
 @strawberry.input(description="An article to ingest.")

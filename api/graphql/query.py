@@ -1,4 +1,4 @@
-"""The root ``Query`` type. Reads delegate to :mod:`kg.graph_reads` and :mod:`kg.search`."""
+"""The root ``Query`` type. Reads delegate to :mod:`kg.graph.reads` and :mod:`kg.search.engine`."""
 
 import asyncio
 import datetime
@@ -24,12 +24,12 @@ from api.graphql.search import (
     Why,
 )
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
-from kg import errors as kg_errors
-from kg import graph_reads as reads
-from kg.graph_reads import EntityRecord, check_date_range, check_plover_types
-from kg.models import ENTITY_TYPES
-from kg.search import MAX_LIMIT
-from kg.search_types import EntityRef, SearchFilter
+from kg.core import errors as kg_errors
+from kg.core.models import ENTITY_TYPES
+from kg.graph import reads
+from kg.graph.reads import EntityRecord, check_date_range, check_plover_types
+from kg.search.engine import MAX_LIMIT
+from kg.search.results import EntityRef, SearchFilter
 
 EntityResult = Annotated[
     Entity | NotFoundError | InvalidFilterError, strawberry.union("EntityResult")

@@ -20,7 +20,7 @@ from api.graphql.errors import CodedErrors, should_mask_error
 from api.graphql.limits import CostLimiter, LimitErrorCodes, ReadAccessGuard
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
-from kg.errors import ServiceUnavailableError
+from kg.core.errors import ServiceUnavailableError
 
 log = logging.getLogger("api.graphql")
 

@@ -10,9 +10,9 @@ from api.graphql.action import Action, action_fields
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.fields import described_field
-from kg.graph_reads import ActionRecord
-from kg.search_types import PassageHit as PassageHitData
-from kg.search_types import Why as WhyData
+from kg.graph.reads import ActionRecord
+from kg.search.results import PassageHit as PassageHitData
+from kg.search.results import Why as WhyData
 
 if TYPE_CHECKING:
     from api.graphql.article import Article

@@ -5,7 +5,7 @@ the style with ``:style http://localhost:8000/browser-style.grass``. The Browser
 cross-origin, so these two routes answer CORS requests from the Browser's own origin
 (``http://localhost:<neo4j_http_port>``), and Neo4j must allow the host in
 ``browser.remote_content_hostname_whitelist``: its default has ``localhost`` only, so
-``kg.neo4j_server.render_conf`` adds ``127.0.0.1``. The Browser reads that setting from the
+``kg.ops.neo4j_server.render_conf`` adds ``127.0.0.1``. The Browser reads that setting from the
 server a moment after connecting and uses its built-in default until then.
 """
 
@@ -20,8 +20,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.dependencies import get_services
-from kg.config import PROJECT_ROOT
-from kg.errors import NotFoundError
+from kg.core.config import PROJECT_ROOT
+from kg.core.errors import NotFoundError
 from kg.services import Services
 
 router = APIRouter(tags=["neo4j-browser"])

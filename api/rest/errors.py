@@ -1,6 +1,6 @@
 """JSON errors for the whole app: ``{"error": {"code", "message", "details"}}``.
 
-Known errors (kg.errors) keep their message and fields; anything unexpected becomes a 500
+Known errors (kg.core.errors) keep their message and fields; anything unexpected becomes a 500
 with a masked message and is logged with its traceback, never sent to the client.
 """
 
@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.errors import (
+from kg.core.errors import (
     ArticleParseError,
     AuthenticationError,
     ConfigurationError,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.dependencies import get_services, require_read_key
-from kg.rdf_export import export_graph
+from kg.rdf.export import export_graph
 from kg.services import Services
 
 router = APIRouter(tags=["rdf"])

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import get_search, get_services, require_read_key
-from kg.models import PloverType
-from kg.search import MAX_LIMIT, HybridSearch, parse_types
-from kg.search_hydration import (
+from kg.core.models import PloverType
+from kg.search.engine import MAX_LIMIT, HybridSearch, parse_types
+from kg.search.hydration import (
     ActionDetails,
     ParticipantDetails,
     hydrate_actions,
     hydrate_passages,
 )
-from kg.search_types import SearchFilter, SearchResult, Why
+from kg.search.results import SearchFilter, SearchResult, Why
 from kg.services import Services
 
 router = APIRouter(tags=["search"])

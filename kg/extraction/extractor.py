@@ -6,9 +6,9 @@ import dataclasses
 from datetime import date
 from typing import Any, Protocol
 
-from kg.config import Settings
-from kg.extraction.actions import ActionExtractor
-from kg.models import Extraction
+from kg.core.config import Settings
+from kg.core.models import Extraction
+from kg.extraction.actions.extract import ActionExtractor
 
 
 class Extractor(Protocol):
@@ -39,7 +39,7 @@ class RuleBasedExtractor:
 
     def _load(self) -> None:
         # Imported here: the entity modules pull in the gazetteer, which is slow to build.
-        from kg.extraction.entities import EntityExtractor
+        from kg.extraction.entities.extract import EntityExtractor
         from kg.extraction.nlp import load_nlp
 
         self._nlp = load_nlp(self.model)
@@ -58,7 +58,7 @@ class RuleBasedExtractor:
 def extractor_from_settings(settings: Settings) -> Extractor:
     """The LLM extractor when ``settings.llm_url`` is set, else the rule-based one."""
     if settings.llm_url:
-        from kg.extraction.llm_extractor import LLMExtractor
+        from kg.extraction.llm import LLMExtractor
 
         return LLMExtractor.from_settings(settings)
     return RuleBasedExtractor(settings.spacy_model)

@@ -16,8 +16,8 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Span
 from spacy.util import registry
 
-from kg.errors import ConfigurationError
-from kg.extraction.gazetteer import ruler_patterns
+from kg.core.errors import ConfigurationError
+from kg.extraction.entities.gazetteer import ruler_patterns
 
 RULER_NAME = "newskg_entity_ruler"
 RULER_FILTER = "newskg_ruler_wins_ties.v1"

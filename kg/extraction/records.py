@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kg.errors import ArticleParseError
+from kg.core.errors import ArticleParseError
+from kg.core.models import Action, Extraction, Participant
 from kg.extraction.extractor import Extractor
-from kg.models import Action, Extraction, Participant
 
 
 class ExtractRecord(BaseModel):

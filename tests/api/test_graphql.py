@@ -20,13 +20,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from kg.config import get_settings
-from kg.errors import NotFoundError
-from kg.parsing import parse_path
-from kg.pipeline import ArticleReport
-from kg.search import MAX_LIMIT
+from kg.core.config import get_settings
+from kg.core.errors import NotFoundError
+from kg.core.ports import GraphStore
+from kg.ingest.parsing import parse_path
+from kg.ingest.pipeline import ArticleReport
+from kg.search.engine import MAX_LIMIT
 from kg.services import Services, bootstrap, build_services, close
-from kg.stores.ports import GraphStore
 from tests.conftest import SEED
 from tests.live_server import live_client
 

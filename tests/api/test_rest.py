@@ -13,9 +13,9 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.metrics import record_ingest
-from kg.config import get_settings
-from kg.errors import NotFoundError
-from kg.parsing import parse_path
+from kg.core.config import get_settings
+from kg.core.errors import NotFoundError
+from kg.ingest.parsing import parse_path
 from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import SEED
 from tests.live_server import LiveClient, live_client

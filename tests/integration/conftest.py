@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from kg import neo4j_server
-from kg.config import Settings, get_settings
-from kg.errors import NotFoundError
-from kg.models import Article
-from kg.parsing import parse_path
-from kg.pipeline import ArticleReport
+from kg.core.config import Settings, get_settings
+from kg.core.errors import NotFoundError
+from kg.core.models import Article
+from kg.ingest.parsing import parse_path
+from kg.ingest.pipeline import ArticleReport
+from kg.ops import neo4j_server
 from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import SEED
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.core.models import Action
 from kg.extraction.extractor import RuleBasedExtractor
-from kg.models import Action
 
 pytestmark = pytest.mark.integration
 

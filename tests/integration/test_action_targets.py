@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from kg.core.models import Action
 from kg.extraction.extractor import RuleBasedExtractor
-from kg.models import Action
 
 pytestmark = pytest.mark.integration
 

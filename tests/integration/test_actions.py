@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.core.models import Action, Extraction
 from kg.extraction.extractor import RuleBasedExtractor
-from kg.models import Action, Extraction
 
 pytestmark = pytest.mark.integration
 

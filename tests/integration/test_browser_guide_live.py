@@ -27,10 +27,10 @@ from api.app import create_app
 from api.rest.browser_guide import GRASS_PATH, slides
 from browser.cdp import DevTools, find_chromium
 from browser.screenshot import grass_selectors
-from kg import neo4j_server
-from kg.config import Settings
-from kg.errors import NotFoundError
-from kg.parsing import parse_path
+from kg.core.config import Settings
+from kg.core.errors import NotFoundError
+from kg.ingest.parsing import parse_path
+from kg.ops import neo4j_server
 from kg.services import Services
 from tests.conftest import SEED
 from tests.live_server import live_client

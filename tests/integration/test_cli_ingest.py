@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import NotFoundError
-from kg.identity import article_iri, stable_id
+from kg.core.errors import NotFoundError
+from kg.core.identity import article_iri, stable_id
 from kg.services import Services
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import get_settings
-from kg.embedding import Embedder, default_model_path, embedder_from_settings
-from kg.errors import ConfigurationError
+from kg.core.config import get_settings
+from kg.core.errors import ConfigurationError
+from kg.vectors.embedder import Embedder, default_model_path, embedder_from_settings
 
 pytestmark = pytest.mark.integration
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.entities import EntityExtractor
+from kg.core.models import Extraction, Mention
+from kg.extraction.entities.extract import EntityExtractor
+from kg.extraction.entities.resolution import KnownEntity, resolve_against_known
 from kg.extraction.nlp import load_nlp
-from kg.extraction.resolution import KnownEntity, resolve_against_known
-from kg.models import Extraction, Mention
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration

@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterator
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from kg.config import get_settings
-from kg.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
-from kg.mapping import document_to_rdf, rdf_to_rows
-from kg.models import GraphRows, NodeRow, ParsedDocument, RelRow
-from kg.ontology import NK, load_ontology
-from kg.rdf_export import export_graph
-from kg.stores import cypher
-from kg.stores.graph_store import Neo4jGraphStore, graph_store_from_settings
-from kg.stores.ports import GraphStore
+from kg.core.config import get_settings
+from kg.core.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
+from kg.core.models import GraphRows, NodeRow, ParsedDocument, RelRow
+from kg.core.ports import GraphStore
+from kg.graph import cypher
+from kg.graph.store import Neo4jGraphStore, graph_store_from_settings
+from kg.rdf.export import export_graph
+from kg.rdf.mapping import document_to_rdf, rdf_to_rows
+from kg.rdf.ontology import NK, load_ontology
 from tests.unit.rdf_fixtures import build_document
 
 pytestmark = pytest.mark.integration

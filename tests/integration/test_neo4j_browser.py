@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from browser.cdp import DevTools, chromium_command, find_chromium
-from kg import neo4j_server
-from kg.config import Settings, get_settings
+from kg.core.config import Settings, get_settings
+from kg.ops import neo4j_server
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,9 @@ import pytest
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError
 
-from kg import neo4j_server
-from kg.config import Settings, get_settings
-from kg.errors import ConfigurationError
+from kg.core.config import Settings, get_settings
+from kg.core.errors import ConfigurationError
+from kg.ops import neo4j_server
 
 pytestmark = pytest.mark.integration
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.errors import ServiceUnavailableError, ValidationFailedError
-from kg.models import Article, ParsedDocument, VectorFilter
-from kg.pipeline import ArticleReport
-from kg.search import HybridSearch
+from kg.core.errors import ServiceUnavailableError, ValidationFailedError
+from kg.core.models import Article, ParsedDocument, VectorFilter
+from kg.graph import cypher
+from kg.ingest.pipeline import ArticleReport
+from kg.search.engine import HybridSearch
 from kg.services import Services
-from kg.stores import cypher
 from tests.integration.conftest import count_nodes
 
 pytestmark = pytest.mark.integration

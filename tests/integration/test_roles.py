@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.entities import EntityExtractor
+from kg.extraction.entities.extract import EntityExtractor
 from kg.extraction.nlp import load_nlp
 
 pytestmark = pytest.mark.integration

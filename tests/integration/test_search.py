@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from kg.errors import InvalidQueryError, NotFoundError
-from kg.parsing import parse_path
-from kg.pipeline import ArticleReport
-from kg.search import HybridSearch, SearchFilter, SearchResult
-from kg.search_hydration import hydrate_actions
+from kg.core.errors import InvalidQueryError, NotFoundError
+from kg.ingest.parsing import parse_path
+from kg.ingest.pipeline import ArticleReport
+from kg.search.engine import HybridSearch, SearchFilter, SearchResult
+from kg.search.hydration import hydrate_actions
 from kg.services import Services
 from tests.conftest import SEED
 

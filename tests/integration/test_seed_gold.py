@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kg.models import Article
-from kg.pipeline import ArticleReport
-from kg.search import HybridSearch
+from kg.core.models import Article
+from kg.ingest.pipeline import ArticleReport
+from kg.search.engine import HybridSearch
 from kg.services import Services
 from tests.conftest import GOLD
 

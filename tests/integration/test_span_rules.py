@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.entities import EntityExtractor
+from kg.extraction.entities.extract import EntityExtractor
+from kg.extraction.entities.span_rules import merge_phrases, organisation_phrases
 from kg.extraction.nlp import load_nlp
-from kg.extraction.span_rules import merge_phrases, organisation_phrases
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kg.models import (
+from kg.core.models import (
     Action,
     Article,
     Entity,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.extraction.acronyms import (
+from kg.extraction.entities.acronyms import (
     acronym_letters,
     find_acronym_definitions,
     initials_match,

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from api.app import create_app
-from kg.config import Settings
+from kg.core.config import Settings
 
 
 def test_graphql_does_not_import_rest() -> None:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.rest import browser_guide
 from api.rest.browser_guide import GRASS_PATH, render_guide, slides
-from kg.config import get_settings
+from kg.core.config import get_settings
 
 BASE = "http://localhost:8000/"
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from kg.ontology import load_ontology
-from kg.stores import cypher
+from kg.graph import cypher
+from kg.rdf.ontology import load_ontology
 
 
 def test_allow_list_refuses_unknown_names() -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.extraction.dates import find_dates, resolve_date, resolve_month, resolve_weekday
+from kg.extraction.actions.dates import find_dates, resolve_date, resolve_month, resolve_weekday
 
 THURSDAY = date(2026, 1, 8)
 

@@ -8,9 +8,9 @@ from types import ModuleType
 
 import pytest
 
-from kg.config import get_settings
-from kg.embedding import MODEL_MODULE, Embedder, default_model_path, embedder_from_settings
-from kg.errors import ConfigurationError
+from kg.core.config import get_settings
+from kg.core.errors import ConfigurationError
+from kg.vectors.embedder import MODEL_MODULE, Embedder, default_model_path, embedder_from_settings
 
 
 def test_missing_model_package_names_the_package_and_requirements(

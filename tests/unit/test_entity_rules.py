@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import spacy
 
+from kg.core.models import Action, Entity, Extraction, Mention, Participant, Role
+from kg.extraction.entities.resolution import KnownEntity, SurnameIndex, resolve_against_known
+from kg.extraction.entities.roles import TitleOccurrence, roles_from_occurrences
+from kg.extraction.entities.typing_rules import label_type, refine_organization
 from kg.extraction.nlp import ruler_wins_ties
-from kg.extraction.resolution import KnownEntity, SurnameIndex, resolve_against_known
-from kg.extraction.roles import TitleOccurrence, roles_from_occurrences
-from kg.extraction.typing_rules import label_type, refine_organization
-from kg.models import Action, Entity, Extraction, Mention, Participant, Role
 
 
 def test_refine_organization() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.fusion import Ranked, reciprocal_rank_fusion
-from kg.search_types import Why
+from kg.search.fusion import Ranked, reciprocal_rank_fusion
+from kg.search.results import Why
 
 
 def test_rrf_sums_weighted_reciprocal_ranks() -> None:

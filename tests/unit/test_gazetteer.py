@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.gazetteer import fold, get_gazetteer, initials, ruler_patterns
+from kg.extraction.entities.gazetteer import fold, get_gazetteer, initials, ruler_patterns
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import strawberry
 
 from api.graphql.errors import CodedErrors
 from api.graphql.schema import NewsKGSchema
-from kg.errors import (
+from kg.core.errors import (
     AuthenticationError,
     InvalidQueryError,
     NotFoundError,

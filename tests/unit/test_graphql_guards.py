@@ -13,8 +13,8 @@ from api.graphql.connection import decode_cursor, encode_cursor, page_window
 from api.graphql.context import RequestContext
 from api.graphql.limits import cost_limit_rule
 from api.graphql.schema import build_schema, schema
-from kg.config import Settings
-from kg.search import HybridSearch
+from kg.core.config import Settings
+from kg.search.engine import HybridSearch
 
 SKELETON = """{ search(query: "actions against the ELN", limit: 10) {
   passages { text score article { title published url } }

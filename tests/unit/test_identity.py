@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.identity import entity_iri, normalize_key, stable_id
+from kg.core.identity import entity_iri, normalize_key, stable_id
 
 
 def test_keys_fold_accents_and_punctuation() -> None:

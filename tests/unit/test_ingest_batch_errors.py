@@ -6,10 +6,10 @@ from typing import Any, cast
 
 import pytest
 
-from kg.config import Settings
-from kg.errors import ArticleParseError, GraphWriteError
-from kg.models import Article
-from kg.pipeline import ArticleReport, IngestPipeline
+from kg.core.config import Settings
+from kg.core.errors import ArticleParseError, GraphWriteError
+from kg.core.models import Article
+from kg.ingest.pipeline import ArticleReport, IngestPipeline
 
 
 class ScriptedPipeline(IngestPipeline):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.extraction.resolution import KnownEntity, add_known_mentions, uncovered_names
-from kg.models import Action, Entity, Extraction, Mention, Participant
+from kg.core.models import Action, Entity, Extraction, Mention, Participant
+from kg.extraction.entities.resolution import KnownEntity, add_known_mentions, uncovered_names
 
 TEXT = "Petro said the ELN had agreed. Officials told us the US would help."
 ELN = Mention(15, 18, "ELN", "national-liberation-army", "ArmedGroup")

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConfigurationError
-from kg.extraction.lexicon import DEFAULT_LEXICON_PATH, TriggerSense, load_lexicon, parse_sense
-from kg.models import PLOVER_TYPES
-from kg.ontology import load_ontology
+from kg.core.errors import ConfigurationError
+from kg.core.models import PLOVER_TYPES
+from kg.extraction.actions.lexicon import (
+    DEFAULT_LEXICON_PATH,
+    TriggerSense,
+    load_lexicon,
+    parse_sense,
+)
+from kg.rdf.ontology import load_ontology
 
 
 def test_packaged_lexicon_is_valid() -> None:
@@ -84,8 +89,8 @@ def test_target_rule_lists_load() -> None:
 
 
 def test_only_actor_or_place_phrases_name_participants() -> None:
-    from kg.extraction.target_rules import names_participant
-    from kg.models import Participant
+    from kg.core.models import Participant
+    from kg.extraction.actions.target_rules import names_participant
 
     lexicon = load_lexicon()
     kept = ["the protesters", "Ghanaians", "refugees", "rival militias", "the wounded", "them"]

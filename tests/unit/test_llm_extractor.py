@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from kg.config import get_settings
-from kg.errors import ExtractorUnavailableError
+from kg.core.config import get_settings
+from kg.core.errors import ExtractorUnavailableError
 from kg.extraction.extractor import RuleBasedExtractor, extractor_from_settings
-from kg.extraction.llm_extractor import LLMExtractor, extraction_from_json
+from kg.extraction.llm import LLMExtractor, extraction_from_json
 
 TEXT = "Colombia accuses the ELN of attacks. Petro met Trump on Wednesday."
 ANSWER: dict[str, Any] = {

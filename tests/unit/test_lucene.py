@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.lucene import escape_term, lucene_phrase, lucene_terms
+from kg.graph.lucene import escape_term, lucene_phrase, lucene_terms
 
 
 def _unescaped_operators(query: str) -> list[str]:

@@ -9,10 +9,10 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kg.identity import entity_iri, role_iri, stable_id
-from kg.mapping import document_to_rdf, rdf_to_rows, rows_to_rdf
-from kg.models import Action, Participant
-from kg.ontology import NK, load_ontology
+from kg.core.identity import entity_iri, role_iri, stable_id
+from kg.core.models import Action, Participant
+from kg.rdf.mapping import document_to_rdf, rdf_to_rows, rows_to_rdf
+from kg.rdf.ontology import NK, load_ontology
 from tests.unit.rdf_fixtures import build_document
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import neo4j_server
-from kg.config import Settings, get_settings
-from kg.errors import ConfigurationError, MissingToolError
+from kg.core.config import Settings, get_settings
+from kg.core.errors import ConfigurationError, MissingToolError
+from kg.ops import neo4j_server
 
 
 @pytest.fixture

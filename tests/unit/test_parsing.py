@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.boilerplate import strip_boilerplate
-from kg.errors import ArticleParseError
-from kg.models import Article
-from kg.parsing import iter_input_files, parse_path, read_path
+from kg.core.errors import ArticleParseError
+from kg.core.models import Article
+from kg.ingest.furniture import strip_boilerplate
+from kg.ingest.parsing import iter_input_files, parse_path, read_path
 from tests.conftest import GOLD, SEED
 
 GOLD_ARTICLE = json.loads(GOLD.read_text())["article"]

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from kg.graph_reads import EntityMatch, EntityRecord
-from kg.query_understanding import (
+from kg.graph.reads import EntityMatch, EntityRecord
+from kg.search.understanding import (
     normalize_name,
     parse_query,
     resolve_entities,

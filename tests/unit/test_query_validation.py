@@ -11,12 +11,12 @@ import pytest
 
 from api.graphql.context import RequestContext
 from api.graphql.schema import build_schema
-from kg import query_understanding
-from kg.config import Settings
-from kg.errors import InvalidQueryError
-from kg.extraction import lexicon
-from kg.graph_reads import RELS_BY_ROLE, check_date_range, check_plover_types
-from kg.search import MAX_LIMIT, HybridSearch
+from kg.core.config import Settings
+from kg.core.errors import InvalidQueryError
+from kg.extraction.actions import lexicon
+from kg.graph.reads import RELS_BY_ROLE, check_date_range, check_plover_types
+from kg.search.engine import MAX_LIMIT, HybridSearch
+from kg.search import understanding as query_understanding
 
 
 def test_date_range() -> None:

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from kg.errors import ArticleParseError
+from kg.core.errors import ArticleParseError
+from kg.core.models import Action, Entity, Extraction, Mention, Participant
 from kg.extraction.records import extract_records
-from kg.models import Action, Entity, Extraction, Mention, Participant
 
 
 class StubExtractor:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from api.rest.errors import install_error_handlers
-from kg.errors import (
+from kg.core.errors import (
     ArticleParseError,
     AuthenticationError,
     ConfigurationError,

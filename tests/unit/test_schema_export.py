@@ -15,7 +15,7 @@ import difflib
 from strawberry.printer import print_schema
 
 from api.graphql.schema import schema
-from kg.config import PROJECT_ROOT
+from kg.core.config import PROJECT_ROOT
 
 SCHEMA_FILE = PROJECT_ROOT / "api" / "schema.graphql"
 

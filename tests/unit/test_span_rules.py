@@ -1,8 +1,8 @@
-"""Pure-string rules of :mod:`kg.extraction.span_rules`."""
+"""Pure-string rules of :mod:`kg.extraction.entities.span_rules`."""
 
 from __future__ import annotations
 
-from kg.extraction.span_rules import honorific_start
+from kg.extraction.entities.span_rules import honorific_start
 
 
 def test_honorific_extends_person_start() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.models import Article
-from kg.parsing import parse_path
-from kg.splitting import split_passages
+from kg.core.models import Article
+from kg.ingest.parsing import parse_path
+from kg.ingest.splitting import split_passages
 from tests.conftest import SEED
 
 

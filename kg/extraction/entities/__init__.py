@@ -1,0 +1,1 @@
+"""Entities: spaCy plus gazetteers and rules, acronyms, roles, and name resolution."""

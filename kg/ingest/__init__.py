@@ -1,0 +1,1 @@
+"""Ingest: parse articles, remove site furniture, split into passages, run the pipeline."""

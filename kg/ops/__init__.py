@@ -1,0 +1,1 @@
+"""Operations: the Maven-assembled Neo4j server and its CLI."""

@@ -1,0 +1,369 @@
+"""Extracted records -> RDF -> Neo4j rows, and Neo4j rows -> RDF for export.
+
+RDF is the validated intermediate form: :func:`document_to_rdf` builds it from a
+:class:`~kg.core.models.ParsedDocument`, the SHACL shapes check it, and :func:`rdf_to_rows` turns
+it into the property-graph rows the graph store writes. Labels, relationship types and
+property keys all come from the :class:`~kg.rdf.ontology.Ontology`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
+from kg.core.identity import entity_iri, role_iri, stable_id
+from kg.core.models import (
+    Action,
+    Entity,
+    GraphRows,
+    NodeRow,
+    ParsedDocument,
+    Passage,
+    RelRow,
+)
+from kg.rdf.ontology import NK, PLOVER, Ontology
+
+_PREFIXES = {
+    "nk": str(NK),
+    "plover": str(PLOVER),
+    "schema": "https://schema.org/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+
+def _new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in _PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+class _PassageLocator:
+    """Finds the passage that contains a body offset."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._passages = sorted(passages, key=lambda p: p.start)
+        self._starts = [p.start for p in self._passages]
+
+    def containing(self, offset: int) -> Passage | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self._passages[i].start <= offset < self._passages[i].end:
+            return self._passages[i]
+        return None
+
+
+def _merge_entities(entities: Iterable[Entity]) -> list[Entity]:
+    """One entity per key: the first name and type win, aliases are unioned.
+
+    Two records for the same key would otherwise give the node two names, which the
+    shapes reject.
+    """
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        first = merged.get(entity.key)
+        if first is None:
+            merged[entity.key] = entity
+            continue
+        aliases = tuple(dict.fromkeys(first.aliases + (entity.name,) + entity.aliases))
+        merged[entity.key] = Entity(
+            key=first.key,
+            name=first.name,
+            type=first.type,
+            aliases=tuple(a for a in aliases if a != first.name),
+            wikidata=first.wikidata or entity.wikidata,
+        )
+    return list(merged.values())
+
+
+def document_to_rdf(doc: ParsedDocument) -> Graph:
+    """The RDF description of one parsed document.
+
+    Entity references (mentions, participants, roles) to keys missing from
+    ``doc.extraction.entities`` are kept as bare IRIs, so validation reports them instead
+    of the mapping inventing entities.
+
+    Args:
+        doc: The article, its passages and its extraction.
+
+    Returns:
+        A graph with the Article, Passages, Entities, Roles and Actions.
+    """
+    g = _new_graph()
+    article = doc.article
+    a_iri = URIRef(article.iri)
+
+    def add(subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None) -> None:
+        _add(g, subject, predicate, value, datatype)
+
+    def node(iri: str, cls: URIRef) -> URIRef:
+        subject = URIRef(iri)
+        g.add((subject, RDF.type, cls))
+        g.add((subject, NK["id"], Literal(stable_id(iri))))
+        return subject
+
+    node(article.iri, NK["Article"])
+    add(a_iri, NK["title"], article.title, None)
+    add(a_iri, NK["published"], article.published, XSD.date)
+    add(a_iri, NK["url"], article.url, XSD.anyURI)
+    add(a_iri, NK["source"], article.source, None)
+    add(a_iri, NK["section"], article.section, None)
+
+    for passage in doc.passages:
+        p = node(passage.iri, NK["Passage"])
+        g.add((a_iri, NK["hasPassage"], p))
+        add(p, NK["text"], passage.text, None)
+        add(p, NK["index"], passage.index, XSD.integer)
+        add(p, NK["start"], passage.start, XSD.integer)
+        add(p, NK["end"], passage.end, XSD.integer)
+
+    extraction = doc.extraction
+    for entity in _merge_entities(extraction.entities):
+        e = node(entity.iri, NK[entity.type])
+        add(e, NK["name"], entity.name, None)
+        for alias in entity.aliases:
+            add(e, NK["alias"], alias, None)
+        add(e, NK["wikidata"], entity.wikidata, None)
+
+    locator = _PassageLocator(doc.passages)
+    for mention in extraction.mentions:
+        holder = locator.containing(mention.start)
+        if holder is not None:
+            g.add((URIRef(holder.iri), NK["mentions"], URIRef(entity_iri(mention.entity_key))))
+
+    for role in extraction.roles:
+        r = node(role_iri(role.holder_key, role.title, role.organization_key), NK["Role"])
+        add(r, NK["title"], role.title, None)
+        g.add((URIRef(entity_iri(role.holder_key)), NK["holdsRole"], r))
+        g.add((r, NK["statedIn"], URIRef(article.iri)))
+        if role.organization_key:
+            g.add((r, NK["roleIn"], URIRef(entity_iri(role.organization_key))))
+
+    seen: set[str] = set()
+    for action in extraction.actions:
+        iri = action.iri_in(article.iri)
+        # Identical extractions give the same IRI; a second copy would double every value.
+        if iri in seen:
+            continue
+        seen.add(iri)
+        _add_action(g, node(iri, NK["Action"]), action, doc, locator)
+    return g
+
+
+def _add(
+    g: Graph, subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None
+) -> None:
+    """Add a literal triple unless the value is missing."""
+    if value is not None:
+        g.add((subject, predicate, Literal(value, datatype=datatype)))
+
+
+def _add_action(
+    g: Graph,
+    x: URIRef,
+    action: Action,
+    doc: ParsedDocument,
+    locator: _PassageLocator,
+) -> None:
+    def add(subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None) -> None:
+        _add(g, subject, predicate, value, datatype)
+
+    add(x, NK["eventType"], action.type, None)
+    add(x, NK["mode"], action.mode, None)
+    add(x, NK["date"], action.date, XSD.date)
+    add(x, NK["dateText"], action.date_text, None)
+    add(x, NK["negated"], action.negated, XSD.boolean)
+    add(x, NK["hypothetical"], action.hypothetical, XSD.boolean)
+    add(x, NK["future"], action.future, XSD.boolean)
+    add(x, NK["confidence"], float(action.confidence), XSD.double)
+    add(x, NK["trigger"], action.trigger, None)
+    add(x, NK["evidenceStart"], action.start, XSD.integer)
+    add(x, NK["evidenceEnd"], action.end, XSD.integer)
+    add(x, NK["evidenceText"], doc.article.body[action.start : action.end], None)
+    for actor in action.actors:
+        add(x, NK["actorText"], actor.text, None)
+        if actor.entity_key:
+            g.add((x, NK["hasActor"], URIRef(entity_iri(actor.entity_key))))
+    for target in action.targets:
+        add(x, NK["targetText"], target.text, None)
+        if target.entity_key:
+            g.add((x, NK["hasTarget"], URIRef(entity_iri(target.entity_key))))
+    if action.place is not None and action.place.entity_key:
+        g.add((x, NK["hasPlace"], URIRef(entity_iri(action.place.entity_key))))
+    for source in action.attributed_to:
+        if source.entity_key:
+            g.add((x, NK["attributedTo"], URIRef(entity_iri(source.entity_key))))
+    passage = locator.containing(action.start)
+    if passage is not None:
+        g.add((x, NK["evidencedBy"], URIRef(passage.iri)))
+    g.add((x, NK["reportedIn"], URIRef(doc.article.iri)))
+
+
+# --------------------------------------------------------------------------- RDF -> rows
+
+
+def _python_value(literal: Literal) -> Any:
+    value = literal.toPython()
+    # Literals rdflib cannot convert (xsd:anyURI, ill-typed values) come back as Literals.
+    return str(value) if isinstance(value, Literal) else value
+
+
+def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
+    """The property-graph rows of an RDF graph.
+
+    Every subject must be typed with an ontology class, and every predicate must be
+    ``rdf:type`` or an nk: property; relationship ends must be nodes of the graph.
+
+    Args:
+        g: A graph built by :func:`document_to_rdf` (or any graph in the ontology).
+        ontology: The ontology giving labels, relationship types and property keys.
+
+    Returns:
+        Nodes sorted by id, relationships sorted by (type, start, end).
+
+    Raises:
+        ValueError: on a class, predicate or node the ontology does not allow.
+    """
+    classes: dict[URIRef, list[URIRef]] = {}
+    for subject, cls in g.subject_objects(RDF.type):
+        if not isinstance(subject, URIRef) or not isinstance(cls, URIRef):
+            raise ValueError(f"rdf:type triples need IRIs, got {subject} a {cls}")
+        classes.setdefault(subject, []).append(cls)
+
+    nodes: list[NodeRow] = []
+    rels: set[tuple[str, str, str]] = set()
+    ids = {subject: stable_id(str(subject)) for subject in classes}
+    for subject in g.subjects(unique=True):
+        if subject not in classes:
+            raise ValueError(f"{subject} has properties but no rdf:type")
+    for subject, types in classes.items():
+        spec = _most_specific(ontology, subject, types)
+        props: dict[str, Any] = {}
+        multi: dict[str, set[Any]] = {}
+        for predicate, obj in g.predicate_objects(subject):
+            if predicate == RDF.type:
+                continue
+            rel = ontology.relationship_by_iri.get(str(predicate))
+            if rel is not None:
+                if obj not in ids:
+                    raise ValueError(f"{subject} {rel.type} {obj}: the end node is not typed")
+                rels.add((rel.type, ids[subject], ids[obj]))  # type: ignore[index]
+                continue
+            prop = ontology.properties.get(str(predicate))
+            if prop is None or prop.node_iri:
+                raise ValueError(f"{subject}: predicate {predicate} is not an ontology property")
+            if not isinstance(obj, Literal):
+                raise ValueError(f"{subject} {predicate}: expected a literal, got {obj}")
+            value = _python_value(obj)
+            if prop.multi_valued:
+                multi.setdefault(prop.key, set()).add(value)
+            elif prop.key in props and props[prop.key] != value:
+                raise ValueError(f"{subject}: {prop.key} has several values")
+            else:
+                props[prop.key] = value
+        for key, values in multi.items():
+            props[key] = sorted(values)
+        node_id = props.pop(ontology.id_key, ids[subject])
+        if node_id != ids[subject]:
+            raise ValueError(f"{subject}: id {node_id} is not the uuid5 of its IRI")
+        if spec.class_name_key:
+            props[spec.class_name_key] = spec.label
+        nodes.append(NodeRow(id=node_id, iri=str(subject), labels=spec.labels, properties=props))
+
+    return GraphRows(
+        nodes=tuple(sorted(nodes, key=lambda n: n.id)),
+        relationships=tuple(RelRow(type=t, start_id=s, end_id=e) for t, s, e in sorted(rels)),
+    )
+
+
+def _most_specific(ontology: Ontology, subject: URIRef, types: list[URIRef]) -> Any:
+    specs = [ontology.class_spec(str(t)) for t in types if str(t).startswith(str(NK))]
+    if len(specs) != len(types):
+        foreign = [str(t) for t in types if not str(t).startswith(str(NK))]
+        raise ValueError(f"{subject}: classes {foreign} are not in the ontology")
+    deepest = max(specs, key=lambda s: len(s.labels))
+    for spec in specs:
+        if spec.label not in deepest.labels:
+            raise ValueError(f"{subject}: incompatible classes {[s.label for s in specs]}")
+    return deepest
+
+
+# --------------------------------------------------------------------------- rows -> RDF
+
+
+def _literal(value: Any, datatype: str) -> Literal:
+    # neo4j.time.Date / DateTime convert to their Python equivalents.
+    to_native = getattr(value, "to_native", None)
+    if callable(to_native):
+        value = to_native()
+    if datatype == str(XSD.date) and not isinstance(value, date):
+        value = date.fromisoformat(str(value))
+    if datatype == str(XSD.string):
+        return Literal(str(value))
+    return Literal(value, datatype=URIRef(datatype))
+
+
+def rows_to_rdf(nodes: Iterable[NodeRow], rels: Iterable[RelRow], ontology: Ontology) -> Graph:
+    """The RDF form of property-graph rows (the inverse of :func:`rdf_to_rows`).
+
+    Store-derived properties (``aliasText``), the class-name key (``type`` of entities)
+    and ``iri`` are not asserted: they follow from the node's IRI and class.
+
+    Args:
+        nodes: Nodes, with ``id``/``iri`` possibly repeated inside ``properties``.
+        rels: Relationships between the nodes' ids.
+        ontology: The ontology giving classes and properties.
+
+    Returns:
+        A graph that validates against the shapes when the rows came from valid documents.
+
+    Raises:
+        ValueError: on a label set, property key or relationship type not in the ontology,
+            or a relationship between unknown ids.
+    """
+    g = _new_graph()
+    iri_of: dict[str, URIRef] = {}
+    for row in nodes:
+        spec = ontology.class_for_labels(row.labels)
+        subject = URIRef(row.iri)
+        iri_of[row.id] = subject
+        g.add((subject, RDF.type, URIRef(spec.iri)))
+        g.add((subject, NK["id"], Literal(row.id)))
+        for key, value in _without_store_keys(row.properties, spec.class_name_key, ontology):
+            prop = ontology.property_by_key.get(key)
+            if prop is None:
+                raise ValueError(f"node {row.id}: property {key!r} is not in the ontology")
+            if value is None:
+                continue
+            values = value if prop.multi_valued else [value]
+            for item in values:
+                g.add((subject, URIRef(prop.iri), _literal(item, prop.datatype)))
+    for rel in rels:
+        spec_rel = ontology.relationships.get(rel.type)
+        if spec_rel is None:
+            raise ValueError(f"relationship type {rel.type!r} is not in the ontology")
+        if rel.start_id not in iri_of or rel.end_id not in iri_of:
+            raise ValueError(f"{rel.type} {rel.start_id}->{rel.end_id}: unknown node id")
+        g.add((iri_of[rel.start_id], URIRef(spec_rel.iri), iri_of[rel.end_id]))
+    return g
+
+
+def _without_store_keys(
+    properties: Mapping[str, Any], class_name_key: str | None, ontology: Ontology
+) -> list[tuple[str, Any]]:
+    skipped = {ontology.id_key, ontology.iri_key}
+    if class_name_key:
+        skipped.add(class_name_key)
+    items = []
+    for key, value in sorted(properties.items()):
+        if key in skipped:
+            continue
+        prop = ontology.property_by_key.get(key)
+        if prop is not None and prop.derived:
+            continue
+        items.append((key, value))
+    return items

@@ -1,0 +1,511 @@
+"""The ontology (ontology/*.ttl) read with rdflib, and everything Neo4j needs derived from it.
+
+Node labels, relationship types, property keys, list-valued keys, uniqueness constraints,
+fulltext indexes and the PLOVER vocabularies all come from the Turtle files, so the graph
+schema has one source of truth. :meth:`Ontology.validate` checks a data graph against the
+SHACL shapes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+
+from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from kg.core.config import PROJECT_ROOT
+from kg.core.identity import ONTOLOGY_NS
+
+NK = Namespace(ONTOLOGY_NS)
+PLOVER = Namespace("https://w3id.org/newskg/plover#")
+SHAPES_NS = Namespace("https://w3id.org/newskg/shapes#")
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+_IN_NOTATIONS_OF = SHAPES_NS["inNotationsOf"]
+
+_ONTOLOGY_FILE = "newskg.ttl"
+_PLOVER_FILE = "plover.ttl"
+_SHAPES_FILE = "shapes.ttl"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSpec:
+    """An ontology class as a Neo4j node kind."""
+
+    iri: str
+    label: str  # the class local name
+    labels: tuple[str, ...]  # the class and its nk: superclasses, most general first
+    top_label: str  # the most general nk: class: nodes are merged on its id
+    class_name_key: str | None  # Neo4j key holding the most specific class name, if any
+    shared: bool  # shared across articles: keep first scalars, union lists
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    """A datatype property as a Neo4j node property."""
+
+    iri: str
+    key: str  # the Neo4j property key
+    datatype: str  # the xsd range IRI
+    multi_valued: bool
+    unique: bool
+    node_iri: bool  # its value is the node IRI itself (never asserted in RDF)
+    derived: bool  # computed by the graph store, absent from extracted RDF
+    domain: str | None  # the label of its rdfs:domain; None when any node may have it
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipSpec:
+    """An object property as a Neo4j relationship type."""
+
+    iri: str
+    type: str  # UPPER_SNAKE
+    start_label: str  # top label of the domain
+    end_label: str  # top label of the range
+
+
+@dataclass(frozen=True, slots=True)
+class FulltextIndexSpec:
+    """A Neo4j fulltext index."""
+
+    name: str
+    labels: tuple[str, ...]
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedJoinSpec:
+    """A store-computed property: a scalar and a list property joined by a separator."""
+
+    label: str
+    key: str
+    scalar_key: str
+    list_key: str
+    separator: str
+
+
+def relationship_type(local_name: str) -> str:
+    """The relationship type of an object property: ``hasActor`` -> ``HAS_ACTOR``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name).upper()
+
+
+def _local(iri: Node) -> str:
+    text = str(iri)
+    return text[len(ONTOLOGY_NS) :] if text.startswith(ONTOLOGY_NS) else text.rsplit("#", 1)[-1]
+
+
+def _is_nk(node: Node) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(ONTOLOGY_NS)
+
+
+def _flag(graph: Graph, subject: Node, predicate: URIRef) -> bool:
+    value = graph.value(subject, predicate)
+    return isinstance(value, Literal) and bool(value.toPython())
+
+
+def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
+    value = graph.value(subject, predicate)
+    return None if value is None else str(value)
+
+
+class Ontology:
+    """The parsed ontology, the PLOVER schemes and the shapes, with derived Neo4j schema.
+
+    Build it with :func:`load_ontology` (cached per directory). Instances are immutable and
+    hashed by identity.
+    """
+
+    def __init__(self, graph: Graph, plover: Graph, shapes: Graph, directory: Path) -> None:
+        self.directory = directory
+        self.graph = graph
+        self.plover = plover
+        self.shapes = _expand_notation_lists(shapes, plover)
+        self._classes = self._derive_classes()
+        self._properties = self._derive_properties()
+        self._relationships = self._derive_relationships()
+
+    # ------------------------------------------------------------------ derivation
+
+    def _derive_classes(self) -> Mapping[str, ClassSpec]:
+        g = self.graph
+        nk_classes = [c for c in g.subjects(RDF.type, OWL.Class) if _is_nk(c)]
+        # nk:FulltextIndex describes indexes; it is not a node kind.
+        nk_classes = [c for c in nk_classes if c != NK["FulltextIndex"]]
+        specs: dict[str, ClassSpec] = {}
+        for cls in nk_classes:
+            chain = [cls]
+            current = cls
+            while True:
+                parents = [p for p in g.objects(current, RDFS.subClassOf) if _is_nk(p)]
+                if not parents:
+                    break
+                if len(parents) > 1:
+                    raise ValueError(f"{current} has several nk: superclasses: {parents}")
+                current = parents[0]
+                chain.append(current)
+            chain.reverse()
+            top = chain[0]
+            specs[_local(cls)] = ClassSpec(
+                iri=str(cls),
+                label=_local(cls),
+                labels=tuple(_local(c) for c in chain),
+                top_label=_local(top),
+                class_name_key=_text(g, top, NK["classNameProperty"]),
+                shared=_flag(g, top, NK["sharedAcrossArticles"]),
+            )
+        return MappingProxyType(dict(sorted(specs.items())))
+
+    def _derive_properties(self) -> Mapping[str, PropertySpec]:
+        g = self.graph
+        specs: dict[str, PropertySpec] = {}
+        for prop in g.subjects(RDF.type, OWL.DatatypeProperty):
+            if not _is_nk(prop):
+                continue
+            datatype = g.value(prop, RDFS.range)
+            domain = g.value(prop, RDFS.domain)
+            specs[str(prop)] = PropertySpec(
+                iri=str(prop),
+                key=_text(g, prop, NK["neo4jProperty"]) or _local(prop),
+                datatype=str(datatype) if datatype is not None else str(XSD.string),
+                multi_valued=_flag(g, prop, NK["multiValued"]),
+                unique=_flag(g, prop, NK["uniqueKey"]),
+                node_iri=_flag(g, prop, NK["nodeIri"]),
+                derived=_flag(g, prop, NK["derivedInStore"]),
+                domain=_local(domain) if domain is not None else None,
+            )
+        keys = [s.key for s in specs.values()]
+        duplicates = {k for k in keys if keys.count(k) > 1}
+        if duplicates:
+            raise ValueError(f"several datatype properties map to Neo4j keys {duplicates}")
+        return MappingProxyType(dict(sorted(specs.items())))
+
+    def _derive_relationships(self) -> Mapping[str, RelationshipSpec]:
+        g = self.graph
+        specs: dict[str, RelationshipSpec] = {}
+        for prop in g.subjects(RDF.type, OWL.ObjectProperty):
+            if not _is_nk(prop):
+                continue
+            domain, range_ = g.value(prop, RDFS.domain), g.value(prop, RDFS.range)
+            if domain is None or range_ is None:
+                raise ValueError(f"object property {prop} needs an rdfs:domain and rdfs:range")
+            rel_type = relationship_type(_local(prop))
+            specs[rel_type] = RelationshipSpec(
+                iri=str(prop),
+                type=rel_type,
+                start_label=self._classes[_local(domain)].top_label,
+                end_label=self._classes[_local(range_)].top_label,
+            )
+        return MappingProxyType(dict(sorted(specs.items())))
+
+    # ------------------------------------------------------------------ labels
+
+    @property
+    def classes(self) -> Mapping[str, ClassSpec]:
+        """Every node class, keyed by label."""
+        return self._classes
+
+    @cached_property
+    def node_labels(self) -> frozenset[str]:
+        """The allow-list of Neo4j node labels."""
+        return frozenset(self._classes)
+
+    @cached_property
+    def top_labels(self) -> tuple[str, ...]:
+        """Labels whose nodes are merged on id and carry uniqueness constraints."""
+        return tuple(
+            sorted(label for label in self._classes if _flag(self.graph, NK[label], NK["topLabel"]))
+        )
+
+    def labels_for(self, class_name: str) -> tuple[str, ...]:
+        """The labels of a node of a class (local name or IRI): the class and its superclasses.
+
+        Raises:
+            ValueError: the class is not in the ontology.
+        """
+        return self.class_spec(class_name).labels
+
+    def class_spec(self, class_name: str) -> ClassSpec:
+        """The class spec for a local name or an nk: IRI.
+
+        Raises:
+            ValueError: the class is not in the ontology.
+        """
+        name = _local(URIRef(class_name)) if class_name.startswith(ONTOLOGY_NS) else class_name
+        spec = self._classes.get(name)
+        if spec is None:
+            raise ValueError(f"unknown class {class_name!r}; known: {sorted(self._classes)}")
+        return spec
+
+    def class_for_labels(self, labels: Iterable[str]) -> ClassSpec:
+        """The class whose label set is exactly ``labels``.
+
+        Raises:
+            ValueError: no class has that label set.
+        """
+        wanted = frozenset(labels)
+        for spec in self._classes.values():
+            if frozenset(spec.labels) == wanted:
+                return spec
+        raise ValueError(f"no ontology class has exactly the labels {sorted(wanted)}")
+
+    # ------------------------------------------------------------------ relationships
+
+    @property
+    def relationships(self) -> Mapping[str, RelationshipSpec]:
+        """Every relationship type, keyed by type."""
+        return self._relationships
+
+    @cached_property
+    def relationship_types(self) -> frozenset[str]:
+        """The allow-list of Neo4j relationship types."""
+        return frozenset(self._relationships)
+
+    @cached_property
+    def relationship_by_iri(self) -> Mapping[str, RelationshipSpec]:
+        """Relationship specs keyed by object property IRI."""
+        return MappingProxyType({s.iri: s for s in self._relationships.values()})
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def properties(self) -> Mapping[str, PropertySpec]:
+        """Every node property, keyed by datatype property IRI."""
+        return self._properties
+
+    @cached_property
+    def property_by_key(self) -> Mapping[str, PropertySpec]:
+        """Node property specs keyed by Neo4j key."""
+        return MappingProxyType({s.key: s for s in self._properties.values()})
+
+    @cached_property
+    def key_by_iri(self) -> Mapping[str, str]:
+        """Datatype property IRI -> Neo4j property key."""
+        return MappingProxyType({iri: s.key for iri, s in self._properties.items()})
+
+    @cached_property
+    def iri_by_key(self) -> Mapping[str, str]:
+        """Neo4j property key -> datatype property IRI."""
+        return MappingProxyType({s.key: iri for iri, s in self._properties.items()})
+
+    @cached_property
+    def multi_valued_keys(self) -> frozenset[str]:
+        """Neo4j keys stored as lists."""
+        return frozenset(s.key for s in self._properties.values() if s.multi_valued)
+
+    def properties_of(self, label: str) -> tuple[PropertySpec, ...]:
+        """The properties a node of class ``label`` may have (by rdfs:domain), sorted by key."""
+        labels = self.labels_for(label)
+        return tuple(
+            sorted(
+                (s for s in self._properties.values() if s.domain is None or s.domain in labels),
+                key=lambda s: s.key,
+            )
+        )
+
+    @cached_property
+    def id_key(self) -> str:
+        """The Neo4j key of the node id (``nk:id``)."""
+        return self._properties[str(NK["id"])].key
+
+    @cached_property
+    def iri_key(self) -> str:
+        """The Neo4j key holding the node IRI."""
+        return next(s.key for s in self._properties.values() if s.node_iri)
+
+    @cached_property
+    def uniqueness_constraints(self) -> tuple[tuple[str, str], ...]:
+        """(label, property key) pairs that must be unique."""
+        unique_keys = sorted(s.key for s in self._properties.values() if s.unique)
+        return tuple((label, key) for label in self.top_labels for key in unique_keys)
+
+    @cached_property
+    def fulltext_indexes(self) -> tuple[FulltextIndexSpec, ...]:
+        """The fulltext indexes to create."""
+        g = self.graph
+        specs = []
+        for index in g.subjects(RDF.type, NK["FulltextIndex"]):
+            name = _text(g, index, NK["indexName"])
+            if name is None:
+                raise ValueError(f"fulltext index {index} has no nk:indexName")
+            labels = tuple(sorted(_local(c) for c in g.objects(index, NK["indexLabel"])))
+            props = tuple(
+                sorted(self._properties[str(p)].key for p in g.objects(index, NK["indexProperty"]))
+            )
+            specs.append(FulltextIndexSpec(name=name, labels=labels, properties=props))
+        return tuple(sorted(specs, key=lambda s: s.name))
+
+    @cached_property
+    def derived_joins(self) -> tuple[DerivedJoinSpec, ...]:
+        """Store-computed join properties (``aliasText`` from ``name`` and ``aliases``)."""
+        g = self.graph
+        specs = []
+        for iri, spec in self._properties.items():
+            head = g.value(URIRef(iri), NK["joinOf"])
+            if head is None:
+                continue
+            members = list(Collection(g, head))
+            if len(members) != 2:
+                raise ValueError(f"{iri}: nk:joinOf needs (scalar list), got {members}")
+            scalar, listed = (self._properties[str(m)] for m in members)
+            domain = g.value(URIRef(iri), RDFS.domain)
+            if domain is None:
+                raise ValueError(f"{iri}: a derived property needs an rdfs:domain")
+            specs.append(
+                DerivedJoinSpec(
+                    label=_local(domain),
+                    key=spec.key,
+                    scalar_key=scalar.key,
+                    list_key=listed.key,
+                    separator=_text(g, URIRef(iri), NK["joinSeparator"]) or " ",
+                )
+            )
+        return tuple(specs)
+
+    # ------------------------------------------------------------------ PLOVER
+
+    @cached_property
+    def plover_types(self) -> tuple[str, ...]:
+        """PLOVER event type notations, in the manual's order."""
+        order = self.plover.value(PLOVER.EventTypeOrder, SKOS.memberList)
+        ordered = [c for c in Collection(self.plover, order)] if order is not None else []
+        in_scheme = set(self.plover.subjects(SKOS.inScheme, PLOVER.EventTypes))
+        if set(ordered) != in_scheme:
+            raise ValueError("plover:EventTypeOrder does not list exactly plover:EventTypes")
+        return tuple(str(self.plover.value(c, SKOS.notation)) for c in ordered)
+
+    @cached_property
+    def plover_modes(self) -> frozenset[str]:
+        """PLOVER mode notations."""
+        return frozenset(
+            str(self.plover.value(c, SKOS.notation))
+            for c in self.plover.subjects(SKOS.inScheme, PLOVER.Modes)
+        )
+
+    @cached_property
+    def plover_modes_by_type(self) -> Mapping[str, frozenset[str]]:
+        """The modes that refine each event type (skos:related)."""
+        by_type: dict[str, set[str]] = {t: set() for t in self.plover_types}
+        for concept in self.plover.subjects(SKOS.inScheme, PLOVER.Modes):
+            mode = str(self.plover.value(concept, SKOS.notation))
+            for related in self.plover.objects(concept, SKOS.related):
+                by_type[str(self.plover.value(related, SKOS.notation))].add(mode)
+        return MappingProxyType({t: frozenset(m) for t, m in by_type.items()})
+
+    # ------------------------------------------------------------------ validation
+
+    def violations(self, graph: Graph) -> list[Violation]:
+        """Validate a data graph against the SHACL shapes, one result per failing check.
+
+        The ontology is mixed into a copy of the data graph so that ``sh:class`` follows
+        ``rdfs:subClassOf``; event types and modes are checked with ``sh:in`` lists made
+        from the PLOVER schemes (see :func:`_expand_notation_lists`).
+
+        Args:
+            graph: The data graph (not modified).
+
+        Returns:
+            The violations, sorted by message; empty when the graph conforms.
+        """
+        import pyshacl  # only validation needs it; it is slow to import
+
+        conforms, report, _ = pyshacl.validate(
+            graph,
+            shacl_graph=self.shapes,
+            ont_graph=self.graph,
+            inference="none",
+            advanced=True,  # SHACL-AF: the SPARQL target of the evidence check
+            allow_warnings=False,
+        )
+        if conforms:
+            return []
+        found: dict[str, Violation] = {}
+        for result in report.subjects(RDF.type, SH.ValidationResult):
+            focus = report.value(result, SH.focusNode)
+            path = report.value(result, SH.resultPath)
+            value = report.value(result, SH.value)
+            text = " / ".join(sorted(str(m) for m in report.objects(result, SH.resultMessage)))
+            kinds = tuple(sorted(_local(t) for t in graph.objects(focus, RDF.type) if _is_nk(t)))
+            shape = report.value(result, SH.sourceShape)
+            line = f"{'/'.join(kinds) or 'node'} <{focus}>: {text or f'violates {shape}'}"
+            if isinstance(path, URIRef):
+                line += f" [path {_local(path)}]"
+            if value is not None and str(value) not in line:
+                line += f" [value {value}]"
+            found[line] = Violation(focus=str(focus), kinds=kinds, message=line)
+        return [found[line] for line in sorted(found)]
+
+    def validate(self, graph: Graph) -> list[str]:
+        """Validate a data graph against the SHACL shapes.
+
+        Returns:
+            Human-readable violation messages, sorted; empty when the graph conforms.
+        """
+        return [v.message for v in self.violations(graph)]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed SHACL check: the node it is about, that node's classes, the message."""
+
+    focus: str
+    kinds: tuple[str, ...]
+    message: str
+
+
+def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:
+    """A copy of the shapes where ``nks:inNotationsOf SCHEME`` becomes ``sh:in`` listing the
+    skos:notation of every concept in SCHEME.
+
+    ``sh:in`` is a core constraint pyshacl checks in memory; a SPARQL constraint per action
+    was an order of magnitude slower.
+    """
+    expanded = Graph()
+    for triple in shapes:
+        expanded.add(triple)
+    for prefix, namespace in shapes.namespaces():
+        expanded.bind(prefix, namespace)
+    for shape, scheme in list(shapes.subject_objects(_IN_NOTATIONS_OF)):
+        notations = sorted(
+            str(schemes.value(concept, SKOS.notation))
+            for concept in schemes.subjects(SKOS.inScheme, scheme)
+        )
+        if not notations:
+            raise ValueError(f"scheme {scheme} has no concepts with a skos:notation")
+        head = BNode()
+        Collection(expanded, head, [Literal(n) for n in notations])
+        expanded.add((shape, SH["in"], head))
+    return expanded
+
+
+_CACHE: dict[Path, Ontology] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_ontology(directory: Path | None = None) -> Ontology:
+    """Parse ``newskg.ttl``, ``plover.ttl`` and ``shapes.ttl`` from a directory, once per path.
+
+    Args:
+        directory: Where the Turtle files are; defaults to the repository's ``ontology/``.
+
+    Returns:
+        The cached :class:`Ontology` for that directory.
+    """
+    path = (directory or ONTOLOGY_DIR).resolve()
+    with _CACHE_LOCK:
+        cached = _CACHE.get(path)
+        if cached is not None:
+            return cached
+        graphs = []
+        for name in (_ONTOLOGY_FILE, _PLOVER_FILE, _SHAPES_FILE):
+            g = Graph()
+            g.parse(path / name, format="turtle")
+            graphs.append(g)
+        ontology = Ontology(graphs[0], graphs[1], graphs[2], path)
+        _CACHE[path] = ontology
+        return ontology

@@ -1,0 +1,1 @@
+"""Hybrid search: query understanding, three retrievers, fusion and the result view."""

@@ -1,1 +1,0 @@
-"""Storage: the two ports (:mod:`kg.stores.ports`) and their adapters."""

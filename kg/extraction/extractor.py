@@ -61,4 +61,7 @@ def extractor_from_settings(settings: Settings) -> Extractor:
         from kg.extraction.llm import LLMExtractor
 
         return LLMExtractor.from_settings(settings)
-    return RuleBasedExtractor(settings.spacy_model)
+    return RuleBasedExtractor(
+        settings.spacy_model,
+        ActionExtractor(dictionaries=settings.coding_dictionaries),
+    )

@@ -32,6 +32,7 @@ class Frame:
     date: ResolvedDate | None = None
     suppressed: bool = False
     consumed: set[int] = field(default_factory=set)  # token indices that are part of the trigger
+    by_dictionary: bool = False  # started by a CAMEO verb pattern the lexicon lacks
 
     @property
     def depth(self) -> int:

@@ -40,6 +40,7 @@ class Context:
     pre_words: frozenset[str]
     post_words: frozenset[str]
     passive: bool = False
+    own_preps: int = 0  # the first ``own_preps`` pairs hang on the trigger itself
 
 
 def expand(head: Token) -> tuple[Token, ...]:
@@ -124,11 +125,12 @@ def verb_context(tok: Token) -> Context:
         object_heads = [c for c in tok.children if c.dep_ == "nsubjpass"] + object_heads
     objects = tuple(t for o in object_heads for t in expand(o))
     preps = _pobj_pairs(tok, skip_agent=True)
+    own = len(preps)
     post: list[Token] = []
     for c in tok.children:
         if c.dep_ in _POST_DEPS or (passive and c.dep_ == "nsubjpass"):
             post.extend(_noun_words(c))
-            if c.dep_ in _OBJECT_DEPS or c.dep_ == "nsubjpass":
+            if c.dep_ in _OBJECT_DEPS:
                 preps.extend(_pobj_pairs(c, skip_agent=True))
     pre = [w for s in subject_heads for w in _noun_words(s)]
     return Context(
@@ -138,6 +140,7 @@ def verb_context(tok: Token) -> Context:
         pre_words=_forms(pre),
         post_words=_forms(post),
         passive=passive,
+        own_preps=own,
     )
 
 
@@ -152,6 +155,7 @@ def noun_context(tok: Token) -> Context:
             for c in tok.children
             if c.dep_ in ("compound", "amod", "nmod") and (c.ent_type_ in ("GPE", "NORP", "ORG"))
         ]
+    own = [(p, g) for p, g in preps if p != "by"]
     subjects = tuple(t for a in agents for t in expand(a))
     objects = tuple(
         t for p, g in preps if p in ("on", "against", "upon", "with") for t in expand(g)
@@ -159,7 +163,8 @@ def noun_context(tok: Token) -> Context:
     return Context(
         subjects=subjects,
         objects=objects,
-        preps=tuple((p, g) for p, g in preps if p != "by"),
+        preps=tuple(own),
         pre_words=_forms([w for a in agents for w in _noun_words(a)]),
         post_words=frozenset(),
+        own_preps=len(own),
     )

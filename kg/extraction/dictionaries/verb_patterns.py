@@ -51,6 +51,9 @@ class VerbMatch:
         target_marked: Whether a pattern placed the target (``+``, or reversed roles).
         pattern: The fitting pattern as text ("" for the verb's own code).
         specificity: How many pattern elements fitted (0 for the verb's own code).
+        basis: What decided the code: "pattern", "verb" (the verb's own code), "head" (the
+            code of the block the verb heads) or "block" (a synonym's block code).
+        reversed: Whether the code runs from the target to the source (``[:173]``).
     """
 
     cameo: str | None
@@ -62,6 +65,8 @@ class VerbMatch:
     target_marked: bool = False
     pattern: str = ""
     specificity: int = 0
+    basis: str = "pattern"
+    reversed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,7 @@ class VerbDictionary:
             return None
         best: tuple[int, list[Any], _Fit] | None = None
         own: str | None = None
+        basis = "block"
         found_entry = False
         for block_index, before, after, code in entries:
             if not _multiword_fits(tok, before, after):
@@ -143,6 +149,8 @@ class VerbDictionary:
             name, block_code, patterns = self.blocks[block_index]
             if own is None:
                 own = code or block_code
+                lemma = tok.lemma_.lower()
+                basis = "verb" if code else ("head" if name == lemma else "block")
             for pattern in patterns:
                 if nominal and (pattern[0] or any(e[0] != "p" for e in pattern[1])):
                     continue  # nouns take only prepositional patterns
@@ -153,8 +161,8 @@ class VerbDictionary:
             return None
         if best is not None:
             _, pattern, fit = best
-            return self._result(pattern[2], pattern[3], ctx, fit, pattern)
-        return self._result(own, None, ctx, _Fit(0), None)
+            return self._result(pattern[2], pattern[3], ctx, fit, pattern, "pattern")
+        return self._result(own, None, ctx, _Fit(0), None, basis)
 
     def _result(
         self,
@@ -163,6 +171,7 @@ class VerbDictionary:
         ctx: Context,
         fit: _Fit,
         pattern: list[Any] | None,
+        basis: str,
     ) -> VerbMatch | None:
         text = (describe(pattern[0]) + " * " + describe(pattern[1])).strip() if pattern else ""
         sources = fit.sources or ctx.subjects
@@ -173,7 +182,7 @@ class VerbDictionary:
         if code is None:
             if pattern is None:
                 return None  # the verb alone codes nothing: no opinion
-            return VerbMatch(None, None, None, sources, targets, pattern=text)
+            return VerbMatch(None, None, None, sources, targets, pattern=text, basis=basis)
         plover = self.plover_of(code)
         return VerbMatch(
             cameo=code,
@@ -185,6 +194,8 @@ class VerbDictionary:
             target_marked=bool(fit.targets) or reverse,
             pattern=text,
             specificity=fit.score,
+            basis=basis,
+            reversed=reverse,
         )
 
     # ------------------------------------------------------------------ elements
@@ -214,7 +225,7 @@ class VerbDictionary:
                             _head_fits(self, e[1][-1], o) for o in ctx.objects
                         )
                 else:
-                    fit = self._prep_fit(e, ctx.preps)
+                    fit = self._prep_fit(e, ctx.preps, ctx.own_preps)
                     if fit is None:
                         return None
                     score += fit.score
@@ -224,11 +235,16 @@ class VerbDictionary:
             return None
         return _Fit(score, tuple(sources), tuple(targets), consumed)
 
-    def _prep_fit(self, e: list[Any], preps: tuple[tuple[str, Token], ...]) -> _Fit | None:
-        """A ``(PREP X)`` element against the (preposition, object) pairs of the context."""
+    def _prep_fit(
+        self, e: list[Any], preps: tuple[tuple[str, Token], ...], own: int
+    ) -> _Fit | None:
+        """A ``(PREP X)`` element against the (preposition, object) pairs of the context.
+
+        A bare ``(PREP)`` must hang on the trigger itself (the first ``own`` pairs).
+        """
         best: _Fit | None = None
-        for prep, pobj in preps:
-            if prep != e[1]:
+        for index, (prep, pobj) in enumerate(preps):
+            if prep != e[1] or (not e[2] and index >= own):
                 continue
             score, sources, targets = 2, [], []
             ok = True
@@ -245,7 +261,8 @@ class VerbDictionary:
                     ok = ok and all(self._word_in(w, words) for w in inner[1][:-1])
                     score += 2 * len(inner[1])
                 else:
-                    sub = self._prep_fit(inner, _preps_of(pobj))
+                    nested = _preps_of(pobj)
+                    sub = self._prep_fit(inner, nested, len(nested))
                     ok = ok and sub is not None
                     if sub is not None:
                         score += sub.score

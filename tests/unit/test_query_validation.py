@@ -15,8 +15,8 @@ from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
 from kg.extraction.actions import lexicon
 from kg.graph.reads import RELS_BY_ROLE, check_date_range, check_plover_types
-from kg.search.engine import MAX_LIMIT, HybridSearch
 from kg.search import understanding as query_understanding
+from kg.search.engine import MAX_LIMIT, HybridSearch
 
 
 def test_date_range() -> None:

@@ -17,9 +17,7 @@ The lexicon keeps everything else: nouns, intentions, requests, attribution, fla
 
 from __future__ import annotations
 
-from typing import cast
-
-from kg.core.models import PLOVER_TYPES, PloverType
+from kg.core.models import PLOVER_TYPES
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon, TriggerSense
 from kg.extraction.actions.participants import ParticipantResolver, Token
@@ -30,9 +28,10 @@ _SKIP_KINDS = frozenset({"intent", "request", "say_must", "cessation"})
 
 
 def _sense(match: VerbMatch) -> TriggerSense | None:
-    if match.type is None or match.type not in PLOVER_TYPES:
-        return None
-    return TriggerSense(cast(PloverType, match.type), match.mode)
+    for plover in PLOVER_TYPES:
+        if plover == match.type:
+            return TriggerSense(plover, match.mode)
+    return None
 
 
 # Reading strong enough to start a frame the lexicon did not, or to retype one.
@@ -83,7 +82,11 @@ def add_dictionary_frames(
         sense = _sense(match)
         strong = match.specificity >= _MIN_SPECIFICITY
         if frame is None:
-            if sense is not None and match.sources and (strong or match.basis in _NEW_BASES or match.targets):
+            if (
+                sense is not None
+                and match.sources
+                and (strong or match.basis in _NEW_BASES or match.targets)
+            ):
                 frames[tok.i] = Frame("event", tok, sense, tok.text, by_dictionary=True)
                 matches[tok.i] = match
             continue

@@ -159,9 +159,9 @@ class ActorCoder:
             return ActorCode(agent.code, None, agent.sector)
         code, dated, stale, _ = actor
         if agent is not None and (len(code) <= 3 or stale):
-            country = code[:3]
-            full = agent.code + country if agent.prefix else country + agent.code
-            return ActorCode(full, country, agent.sector)
+            nation = code[:3]
+            full = agent.code + nation if agent.prefix else nation + agent.code
+            return ActorCode(full, nation, agent.sector)
         country, sector = _split(code)
         return ActorCode(code, country, sector, dated)
 

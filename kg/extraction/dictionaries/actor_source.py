@@ -73,9 +73,9 @@ def read_actors(texts: list[str]) -> dict[str, list[list[Any]]]:
             if not is_synonym and names:
                 records.append((names, codes))
                 names, codes = [], []
-            m = _CODE.search(line)
-            if m:
-                codes.append(parse_restriction(m.group(1)))
+            primary = _CODE.search(line)
+            if primary:
+                codes.append(parse_restriction(primary.group(1)))
             name = _CODE.sub(" ", line.lstrip("+")).strip().split()
             if name:
                 names.append(_names(name[0]))
@@ -95,8 +95,8 @@ def read_actors(texts: list[str]) -> dict[str, list[list[Any]]]:
         for base, inner in names:
             qualifier = inner if inner in countries else ""
             aliases = list(base) + ([inner] if inner and not qualifier else [])
-            for name in aliases:
-                entries = table.setdefault(name, [])
+            for alias in aliases:
+                entries = table.setdefault(alias, [])
                 for code, start, end in codes:
                     entry = [code, start, end, qualifier or ""]
                     if entry not in entries:

@@ -175,7 +175,9 @@ class VerbDictionary:
     ) -> VerbMatch | None:
         text = (describe(pattern[0]) + " * " + describe(pattern[1])).strip() if pattern else ""
         sources = fit.sources or ctx.subjects
-        targets = fit.targets or (_prep_targets(ctx) if fit.consumed else ctx.objects)
+        # "launched strikes against X": the object is the event, the target follows it.
+        after = _prep_targets(ctx)
+        targets = fit.targets or (after if fit.consumed and after else ctx.objects or after)
         reverse = code is None and alt is not None
         if reverse:
             code, sources, targets = alt, targets, sources
@@ -246,7 +248,9 @@ class VerbDictionary:
         for index, (prep, pobj) in enumerate(preps):
             if prep != e[1] or (not e[2] and index >= own):
                 continue
-            score, sources, targets = 2, [], []
+            score = 2
+            sources: list[Token] = []
+            targets: list[Token] = []
             ok = True
             if not e[2] and prep in _OPEN_TARGET_PREPS:
                 targets.extend(expand(pobj))  # "(AGAINST)": whoever follows is the target

@@ -60,3 +60,29 @@ def test_words_drop_article_and_possessive() -> None:
 def test_agent_lookup_takes_the_head() -> None:
     found = load_agents().sector_of(["police", "officers"])
     assert found is not None and found.sector == "COP"
+
+
+def test_codes_on_entities_and_participants() -> None:
+    from kg.core.models import Action, Entity, Extraction, Participant
+    from kg.extraction.dictionaries.coding import code_extraction
+
+    eln = Entity("national liberation army", "National Liberation Army", "ArmedGroup", ("ELN",))
+    colombia = Entity("colombia", "Colombia", "Country")
+    santos = Entity("juan manuel santos", "Juan Manuel Santos", "Person")
+    action = Action(
+        type="ASSAULT",
+        actors=(Participant("Colombian soldiers", "colombia"), Participant("Santos", santos.key)),
+        targets=(Participant("the ELN", eln.key), Participant("officials")),
+        start=0,
+        end=10,
+        trigger="attacked",
+    )
+    out = code_extraction(Extraction(entities=(eln, colombia, santos), actions=(action,)), None)
+    assert {e.key: e.cameo_code for e in out.entities} == {
+        "national liberation army": "COLREB",
+        "colombia": "COL",
+        "juan manuel santos": "COLGOV",
+    }
+    coded = out.actions[0]
+    assert [p.code for p in coded.actors] == ["COLMIL", "COLGOV"]
+    assert [p.code for p in coded.targets] == ["COLREB", "GOV"]

@@ -36,7 +36,12 @@ def _sense(match: VerbMatch) -> TriggerSense | None:
 
 # Reading strong enough to start a frame the lexicon did not, or to retype one.
 _NEW_BASES = frozenset({"verb", "head"})
-_MIN_SPECIFICITY = 3
+_MIN_SPECIFICITY = 3  # to retype or drop a lexicon frame
+_NEW_SPECIFICITY = 2  # for a new frame to rank with the lexicon's
+# Confidence taken off a frame only the dictionary found: a fitting pattern is good
+# evidence, the bare code of a verb's synonym block much less.
+_STRONG_PENALTY = 0.05
+_WEAK_PENALTY = 0.15
 
 
 def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
@@ -85,9 +90,12 @@ def add_dictionary_frames(
             if (
                 sense is not None
                 and match.sources
-                and (strong or match.basis in _NEW_BASES or match.targets)
+                and (match.specificity or match.basis in _NEW_BASES or match.targets)
             ):
-                frames[tok.i] = Frame("event", tok, sense, tok.text, by_dictionary=True)
+                frame = Frame("event", tok, sense, tok.text, by_dictionary=True)
+                fits = match.specificity >= _NEW_SPECIFICITY
+                frame.penalty = _STRONG_PENALTY if fits else _WEAK_PENALTY
+                frames[tok.i] = frame
                 matches[tok.i] = match
             continue
         if len(frame.consumed) > 1:

@@ -28,6 +28,10 @@ _OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd"})
 _POST_DEPS = _OBJECT_DEPS | {"prt", "acomp", "advmod", "npadvmod"}
 _INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON"})
+# "suspended part of its aid": the pattern noun is inside the "of" phrase.
+_PARTITIVES = frozenset(
+    {"part", "some", "most", "all", "rest", "portion", "half", "bulk", "much", "parts"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,10 @@ def verb_context(tok: Token) -> Context:
     for c in tok.children:
         if c.dep_ in _POST_DEPS or (passive and c.dep_ == "nsubjpass"):
             post.extend(_noun_words(c))
+            if c.lemma_.lower() in _PARTITIVES:
+                for p, g in _pobj_pairs(c, skip_agent=True):
+                    if p == "of":
+                        post.extend(_noun_words(g))
             if c.dep_ in _OBJECT_DEPS:
                 preps.extend(_pobj_pairs(c, skip_agent=True))
     pre = [w for s in subject_heads for w in _noun_words(s)]

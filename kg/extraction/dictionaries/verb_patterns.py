@@ -287,10 +287,18 @@ _OPEN_TARGET_PREPS = frozenset({"against", "with", "on", "upon", "at", "toward",
 _TARGET_PREPS = ("against", "on", "upon", "with", "at", "toward", "towards", "to", "into")
 
 
+_NOT_PARTIES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
+
+
 def _prep_targets(ctx: Context) -> tuple[Token, ...]:
     """Targets when the object is the event itself ("launched strikes against X")."""
     for prep in _TARGET_PREPS:
-        found = tuple(t for p, g in ctx.preps if p == prep for t in expand(g))
+        found = tuple(
+            t
+            for p, g in ctx.preps
+            if p == prep and g.ent_type_ not in _NOT_PARTIES
+            for t in expand(g)
+        )
         if found:
             return found
     return ()

@@ -57,6 +57,20 @@ def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
     return not any(c.i in frames for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))
 
 
+_NOUN_FRAMES = True
+_NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "ROOT", "attr"})
+
+
+def _noun_candidate(tok: Token, frames: dict[int, Frame]) -> bool:
+    """An event noun the lexicon left alone ("renewed negotiations", "the bombing of X")."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.dep_ in _NOUN_DEPS
+        and not tok.ent_type_
+        and not (tok.dep_ == "dobj" and tok.head.i in frames)
+    )
+
+
 def add_dictionary_frames(
     sent: Token,
     frames: dict[int, Frame],
@@ -75,6 +89,16 @@ def add_dictionary_frames(
     consumed = {i for f in frames.values() for i in f.consumed if i != f.token.i}
     for tok in sent:
         if tok.i in consumed:
+            continue
+        if _NOUN_FRAMES and tok.i not in frames and _noun_candidate(tok, frames):
+            noun = dictionary.match_noun(tok)
+            noun_sense = _sense(noun) if noun is not None else None
+            if noun is not None and noun_sense is not None and noun.basis in _NEW_BASES:
+                frame = Frame("event", tok, noun_sense, tok.text, nominal=True)
+                frame.by_dictionary = True
+                frame.penalty = _WEAK_PENALTY
+                frames[tok.i] = frame
+                matches[tok.i] = noun
             continue
         frame = frames.get(tok.i)
         if frame is not None and (frame.nominal or frame.kind in _SKIP_KINDS):
@@ -131,3 +155,10 @@ def apply_dictionary_roles(
         elif not frame.targets:
             # Only named participants: the lexicon already turned down things ("the wounded").
             add(frame.targets, [p for p in targets if p.entity_key])
+
+
+def drop_empty_dictionary_frames(frames: dict[int, Frame]) -> None:
+    """A frame only the dictionary found needs a participant to be worth reporting."""
+    for frame in frames.values():
+        if frame.by_dictionary and not frame.actors and not frame.targets:
+            frame.suppressed = True

@@ -41,6 +41,7 @@ from kg.extraction.actions.composites import inherit_from_governors, intent_type
 from kg.extraction.actions.dictionary_coding import (
     add_dictionary_frames,
     apply_dictionary_roles,
+    drop_empty_dictionary_frames,
 )
 from kg.extraction.actions.event_dates import assign_dates
 from kg.extraction.actions.flags import own_flags
@@ -132,4 +133,5 @@ class ActionExtractor:
         drop_non_participants(frames.values(), lex)
         for frame in frames.values():
             frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
+        drop_empty_dictionary_frames(frames)
         return list(frames.values())

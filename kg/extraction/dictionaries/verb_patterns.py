@@ -134,8 +134,24 @@ class VerbDictionary:
         """The reading of an event noun ("attack on X by Y") through the same-word verb."""
         return self._match(tok, noun_context(tok), nominal=True)
 
+    def verb_of_noun(self, lemma: str) -> str | None:
+        """The dictionary verb an event noun derives from ("negotiation" -> "negotiate")."""
+        lemma = lemma.lower()
+        if lemma in self.verbs:
+            return lemma
+        for suffix, replacements in _NOUN_SUFFIXES:
+            if lemma.endswith(suffix) and len(lemma) > len(suffix) + 2:
+                stem = lemma[: -len(suffix)]
+                for ending in replacements:
+                    if stem + ending in self.verbs:
+                        return stem + ending
+        return None
+
     def _match(self, tok: Token, ctx: Context, nominal: bool) -> VerbMatch | None:
-        entries = self.verbs.get(tok.lemma_.lower()) or self.verbs.get(tok.lower_)
+        lemma = tok.lemma_.lower()
+        if nominal:
+            lemma = self.verb_of_noun(lemma) or lemma
+        entries = self.verbs.get(lemma) or self.verbs.get(tok.lower_)
         if not entries:
             return None
         best: tuple[int, list[Any], _Fit] | None = None
@@ -149,7 +165,6 @@ class VerbDictionary:
             name, block_code, patterns = self.blocks[block_index]
             if own is None:
                 own = code or block_code
-                lemma = tok.lemma_.lower()
                 basis = "verb" if code else ("head" if name == lemma else "block")
             for pattern in patterns:
                 if nominal and (pattern[0] or any(e[0] != "p" for e in pattern[1])):
@@ -283,6 +298,18 @@ class VerbDictionary:
         return word in pool
 
 
+# Event nouns and the verbs they come from: "negotiation", "deployment", "withdrawal".
+_NOUN_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ation", ("ate", "", "e")),
+    ("ition", ("ite", "")),
+    ("ution", ("ute",)),
+    ("sion", ("d", "de", "t")),
+    ("tion", ("te", "t")),
+    ("ment", ("",)),
+    ("al", ("", "e")),
+    ("ing", ("", "e")),
+    ("ure", ("",)),
+)
 _OPEN_TARGET_PREPS = frozenset({"against", "with", "on", "upon", "at", "toward", "towards"})
 _TARGET_PREPS = ("against", "on", "upon", "with", "at", "toward", "towards", "to", "into")
 

@@ -29,11 +29,13 @@ Every score is printed twice in the same run: with PETRARCH2's coding dictionari
 
 ``--split`` reports the even-index records (used while developing the lexicon and the
 dictionary coding) and the odd-index ones (held out) separately; ``--half dev`` prints the
-development half only (use it while tuning). ``--re3d`` adds the re3d-ukgov score
-(:mod:`bench.eval_re3d`): ``FightingAgainst`` relations recovered as actions.
+development half only (use it while tuning). ``--unseen`` adds a proxy for new text on the
+development half (:mod:`bench.eval_unseen`: the lexicon loses each record's event words).
+``--re3d`` adds the re3d-ukgov score (:mod:`bench.eval_re3d`): ``FightingAgainst``
+relations recovered as actions.
 
 Run: ``.venv/bin/python bench/eval_events.py [--data PATH] [--split] [--half dev]
-[--errors] [--re3d]``.
+[--errors] [--unseen] [--re3d]``.
 """
 
 from __future__ import annotations
@@ -251,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--re3d", action="store_true", help="also score re3d-ukgov")
     parser.add_argument(
+        "--unseen",
+        action="store_true",
+        help="also score the dev half with each record's event words out of the lexicon",
+    )
+    parser.add_argument(
         "--dicts", choices=("on", "off", "both"), default="both", help="dictionary settings"
     )
     args = parser.parse_args(argv)
@@ -270,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             report(f"{label} dev(even)", evaluate(even, outputs, args.errors))
             report(f"{label} held(odd)", evaluate(odd, outputs, False))
         report(f"{label} all", evaluate(records, outputs, args.errors and not args.split))
+    if args.unseen:
+        from bench.eval_unseen import report_unseen
+
+        report_unseen(args.data)
     if args.re3d:
         from bench.eval_re3d import report_re3d
 

@@ -7,7 +7,8 @@ bootstraps the services (unless given some) and closes them on shutdown.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -17,27 +18,43 @@ from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
 from api.graphql.schema import build_schema
 from api.metrics import install_metrics
-from api.rest import browser_guide, health, metrics, rdf, search
+from api.rest import browser_guide, health, ingest, metrics, rdf, search
 from api.rest.errors import install_error_handlers
 from kg.core.config import Settings, get_settings
+from kg.core.models import Article
+from kg.ingest.jobs import ArticleOutcome, IngestJobs
 from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
-REST_ROUTERS = (search.router, health.router, metrics.router, rdf.router, browser_guide.router)
+REST_ROUTERS = (
+    search.router,
+    ingest.router,
+    health.router,
+    metrics.router,
+    rdf.router,
+    browser_guide.router,
+)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    local_token: str | None = None,
+) -> FastAPI:
     """Build the API app.
 
     Args:
         settings: Defaults to ``services.settings`` or :func:`kg.core.config.get_settings`.
         services: Use these (the caller owns and closes them); when None the lifespan
             builds, bootstraps and closes its own.
+        local_token: A token this server run also accepts as a write key, handed to local
+            commands through ``var/server.json`` (see ``kg serve``).
 
     Returns:
         The app, with ``app.state.services``, ``app.state.search`` (the one
-        :class:`HybridSearch` every request uses) and ``app.state.write_lock`` set while it
-        runs, whether the services are given or built.
+        :class:`HybridSearch` every request uses), ``app.state.write_lock`` (every write
+        holds it) and ``app.state.ingest_jobs`` set while it runs, whether the services
+        are given or built.
     """
     settings = settings or (services.settings if services else get_settings())
 
@@ -51,10 +68,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.search = HybridSearch(
             running.graph, running.vectors, running.embedder, running.settings
         )
-        app.state.write_lock = asyncio.Lock()
+        lock = app.state.write_lock = threading.Lock()
+        jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
         try:
             yield
         finally:
+            jobs.shutdown()
             app.state.services = None
             app.state.search = None
             if owned:
@@ -66,6 +85,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.local_token = local_token
 
     async def graphql_context(request: Request) -> RequestContext:
         return RequestContext(
@@ -73,6 +93,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             api_key=request.headers.get(API_KEY_HEADER),
             search=get_search(request),
             write_lock=request.app.state.write_lock,
+            local_token=request.app.state.local_token,
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)
@@ -86,3 +107,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in REST_ROUTERS:
         app.include_router(router)
     return app
+
+
+def _ingest(
+    services: Services, lock: threading.Lock, batch: Sequence[Article]
+) -> list[ArticleOutcome]:
+    """Ingest a batch under the app's write lock; one outcome per article."""
+    with lock:
+        report = services.pipeline.ingest(batch)
+    stored = [
+        ArticleOutcome(
+            origin=a.title,
+            article_id=a.article_id,
+            created=a.created,
+            passages=a.passages,
+            actions=a.actions,
+        )
+        for a in report.articles
+    ]
+    return stored + [ArticleOutcome(origin=f.origin, error=f.error) for f in report.failures]

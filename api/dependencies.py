@@ -52,16 +52,23 @@ def get_search(request: Request) -> HybridSearch:
     return search
 
 
-def api_key_problem(settings: Settings, given: str | None) -> str | None:
+def api_key_problem(
+    settings: Settings, given: str | None, local_token: str | None = None
+) -> str | None:
     """Why ``given`` is not a valid API key, or None when it is.
 
     Args:
         settings: Holds the expected key (``api_key``).
         given: The caller's :data:`API_KEY_HEADER` value, if any.
+        local_token: This server run's token (``var/server.json``, readable by its user
+            only), also accepted: it lets local commands write through the server.
 
     Returns:
-        A message for the caller; a server without a configured key accepts no key.
+        A message for the caller; a server without a configured key accepts no key but
+        its local token.
     """
+    if local_token and given and hmac.compare_digest(given.encode(), local_token.encode()):
+        return None
     expected = settings.api_key.get_secret_value() if settings.api_key else ""
     if not expected:
         return (

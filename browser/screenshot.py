@@ -26,9 +26,9 @@ if __package__ in (None, ""):  # run as `python browser/screenshot.py`: make `br
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from browser.cdp import DevTools, find_chromium  # noqa: E402
-from kg.ops import neo4j_server  # noqa: E402
 from kg.core.config import Settings, get_settings  # noqa: E402
 from kg.core.errors import DevToolsError, MissingToolError, ServiceUnavailableError  # noqa: E402
+from kg.ops import neo4j_server  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_GRASS = HERE / "newskg.grass"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ import typer
 
 from kg.core.config import get_settings
 from kg.core.errors import NewsKGError
+from kg.core.models import Article
 from kg.ops.neo4j_cli import neo4j_app
 
 app = typer.Typer(
@@ -36,19 +38,67 @@ def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders (.txt, .json, .jsonl, RSS/Atom)")
     ],
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process",
+            help="Open the stores here even when `kg serve` runs (needs a Qdrant server).",
+        ),
+    ] = False,
 ) -> None:
-    """Parse, extract and load articles into Neo4j and Qdrant."""
+    """Parse, extract and load articles into Neo4j and Qdrant.
+
+    When `kg serve` runs, the articles are streamed to it (it owns the stores); otherwise
+    they are ingested in this process.
+    """
     from kg.ingest.parsing import iter_input_files, read_path
+    from kg.ops.server_handle import read_handle
+
+    def records() -> Iterator[Article | NewsKGError]:
+        for path in iter_input_files(paths):
+            yield from read_path(path)
+
+    settings = get_settings()
+    handle = None if in_process else read_handle(settings)
+    if handle is not None:
+        typer.echo(f"a server runs at {handle.url}: ingesting through it", err=True)
+        _ingest_through_server(handle.url, handle.token, records())
+    else:
+        _ingest_in_process(records())
+
+
+def _ingest_through_server(url: str, token: str, records: Iterable[Article | NewsKGError]) -> None:
+    from kg.ingest.server_client import ServerIngest
+
+    local_failures: list[str] = []
+
+    def parsed() -> Iterator[Article]:
+        for record in records:
+            if isinstance(record, NewsKGError):
+                local_failures.append(str(record))
+            else:
+                yield record
+
+    try:
+        report = ServerIngest(url, token).run(parsed(), progress=True)
+    except NewsKGError as exc:
+        raise _fail(exc) from exc
+    _summary(report.stored, report.created, report.passages, report.actions)
+    _rejected([*local_failures, *report.errors])
+    if local_failures or report.rejected or report.state == "failed":
+        raise typer.Exit(code=2)
+
+
+def _ingest_in_process(records: Iterable[Article | NewsKGError]) -> None:
     from kg.services import bootstrap, build_services, close
 
     articles = []
     failures = []
-    for path in iter_input_files(paths):
-        for record in read_path(path):
-            if isinstance(record, NewsKGError):
-                failures.append(str(record))
-            else:
-                articles.append(record)
+    for record in records:
+        if isinstance(record, NewsKGError):
+            failures.append(str(record))
+        else:
+            articles.append(record)
     services = build_services(get_settings())
     try:
         bootstrap(services)
@@ -57,17 +107,27 @@ def ingest(
         raise _fail(exc) from exc
     finally:
         close(services)
-    created = sum(1 for a in report.articles if a.created)
-    typer.echo(
-        f"ingested {len(report.articles)} article(s) ({created} new, "
-        f"{len(report.articles) - created} unchanged ids), "
-        f"{sum(a.passages for a in report.articles)} passages, "
-        f"{sum(a.actions for a in report.articles)} actions"
+    _summary(
+        len(report.articles),
+        sum(1 for a in report.articles if a.created),
+        sum(a.passages for a in report.articles),
+        sum(a.actions for a in report.articles),
     )
-    for failure in [*failures, *(f"{f.origin}: {f.error}" for f in report.failures)]:
-        typer.secho(f"rejected: {failure}", err=True, fg=typer.colors.YELLOW)
+    _rejected([*failures, *(f"{f.origin}: {f.error}" for f in report.failures)])
     if failures or report.failures:
         raise typer.Exit(code=2)
+
+
+def _summary(stored: int, created: int, passages: int, actions: int) -> None:
+    typer.echo(
+        f"ingested {stored} article(s) ({created} new, {stored - created} unchanged ids), "
+        f"{passages} passages, {actions} actions"
+    )
+
+
+def _rejected(failures: Iterable[str]) -> None:
+    for failure in failures:
+        typer.secho(f"rejected: {failure}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command()
@@ -124,9 +184,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port")] = None,
 ) -> None:
     """Serve the GraphQL and REST API (GraphiQL at /graphql)."""
+    import os
+
     import uvicorn
 
     from api.app import create_app
+    from kg.ops.server_handle import ServerHandle, new_token, remove_handle, write_handle
 
     settings = get_settings()
     bind_host = host or settings.api_host
@@ -134,7 +197,15 @@ def serve(
     typer.echo(f"GraphiQL:      http://localhost:{bind_port}/graphql")
     typer.echo(f"REST search:   http://localhost:{bind_port}/search?q=actions+against+the+ELN")
     typer.echo(f"Neo4j Browser: http://localhost:{settings.neo4j_http_port}/browser/")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port)
+    # Local commands (kg ingest, kg feeds) find this server and its token here.
+    token = new_token()
+    local_host = "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host
+    handle = ServerHandle(url=f"http://{local_host}:{bind_port}", pid=os.getpid(), token=token)
+    write_handle(settings, handle)
+    try:
+        uvicorn.run(create_app(settings, local_token=token), host=bind_host, port=bind_port)
+    finally:
+        remove_handle(settings, pid=handle.pid)
 
 
 @app.command("export-schema")

@@ -9,7 +9,7 @@ from api.graphql.connection import Connection
 from api.graphql.context import GraphQLInfo
 from api.graphql.evidence import Evidence
 from api.graphql.fields import described_field
-from kg.graph.reads import ActionRecord, Participants
+from kg.core.records import ActionRecord, Participants
 
 if TYPE_CHECKING:
     from api.graphql.article import Article

@@ -8,7 +8,7 @@ import strawberry
 from api.graphql.connection import Connection
 from api.graphql.context import GraphQLInfo
 from api.graphql.fields import described_field
-from kg.graph.reads import ArticleRecord
+from kg.core.records import ArticleRecord
 
 if TYPE_CHECKING:
     from api.graphql.action import Action

@@ -15,7 +15,7 @@ import strawberry
 
 from api.graphql.errors import invalid_argument
 from api.graphql.fields import described_field
-from kg.graph.reads import Page
+from kg.core.records import Page
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import threading
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -25,7 +25,8 @@ class RequestContext(BaseContext):
         services: Services,
         api_key: str | None,
         search: HybridSearch,
-        write_lock: asyncio.Lock | None = None,
+        write_lock: threading.Lock | None = None,
+        local_token: str | None = None,
     ) -> None:
         """Build it inside the event loop (the loaders bind to it).
 
@@ -33,13 +34,16 @@ class RequestContext(BaseContext):
             services: The process's services.
             api_key: The caller's ``X-API-Key`` header, if any.
             search: The app's search engine (built once, by the app's lifespan).
-            write_lock: Serializes mutations across requests; a private one if None.
+            write_lock: Held by every write of the app (mutations, ingest jobs); a
+                private one if None.
+            local_token: This server run's local token, accepted as a write key.
         """
         super().__init__()
         self.services = services
         self.api_key = api_key
         self.loaders: Loaders = build_loaders(services.graph)
-        self.write_lock = write_lock or asyncio.Lock()
+        self.write_lock = write_lock or threading.Lock()
+        self.local_token = local_token
         self.search = search
 
     @property
@@ -48,7 +52,7 @@ class RequestContext(BaseContext):
 
     def key_problem(self) -> str | None:
         """Why this request's key is not valid (see :func:`api_key_problem`), or None."""
-        return api_key_problem(self.settings, self.api_key)
+        return api_key_problem(self.settings, self.api_key, self.local_token)
 
 
 GraphQLInfo = strawberry.Info[RequestContext, None]

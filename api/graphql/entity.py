@@ -8,7 +8,7 @@ import strawberry
 from api.graphql.connection import Connection, connection_parts, page_window
 from api.graphql.context import GraphQLInfo
 from api.graphql.fields import described_field
-from kg.graph.reads import ActionRole, EntityRecord
+from kg.core.records import ActionRole, EntityRecord
 
 if TYPE_CHECKING:
     from api.graphql.action import ActionConnection

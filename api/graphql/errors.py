@@ -30,17 +30,20 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from api import errors as table
 from kg.core import errors as kg_errors
 
-INVALID_FILTER = "INVALID_FILTER"
-NOT_FOUND = "NOT_FOUND"
-VALIDATION_FAILED = "VALIDATION_FAILED"
-AUTHENTICATION_REQUIRED = "AUTHENTICATION_REQUIRED"
-QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
-QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
-SERVICE_UNAVAILABLE_MESSAGE = "a backing service is unavailable"
-UNEXPECTED_MESSAGE = "Unexpected error."
+# The codes come from the one error table (api/errors.py), shared with REST.
+INVALID_FILTER = table.INVALID_FILTER.code
+NOT_FOUND = table.NOT_FOUND.code
+VALIDATION_FAILED = table.VALIDATION_FAILED.code
+AUTHENTICATION_REQUIRED = table.AUTHENTICATION_REQUIRED.code
+QUERY_TOO_DEEP = table.QUERY_TOO_DEEP.code
+QUERY_TOO_COSTLY = table.QUERY_TOO_COSTLY.code
+GRAPHQL_PARSE_FAILED = table.GRAPHQL_PARSE_FAILED.code
+GRAPHQL_VALIDATION_FAILED = table.GRAPHQL_VALIDATION_FAILED.code
+SERVICE_UNAVAILABLE = table.SERVICE_UNAVAILABLE.code
+UNEXPECTED_MESSAGE = table.INTERNAL_ERROR.public_message or "Unexpected error."
 
 
 @strawberry.interface(description="An expected failure, returned as data.")
@@ -90,16 +93,20 @@ def invalid_argument(field: str, problem: str) -> GraphQLError:
 
 
 def _code_and_message(exc: BaseException) -> tuple[str, str, dict[str, Any]] | None:
-    """The code, client message and extra extensions of a newskg error; None otherwise."""
+    """The code, client message and extra extensions of a newskg error; None otherwise.
+
+    Only the errors a client can act on keep a code; the 5xx ones other than an outage are
+    bugs or misconfiguration, masked like any unexpected error.
+    """
+    row = table.code_of(exc)
+    if row.status >= 500 and row is not table.SERVICE_UNAVAILABLE:
+        return None
+    extra: dict[str, Any] = {}
     if isinstance(exc, kg_errors.InvalidQueryError):
-        return INVALID_FILTER, exc.message, {"field": exc.field}
-    if isinstance(exc, kg_errors.NotFoundError):
-        return NOT_FOUND, exc.message, {"kind": exc.kind, "key": exc.key}
-    if isinstance(exc, kg_errors.ServiceUnavailableError):
-        return SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE, {}
-    if isinstance(exc, kg_errors.AuthenticationError):
-        return AUTHENTICATION_REQUIRED, exc.message, {}
-    return None
+        extra = {"field": exc.field}
+    elif isinstance(exc, kg_errors.NotFoundError):
+        extra = {"kind": exc.kind, "key": exc.key}
+    return row.code, table.public_message(exc), extra
 
 
 def _raised_in_resolver(error: GraphQLError) -> bool:

@@ -34,7 +34,13 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.context import RequestContext
-from api.graphql.errors import AUTHENTICATION_REQUIRED, QUERY_TOO_COSTLY, QUERY_TOO_DEEP
+from api.graphql.errors import (
+    AUTHENTICATION_REQUIRED,
+    GRAPHQL_PARSE_FAILED,
+    GRAPHQL_VALIDATION_FAILED,
+    QUERY_TOO_COSTLY,
+    QUERY_TOO_DEEP,
+)
 
 SIZE_ARGUMENTS = ("first", "limit")
 UNSIZED_LIST_FACTOR = 5
@@ -214,7 +220,8 @@ class ReadAccessGuard(SchemaExtension):
 
 
 class LimitErrorCodes(SchemaExtension):
-    """Adds ``extensions.code`` to the errors of Strawberry's depth and alias limiters."""
+    """Adds ``extensions.code`` to errors raised before execution: the depth, alias and
+    token limiters', syntax errors and schema validation errors."""
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -226,3 +233,8 @@ class LimitErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_DEEP}
             elif "maximum number of aliases" in error.message or "tokens" in error.message:
                 error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_COSTLY}
+            elif error.message.startswith("Syntax Error"):
+                error.extensions = {**(error.extensions or {}), "code": GRAPHQL_PARSE_FAILED}
+            elif error.original_error is None and not error.path:
+                # Not raised while resolving: the document does not fit the schema.
+                error.extensions = {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED}

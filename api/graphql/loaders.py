@@ -18,8 +18,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from kg.core.ports import GraphStore
-from kg.graph import reads
-from kg.graph.reads import (
+from kg.core.records import (
     ActionRecord,
     ActionRole,
     ArticleRecord,
@@ -30,6 +29,7 @@ from kg.graph.reads import (
     RelatedEntity,
     RoleRecord,
 )
+from kg.graph import reads
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -2,7 +2,9 @@
 
 import asyncio
 import datetime
-from typing import Annotated
+import threading
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import pydantic
 import strawberry
@@ -23,6 +25,9 @@ from api.metrics import record_ingest
 from kg.core import errors as kg_errors
 from kg.core.models import ArticleIn
 from kg.ingest.parsing import parse_article_in
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 
 @strawberry.input(description="An article to ingest.")
@@ -61,6 +66,12 @@ DeleteArticleResult = Annotated[
 ]
 
 
+def _locked(lock: threading.Lock, write: Callable[[_A], _R], arg: _A) -> _R:
+    """Run one write under the app's write lock (ingest jobs hold it too)."""
+    with lock:
+        return write(arg)
+
+
 def _validation_error(message: str, field: str | None = None) -> ValidationError:
     return ValidationError(message=message, code=VALIDATION_FAILED, field=field)
 
@@ -92,8 +103,9 @@ class Mutation:
             return _validation_error(f"{field}: {first['msg']}", field)
         try:
             article = parse_article_in(record, origin="api")
-            async with context.write_lock:
-                report = await asyncio.to_thread(context.services.pipeline.ingest_article, article)
+            report = await asyncio.to_thread(
+                _locked, context.write_lock, context.services.pipeline.ingest_article, article
+            )
             record_ingest(context.request, report)
         except kg_errors.ArticleParseError as exc:
             return _validation_error(exc.problem, "text")
@@ -127,8 +139,9 @@ class Mutation:
         if problem:
             return AuthenticationError.of(problem)
         try:
-            async with context.write_lock:
-                report = await asyncio.to_thread(context.services.pipeline.delete_article, str(id))
+            report = await asyncio.to_thread(
+                _locked, context.write_lock, context.services.pipeline.delete_article, str(id)
+            )
         except kg_errors.NotFoundError as exc:
             return NotFoundError.from_error(exc)
         return DeleteArticleSuccess(

@@ -25,11 +25,11 @@ from api.graphql.search import (
 )
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
+from kg.core.filters import SearchFilter, check_date_range, check_plover_types
 from kg.core.models import ENTITY_TYPES
+from kg.core.records import EntityRecord, EntityRef
 from kg.graph import reads
-from kg.graph.reads import EntityRecord, check_date_range, check_plover_types
 from kg.search.engine import MAX_LIMIT
-from kg.search.results import EntityRef, SearchFilter
 
 EntityResult = Annotated[
     Entity | NotFoundError | InvalidFilterError, strawberry.union("EntityResult")

@@ -6,7 +6,7 @@ import strawberry
 
 from api.graphql.context import GraphQLInfo
 from api.graphql.fields import described_field
-from kg.graph.reads import EntityRecord, RoleRecord
+from kg.core.records import EntityRecord, RoleRecord
 
 if TYPE_CHECKING:
     from api.graphql.entity import Entity

@@ -10,7 +10,7 @@ from api.graphql.action import Action, action_fields
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.fields import described_field
-from kg.graph.reads import ActionRecord
+from kg.core.records import ActionRecord
 from kg.search.results import PassageHit as PassageHitData
 from kg.search.results import Why as WhyData
 

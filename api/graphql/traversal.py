@@ -8,7 +8,7 @@ from api.graphql.action import Action
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.fields import described_field
-from kg.graph.reads import GraphPath, PathNode, PathStep
+from kg.core.records import GraphPath, PathNode, PathStep
 
 
 @strawberry.type(description="An entity reachable through shared actions or roles.")

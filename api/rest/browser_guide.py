@@ -5,7 +5,7 @@ the style with ``:style http://localhost:8000/browser-style.grass``. The Browser
 cross-origin, so these two routes answer CORS requests from the Browser's own origin
 (``http://localhost:<neo4j_http_port>``), and Neo4j must allow the host in
 ``browser.remote_content_hostname_whitelist``: its default has ``localhost`` only, so
-``kg.ops.neo4j_server.render_conf`` adds ``127.0.0.1``. The Browser reads that setting from the
+``kg.ops.neo4j_conf.render_conf`` adds ``127.0.0.1``. The Browser reads that setting from the
 server a moment after connecting and uses its built-in default until then.
 """
 

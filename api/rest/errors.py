@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,51 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.core.errors import (
-    ArticleParseError,
-    AuthenticationError,
-    ConfigurationError,
-    GraphQueryError,
-    GraphWriteError,
-    InvalidQueryError,
-    NewsKGError,
-    NotFoundError,
-    ServiceUnavailableError,
-    ValidationFailedError,
-)
+from api import errors as table
+from kg.core.errors import NewsKGError
 
 log = logging.getLogger(__name__)
-
-# Most specific first: the first isinstance match decides.
-_STATUS: tuple[tuple[type[NewsKGError], int, str], ...] = (
-    (NotFoundError, 404, "not_found"),
-    (InvalidQueryError, 422, "invalid_query"),
-    (ArticleParseError, 422, "article_parse_error"),
-    (ValidationFailedError, 422, "validation_failed"),
-    (AuthenticationError, 401, "unauthenticated"),
-    (ServiceUnavailableError, 503, "service_unavailable"),
-    (ConfigurationError, 500, "configuration_error"),
-    (GraphQueryError, 500, "graph_query_error"),
-    (GraphWriteError, 500, "graph_write_error"),
-)
-# 5xx codes whose message may name secrets, paths, queries or stored values: masked.
-_MASKED = frozenset(
-    {"internal_error", "configuration_error", "graph_query_error", "graph_write_error"}
-)
-_HTTP_CODES: Mapping[int, str] = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    429: "too_many_requests",
-    503: "service_unavailable",
-}
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -78,25 +36,16 @@ def _details(exc: NewsKGError) -> dict[str, Any]:
     }
 
 
-def status_of(exc: NewsKGError) -> tuple[int, str]:
-    """HTTP status and error code of a newskg error."""
-    for kind, status, code in _STATUS:
-        if isinstance(exc, kind):
-            return status, code
-    return 500, "internal_error"
-
-
 async def _newskg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NewsKGError)
-    status, code = status_of(exc)
-    headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
-    if status >= 500:
+    row = table.code_of(exc)
+    headers = {"WWW-Authenticate": "ApiKey"} if row.status == 401 else None
+    if row.status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-        if code in _MASKED:
-            return JSONResponse(
-                error_body(code, "internal server error; see the server log"), status, headers
-            )
-    return JSONResponse(error_body(code, exc.message, _details(exc)), status, headers)
+    if row.public_message is not None:
+        # Masked: the message may carry driver internals, hosts or queries.
+        return JSONResponse(error_body(row.code, row.public_message), row.status, headers)
+    return JSONResponse(error_body(row.code, exc.message, _details(exc)), row.status, headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -112,14 +61,15 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     first = problems[0] if problems else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(p) for p in first["loc"])
     message = f"{where}: {first['msg']}" if where else str(first["msg"])
-    return JSONResponse(error_body("invalid_request", message, problems), 422)
+    row = table.INVALID_REQUEST
+    return JSONResponse(error_body(row.code, message, problems), row.status)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    row = table.code_of_status(exc.status_code)
     return JSONResponse(
-        error_body(code, str(exc.detail)),
+        error_body(row.code, str(exc.detail)),
         exc.status_code,
         headers=getattr(exc, "headers", None),
     )
@@ -130,7 +80,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error %s in %s %s", incident, request.method, request.url.path)
     return JSONResponse(
         error_body(
-            "internal_error",
+            table.INTERNAL_ERROR.code,
             f"internal server error (incident {incident}); see the server log",
             {"incident": incident},
         ),

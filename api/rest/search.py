@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import get_search, get_services, require_read_key
+from kg.core.filters import SearchFilter
 from kg.core.models import PloverType
 from kg.search.engine import MAX_LIMIT, HybridSearch, parse_types
 from kg.search.hydration import (
@@ -17,7 +18,7 @@ from kg.search.hydration import (
     hydrate_actions,
     hydrate_passages,
 )
-from kg.search.results import SearchFilter, SearchResult, Why
+from kg.search.results import SearchResult, Why
 from kg.services import Services
 
 router = APIRouter(tags=["search"])

@@ -8,16 +8,31 @@ answer a whole request level with one query. Queries live in :mod:`kg.graph.cyph
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, TypeVar
 
 from kg.core.errors import InvalidQueryError, NotFoundError
-from kg.core.models import PLOVER_TYPES
+from kg.core.filters import check_date_range
 from kg.core.ports import GraphStore
+from kg.core.records import (
+    ActionRecord,
+    ActionRole,
+    ArticleRecord,
+    EntityMatch,
+    EntityRecord,
+    GraphPath,
+    Neighbor,
+    Page,
+    Participants,
+    PassageRecord,
+    PathNode,
+    PathStep,
+    RelatedEntity,
+    Role,
+    RoleRecord,
+)
 from kg.graph import cypher
 from kg.graph.lucene import lucene_terms
-from kg.search.results import Role
 
 T = TypeVar("T")
 
@@ -26,201 +41,12 @@ MAX_PATH_LENGTH = 4
 # A breadth-first step never expands more entities than this (hubs would explode).
 MAX_FRONTIER = 500
 
-ActionRole = Literal["actor", "target"]
 RELS_BY_ROLE: Mapping[Role, tuple[str, ...]] = {
     "actor": (cypher.rel_type("HAS_ACTOR"),),
     "target": (cypher.rel_type("HAS_TARGET"),),
     "any": (cypher.rel_type("HAS_ACTOR"), cypher.rel_type("HAS_TARGET")),
 }
 """The Action relationships that link an entity playing a role."""
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def check_date_range(date_from: date | None, date_to: date | None, field: str = "from") -> None:
-    """Refuse a date range whose start is after its end.
-
-    Raises:
-        InvalidQueryError: ``date_from`` is after ``date_to`` (reported on ``field``).
-    """
-    if date_from and date_to and date_from > date_to:
-        raise InvalidQueryError(field, f"{date_from.isoformat()} is after to={date_to.isoformat()}")
-
-
-def check_plover_types(types: Iterable[str], field: str = "types") -> tuple[str, ...]:
-    """PLOVER type names, trimmed, upper-cased and deduplicated, blanks dropped.
-
-    Raises:
-        InvalidQueryError: a name is not a PLOVER type (reported on ``field``).
-    """
-    upper = tuple(dict.fromkeys(t.strip().upper() for t in types if t.strip()))
-    unknown = [t for t in upper if t not in PLOVER_TYPES]
-    if unknown:
-        raise InvalidQueryError(
-            field,
-            f"unknown PLOVER type(s) {', '.join(unknown)}; use {', '.join(PLOVER_TYPES)}",
-        )
-    return upper
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRecord:
-    """An :Entity node."""
-
-    id: str
-    iri: str
-    name: str
-    type: str
-    aliases: tuple[str, ...] = ()
-    wikidata: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EntityMatch:
-    """An entity found by a fulltext lookup, with the index's relevance score."""
-
-    entity: EntityRecord
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRecord:
-    """An :Article node."""
-
-    id: str
-    iri: str
-    title: str
-    published: date | None = None
-    url: str | None = None
-    source: str | None = None
-    section: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PassageRecord:
-    """A :Passage node and the id of its article. Offsets index the article body."""
-
-    id: str
-    iri: str
-    article_id: str
-    index: int
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRecord:
-    """An :Action node with the ids of its evidence passage and its article."""
-
-    id: str
-    iri: str
-    type: str
-    mode: str | None
-    date: date | None
-    date_text: str | None
-    negated: bool
-    hypothetical: bool
-    future: bool
-    confidence: float
-    trigger: str | None
-    evidence_start: int | None
-    evidence_end: int | None
-    evidence_text: str | None
-    actor_texts: tuple[str, ...]
-    target_texts: tuple[str, ...]
-    passage_id: str | None
-    article_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Participants:
-    """The entities an action involves, by role."""
-
-    actors: tuple[EntityRecord, ...] = ()
-    targets: tuple[EntityRecord, ...] = ()
-    places: tuple[EntityRecord, ...] = ()
-    attributed_to: tuple[EntityRecord, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RoleRecord:
-    """A :Role its holder holds, with the organization it is in (if known)."""
-
-    id: str
-    title: str
-    holder_id: str
-    organization: EntityRecord | None
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedEntity:
-    """An entity sharing actions with another, and how many."""
-
-    entity: EntityRecord
-    shared_actions: int
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbor:
-    """An entity reachable through actions or roles, ``distance`` links away."""
-
-    entity: EntityRecord
-    distance: int
-    links: int
-
-
-@dataclass(frozen=True, slots=True)
-class PathNode:
-    """A node on a path: an entity, an action or a role."""
-
-    id: str
-    labels: tuple[str, ...]
-    name: str | None
-    type: str | None
-
-    @property
-    def kind(self) -> str:
-        """The node's top label in the ontology (``Entity``, ``Action``, ``Role``...), else
-        its first label."""
-        for label in self.labels:
-            if label in cypher.TOP_LABELS:
-                return label
-        return self.labels[0] if self.labels else "Node"
-
-
-@dataclass(frozen=True, slots=True)
-class PathStep:
-    """A relationship on a path, in its stored direction."""
-
-    type: str
-    start_id: str
-    end_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class GraphPath:
-    """A shortest path: ``len(nodes) == len(relationships) + 1``."""
-
-    nodes: tuple[PathNode, ...]
-    relationships: tuple[PathStep, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of an ordered list: ``items`` start at ``offset`` out of ``total``."""
-
-    items: tuple[T, ...]
-    total: int
-    offset: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
 
 
 def _empty_page(offset: int) -> Page[ActionRecord]:
@@ -306,6 +132,14 @@ def _action(row: Mapping[str, Any]) -> ActionRecord:
         passage_id=row.get("passageId"),
         article_id=row.get("articleId"),
     )
+
+
+def _kind(labels: tuple[str, ...]) -> str:
+    """A node's top label in the ontology (``Entity``, ``Action``, ``Role``...), else its first."""
+    for name in labels:
+        if name in cypher.TOP_LABELS:
+            return name
+    return labels[0] if labels else "Node"
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -636,6 +470,7 @@ def shortest_path(
                 labels=_strs(n.get("labels")),
                 name=n.get("name"),
                 type=n.get("type"),
+                kind=_kind(_strs(n.get("labels"))),
             )
             for n in row["nodes"]
         ),

@@ -1,19 +1,15 @@
 """Run a Neo4j 5.26 Community server without Docker, assembled from Maven Central jars.
 
-``neo4j-server/pom.xml`` names the server and the Browser; Maven resolves them into the local
-Maven repository (outside the work tree) and prints the runtime classpath, which is cached
-under ``settings.neo4j_home``. The server is then launched the way the official ``neo4j``
-script does it: ``java <flags> -cp <classpath> org.neo4j.server.CommunityEntryPoint``, with
-the JVM flags of the default ``neo4j.conf``. Everything mutable (conf, data, logs, pid file)
-lives in ``var/neo4j``.
+The jars come from :mod:`kg.ops.neo4j_install`, the configuration from
+:mod:`kg.ops.neo4j_conf`; this module runs the process, the way the official ``neo4j``
+script does: ``java <flags> -cp <classpath> org.neo4j.server.CommunityEntryPoint``, with
+the JVM flags of the default ``neo4j.conf``. Everything mutable (conf, data, logs, pid
+file) lives in ``var/neo4j``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,19 +20,24 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from kg.core.config import PROJECT_ROOT, Settings
-from kg.core.errors import ConfigurationError, MissingToolError, ServiceUnavailableError
+from kg.core.config import Settings
+from kg.core.errors import ConfigurationError, ServiceUnavailableError
+from kg.ops.neo4j_conf import (
+    SERVER_MAIN_CLASS,
+    bolt_uri,
+    conf_dir,
+    data_dir,
+    http_url,
+    jvm_command,
+    logs_dir,
+    pid_file,
+    write_conf,
+)
+from kg.ops.neo4j_install import find_java, resolve_classpath
 
-POM_PATH = PROJECT_ROOT / "neo4j-server" / "pom.xml"
-SERVER_MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 # In-process admin tool; the `neo4j-admin` launcher class (Neo4jAdminCommand) would fork
 # another JVM with a classpath built from NEO4J_HOME/lib, which this layout does not have.
 ADMIN_MAIN_CLASS = "org.neo4j.cli.AdminTool"
-INSTALL_HINT = (
-    "install OpenJDK 17 and Maven (apt-get install openjdk-17-jdk-headless maven), "
-    "or run `docker compose up neo4j`"
-)
-MIN_JAVA_MAJOR = 17
 AUTH_REFUSED = "Bolt refused the configured credentials"
 # The server's only Cypher, kept here rather than in kg.graph.cypher: importing that module
 # builds the ontology's statements (rdflib, pyshacl), which would add about 0.2 s to every
@@ -45,33 +46,6 @@ KERNEL_VERSION_QUERY = (
     "CALL dbms.components() YIELD name, versions, edition "
     "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version, edition"
 )
-
-# `server.jvm.additional` of the default neo4j.conf shipped with Neo4j 5.26; the official
-# launcher adds -Dfile.encoding=UTF-8 and the heap flags itself (see `_jvm_flags`).
-OFFICIAL_JVM_FLAGS: tuple[str, ...] = (
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-XX:FlightRecorderOptions=stackdepth=256",
-    "-XX:+UnlockDiagnosticVMOptions",
-    "-XX:+DebugNonSafepoints",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
-)
-
-_MEMORY_SIZE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
-_DEFAULT_MAVEN_REPO = Path.home() / ".m2" / "repository"
 
 # Popen objects of servers launched by this process, kept so they are reaped (no zombie
 # that would look alive) and so Python does not warn about a still-running child.
@@ -109,251 +83,6 @@ class ServerStatus:
     def browser_url(self) -> str:
         """URL of Neo4j Browser."""
         return f"{self.http_url}browser/"
-
-
-# --- paths -----------------------------------------------------------------------------
-
-
-def conf_dir(settings: Settings) -> Path:
-    """Directory of the generated ``neo4j.conf``."""
-    return settings.neo4j_home / "conf"
-
-
-def data_dir(settings: Settings) -> Path:
-    """Directory of the stores (``databases/``, ``transactions/``, ``dbms/``)."""
-    return settings.neo4j_home / "data"
-
-
-def logs_dir(settings: Settings) -> Path:
-    """Directory of ``neo4j.log``, ``debug.log`` and the JVM's ``console.log``."""
-    return settings.neo4j_home / "logs"
-
-
-def pid_file(settings: Settings) -> Path:
-    """File holding the server's process id while it runs."""
-    return settings.neo4j_home / "run" / "neo4j.pid"
-
-
-def _classpath_file(settings: Settings) -> Path:
-    return settings.neo4j_home / "classpath.txt"
-
-
-def _classpath_key_file(settings: Settings) -> Path:
-    return settings.neo4j_home / "classpath.key"
-
-
-def bolt_uri(settings: Settings) -> str:
-    """Bolt URI of the managed server."""
-    return f"bolt://localhost:{settings.neo4j_bolt_port}"
-
-
-def http_url(settings: Settings) -> str:
-    """Base HTTP URL of the managed server (with a trailing slash)."""
-    return f"http://localhost:{settings.neo4j_http_port}/"
-
-
-# --- tools -----------------------------------------------------------------------------
-
-
-def find_java() -> str:
-    """Locate a ``java`` executable of version 17 or newer.
-
-    ``JAVA_HOME`` wins over ``PATH``, as with the official launcher.
-
-    Raises:
-        MissingToolError: No java, or one older than 17.
-    """
-    java_home = os.environ.get("JAVA_HOME")
-    candidate = Path(java_home) / "bin" / "java" if java_home else None
-    java = str(candidate) if candidate and candidate.is_file() else shutil.which("java")
-    if java is None:
-        raise MissingToolError("java", INSTALL_HINT)
-    try:
-        probe = subprocess.run(
-            [java, "-version"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except OSError as exc:
-        raise MissingToolError("java", f"{java} cannot run ({exc}); {INSTALL_HINT}") from exc
-    # `java -version` prints e.g. `openjdk version "17.0.15" 2025-04-15` on stderr.
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', probe.stderr)
-    if match is not None:
-        major = int(match.group(1))
-        if major == 1 and match.group(2):  # 1.8 style
-            major = int(match.group(2))
-        if major < MIN_JAVA_MAJOR:
-            raise MissingToolError(
-                f"Java {MIN_JAVA_MAJOR}+", f"{java} is Java {major}; {INSTALL_HINT}"
-            )
-    return java
-
-
-def find_maven() -> str:
-    """Locate ``mvn``.
-
-    Raises:
-        MissingToolError: Maven is not on ``PATH``.
-    """
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise MissingToolError("mvn", INSTALL_HINT)
-    return mvn
-
-
-# --- classpath -------------------------------------------------------------------------
-
-
-def _classpath_key(settings: Settings) -> str:
-    digest = hashlib.sha256(POM_PATH.read_bytes())
-    digest.update(str(settings.maven_repo).encode())
-    return digest.hexdigest()
-
-
-def _cached_classpath(settings: Settings) -> str | None:
-    cp_file, key_file = _classpath_file(settings), _classpath_key_file(settings)
-    if not (cp_file.is_file() and key_file.is_file()):
-        return None
-    if key_file.read_text().strip() != _classpath_key(settings):
-        return None
-    classpath = cp_file.read_text().strip()
-    # A cleaned Maven repository invalidates the cache as surely as an edited pom.
-    if not classpath or not all(Path(jar).is_file() for jar in classpath.split(os.pathsep)):
-        return None
-    return classpath
-
-
-def resolve_classpath(settings: Settings) -> str:
-    """Return the server's runtime classpath, running Maven only when needed.
-
-    The classpath is cached in ``<neo4j_home>/classpath.txt`` with a key made of the pom's
-    hash and the Maven repository path, so an edited pom re-resolves.
-
-    Args:
-        settings: Uses ``neo4j_home`` and ``maven_repo``.
-
-    Returns:
-        The ``:``-separated list of jar paths inside the Maven repository.
-
-    Raises:
-        MissingToolError: Maven is not installed.
-        ServiceUnavailableError: Maven failed (typically: Maven Central unreachable).
-    """
-    cached = _cached_classpath(settings)
-    if cached is not None:
-        return cached
-    mvn = find_maven()
-    settings.neo4j_home.mkdir(parents=True, exist_ok=True)
-    out_file = settings.neo4j_home / "classpath.txt.tmp"
-    command = [
-        mvn,
-        "-B",
-        "-q",
-        "-f",
-        str(POM_PATH),
-        "dependency:build-classpath",
-        f"-Dmdep.outputFile={out_file}",
-    ]
-    if settings.maven_repo.resolve() != _DEFAULT_MAVEN_REPO.resolve():
-        command.append(f"-Dmaven.repo.local={settings.maven_repo}")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    if result.returncode != 0 or not out_file.is_file():
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
-        raise ServiceUnavailableError(
-            "Maven", f"resolving {POM_PATH} failed (exit {result.returncode}):\n{tail}"
-        )
-    classpath = out_file.read_text().strip()
-    out_file.unlink()
-    _classpath_file(settings).write_text(classpath + "\n")
-    _classpath_key_file(settings).write_text(_classpath_key(settings) + "\n")
-    return classpath
-
-
-# --- configuration ---------------------------------------------------------------------
-
-
-def _memory_size(settings: Settings, name: str) -> str:
-    value = str(getattr(settings, name)).strip()
-    if not _MEMORY_SIZE.match(value):
-        raise ConfigurationError(
-            f"{name}={value!r} is not a memory size such as 512m or 1g", setting=name
-        )
-    return value.lower()
-
-
-def render_conf(settings: Settings) -> str:
-    """Return the text of ``neo4j.conf`` for these settings (see :func:`write_conf`)."""
-    home = settings.neo4j_home
-    heap = _memory_size(settings, "neo4j_heap")
-    pagecache = _memory_size(settings, "neo4j_pagecache")
-    lines = [
-        "# Generated by kg/ops/neo4j_server.py from newskg's settings; edits are overwritten.",
-        f"server.directories.data={home / 'data'}",
-        f"server.directories.logs={home / 'logs'}",
-        f"server.directories.run={home / 'run'}",
-        f"server.directories.plugins={home / 'plugins'}",
-        f"server.directories.import={home / 'import'}",
-        f"server.directories.licenses={home / 'licenses'}",
-        # Reachable from this machine only.
-        "server.default_listen_address=127.0.0.1",
-        "server.default_advertised_address=localhost",
-        "server.bolt.enabled=true",
-        f"server.bolt.listen_address=127.0.0.1:{settings.neo4j_bolt_port}",
-        f"server.bolt.advertised_address=localhost:{settings.neo4j_bolt_port}",
-        "server.http.enabled=true",
-        f"server.http.listen_address=127.0.0.1:{settings.neo4j_http_port}",
-        f"server.http.advertised_address=localhost:{settings.neo4j_http_port}",
-        "server.https.enabled=false",
-        f"server.memory.heap.initial_size={heap}",
-        f"server.memory.heap.max_size={heap}",
-        f"server.memory.pagecache.size={pagecache}",
-        "dbms.security.auth_enabled=true",
-        # Hosts `:play <url>` and `:style <url>` may fetch from (the name keeps "whitelist"
-        # in 5.26). The default allows `localhost` but not `127.0.0.1`, where `kg serve`
-        # and the API's own links (its request's base URL) can also point.
-        "browser.remote_content_hostname_whitelist=guides.neo4j.com,localhost,127.0.0.1",
-        # No network but the package registries here: do not phone home.
-        "dbms.usage_report.enabled=false",
-        "client.allow_telemetry=false",
-        # The launcher passes these itself; listed so the file reads like the official one.
-        *(f"server.jvm.additional={flag}" for flag in OFFICIAL_JVM_FLAGS),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def write_conf(settings: Settings) -> Path:
-    """Write ``<neo4j_home>/conf/neo4j.conf`` and create the directories it names.
-
-    Args:
-        settings: Uses ``neo4j_home``, the ports, ``neo4j_heap`` and ``neo4j_pagecache``.
-
-    Returns:
-        The path of the written file.
-
-    Raises:
-        ConfigurationError: A memory size is malformed.
-    """
-    text = render_conf(settings)
-    for sub in ("conf", "data", "logs", "run", "plugins", "import", "licenses"):
-        (settings.neo4j_home / sub).mkdir(parents=True, exist_ok=True)
-    path = conf_dir(settings) / "neo4j.conf"
-    path.write_text(text)
-    return path
-
-
-def jvm_command(settings: Settings, java: str, classpath: str) -> list[str]:
-    """The command line that launches the server, as the official launcher builds it."""
-    heap = _memory_size(settings, "neo4j_heap")
-    return [
-        java,
-        *OFFICIAL_JVM_FLAGS,
-        "-Dfile.encoding=UTF-8",
-        f"-Xms{heap}",
-        f"-Xmx{heap}",
-        "-cp",
-        classpath,
-        SERVER_MAIN_CLASS,
-        f"--home-dir={settings.neo4j_home}",
-        f"--config-dir={conf_dir(settings)}",
-    ]
 
 
 # --- process helpers -------------------------------------------------------------------

@@ -21,19 +21,13 @@ from typing import Any, Protocol
 
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
+from kg.core.filters import SearchFilter, check_date_range, check_plover_types
 from kg.core.models import VectorFilter
 from kg.core.ports import GraphStore, VectorStore
+from kg.core.records import EntityMatch, EntityRef
 from kg.graph import cypher
 from kg.graph.lucene import lucene_phrase, lucene_terms
-from kg.graph.reads import (
-    RELS_BY_ROLE,
-    EntityMatch,
-    check_date_range,
-    check_plover_types,
-    entities_by_fulltext,
-    passages_by_ids,
-    resolve_entity,
-)
+from kg.graph.reads import RELS_BY_ROLE, entities_by_fulltext, passages_by_ids, resolve_entity
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.results import (
     RETRIEVER_EVIDENCE,
@@ -41,11 +35,9 @@ from kg.search.results import (
     RETRIEVER_GRAPH,
     RETRIEVER_VECTOR,
     ActionHit,
-    EntityRef,
     PassageHit,
     QueryEntity,
     QueryUnderstanding,
-    SearchFilter,
     SearchResult,
     Why,
 )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg.core.ports import GraphStore
+from kg.core.records import ActionRecord, ArticleRecord, EntityRecord, PassageRecord
 from kg.graph import reads
 
 
@@ -18,8 +19,8 @@ from kg.graph import reads
 class PassageDetails:
     """A passage with its article."""
 
-    passage: reads.PassageRecord
-    article: reads.ArticleRecord
+    passage: PassageRecord
+    article: ArticleRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class ParticipantDetails:
 class ActionDetails:
     """An action with its actors and targets, unresolved ones included."""
 
-    action: reads.ActionRecord
+    action: ActionRecord
     actors: tuple[ParticipantDetails, ...]
     targets: tuple[ParticipantDetails, ...]
 
@@ -54,7 +55,7 @@ def hydrate_passages(graph: GraphStore, ids: Sequence[str]) -> dict[str, Passage
 
 
 def _participants(
-    resolved: Sequence[reads.EntityRecord], texts: Sequence[str]
+    resolved: Sequence[EntityRecord], texts: Sequence[str]
 ) -> tuple[ParticipantDetails, ...]:
     found = [ParticipantDetails(name=e.name, id=e.id, type=e.type) for e in resolved]
     # Surface texts not covered by a resolved entity stay visible as unresolved participants.

@@ -7,11 +7,8 @@ and (for the graph retriever) the graph path that led to it, so results explain 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
 
-Role = Literal["actor", "target", "any"]
-"""The role an entity named in a query plays in the actions asked about."""
+from kg.core.records import EntityRef, Role
 
 RETRIEVER_VECTOR = "vector"
 RETRIEVER_FULLTEXT = "fulltext"
@@ -19,23 +16,6 @@ RETRIEVER_GRAPH = "graph"
 RETRIEVERS: tuple[str, ...] = (RETRIEVER_VECTOR, RETRIEVER_FULLTEXT, RETRIEVER_GRAPH)
 # An action's evidence passage ranked among the fused passages (actions only).
 RETRIEVER_EVIDENCE = "evidence"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchFilter:
-    """Restricts a search. Unset fields do not filter.
-
-    Attributes:
-        from_date: Earliest publication (passages) / action date (actions), inclusive.
-        to_date: Latest publication / action date, inclusive.
-        types: PLOVER action types; only actions (and graph evidence) of these types.
-        entity: An entity id or name; only passages mentioning it / actions involving it.
-    """
-
-    from_date: date | None = None
-    to_date: date | None = None
-    types: tuple[str, ...] = ()
-    entity: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +36,6 @@ class Why:
     rank: int
     score: float
     path: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRef:
-    """An entity node, by id, with its display name and most specific type."""
-
-    id: str
-    name: str
-    type: str
 
 
 @dataclass(frozen=True, slots=True)

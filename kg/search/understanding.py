@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.core.models import PLOVER_TYPES
+from kg.core.records import EntityMatch, EntityRef, Role
 from kg.extraction.actions.lexicon import DEFAULT_LEXICON_PATH as LEXICON_PATH
-from kg.graph.reads import EntityMatch
-from kg.search.results import EntityRef, QueryEntity, QueryUnderstanding, Role
+from kg.search.results import QueryEntity, QueryUnderstanding
 
 # Event words a *query* uses, by PLOVER type. Nouns and verb forms both, because queries are
 # mostly noun phrases ("attacks on", "talks between", "sanctions against").

@@ -99,15 +99,15 @@ def test_search_filters_over_http(client: LiveClient) -> None:
 @pytest.mark.parametrize(
     ("request_kwargs", "code"),
     [
-        ({"method": "GET", "url": "/search", "params": {"q": ""}}, "invalid_request"),
-        ({"method": "GET", "url": "/search", "params": {"q": "x", "limit": 0}}, "invalid_request"),
+        ({"method": "GET", "url": "/search", "params": {"q": ""}}, "INVALID_REQUEST"),
+        ({"method": "GET", "url": "/search", "params": {"q": "x", "limit": 0}}, "INVALID_REQUEST"),
         (
             {"method": "GET", "url": "/search", "params": {"q": "x", "types": "NOPE"}},
-            "invalid_query",
+            "INVALID_FILTER",
         ),
         (
             {"method": "POST", "url": "/search", "json": {"q": "x", "types": ["NOPE"]}},
-            "invalid_request",
+            "INVALID_REQUEST",
         ),
         (
             {
@@ -115,7 +115,7 @@ def test_search_filters_over_http(client: LiveClient) -> None:
                 "url": "/search",
                 "params": {"q": "x", "from": "2026-02-01", "to": "2026-01-01"},
             },
-            "invalid_query",
+            "INVALID_FILTER",
         ),
     ],
 )
@@ -184,7 +184,7 @@ def test_metrics_are_per_app(rest_services: Services) -> None:
 def test_unknown_route_is_json(client: LiveClient) -> None:
     response = client.get("/no/such/route")
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["code"] == "NOT_FOUND"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_rdf_export(client: LiveClient, fmt: str, media: str, marker: str) -> No
 def test_rdf_unknown_format_is_422(client: LiveClient) -> None:
     response = client.get("/rdf", params={"format": "rdfxml"})
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["code"] == "INVALID_REQUEST"
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +231,7 @@ def test_reads_without_a_valid_key_are_401_when_reads_require_one(
     headers = {"X-API-Key": key} if key is not None else {}
     response = keyed_client.request(**request_kwargs, headers=headers)  # type: ignore[arg-type]
     assert response.status_code == 401, response.text[:300]
-    assert response.json()["error"]["code"] == "unauthenticated"
+    assert response.json()["error"]["code"] == "AUTHENTICATION_REQUIRED"
     assert "X-API-Key" in response.json()["error"]["message"]
     assert response.headers["WWW-Authenticate"] == "ApiKey"
 

@@ -11,7 +11,7 @@ from neo4j.exceptions import AuthError
 
 from kg.core.config import Settings, get_settings
 from kg.core.errors import ConfigurationError
-from kg.ops import neo4j_server
+from kg.ops import neo4j_conf, neo4j_server
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ def test_start_reports_a_running_answering_server(
     assert server.running
     assert server.answering
     assert server.pid is not None
-    assert neo4j_server.pid_file(settings).read_text().strip() == str(server.pid)
+    assert neo4j_conf.pid_file(settings).read_text().strip() == str(server.pid)
 
 
 def test_start_again_returns_the_same_server(

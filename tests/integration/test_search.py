@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 
 from kg.core.errors import InvalidQueryError, NotFoundError
+from kg.core.filters import SearchFilter
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
-from kg.search.engine import HybridSearch, SearchFilter, SearchResult
+from kg.search.engine import HybridSearch, SearchResult
 from kg.search.hydration import hydrate_actions
 from kg.services import Services
 from tests.conftest import SEED

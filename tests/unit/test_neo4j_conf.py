@@ -9,7 +9,7 @@ import pytest
 
 from kg.core.config import Settings, get_settings
 from kg.core.errors import ConfigurationError, MissingToolError
-from kg.ops import neo4j_server
+from kg.ops import neo4j_conf, neo4j_install, neo4j_server
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def _conf_entries(text: str) -> dict[str, list[str]]:
 
 
 def test_conf_points_every_directory_into_neo4j_home(settings: Settings) -> None:
-    path = neo4j_server.write_conf(settings)
+    path = neo4j_conf.write_conf(settings)
     home = settings.neo4j_home
 
     assert path == home / "conf" / "neo4j.conf"
@@ -58,7 +58,7 @@ def test_conf_points_every_directory_into_neo4j_home(settings: Settings) -> None
 def test_conf_listens_on_localhost_with_configured_ports_memory_and_auth(
     settings: Settings,
 ) -> None:
-    conf = _conf_entries(neo4j_server.render_conf(settings))
+    conf = _conf_entries(neo4j_conf.render_conf(settings))
 
     assert conf["server.bolt.listen_address"] == ["127.0.0.1:17687"]
     assert conf["server.http.listen_address"] == ["127.0.0.1:17474"]
@@ -69,11 +69,11 @@ def test_conf_listens_on_localhost_with_configured_ports_memory_and_auth(
     assert conf["server.memory.heap.max_size"] == ["768m"]
     assert conf["server.memory.pagecache.size"] == ["256m"]
     assert conf["dbms.security.auth_enabled"] == ["true"]
-    assert conf["server.jvm.additional"] == list(neo4j_server.OFFICIAL_JVM_FLAGS)
+    assert conf["server.jvm.additional"] == list(neo4j_conf.OFFICIAL_JVM_FLAGS)
 
 
 def test_conf_has_no_duplicate_single_valued_keys(settings: Settings) -> None:
-    conf = _conf_entries(neo4j_server.render_conf(settings))
+    conf = _conf_entries(neo4j_conf.render_conf(settings))
 
     repeated = {key for key, values in conf.items() if len(values) > 1}
     assert repeated == {"server.jvm.additional"}
@@ -83,12 +83,12 @@ def test_malformed_heap_is_a_configuration_error(tmp_path: Path) -> None:
     settings = get_settings(var_dir=tmp_path, neo4j_heap="lots")
 
     with pytest.raises(ConfigurationError) as caught:
-        neo4j_server.write_conf(settings)
+        neo4j_conf.write_conf(settings)
     assert caught.value.setting == "neo4j_heap"
 
 
 def test_jvm_command_uses_official_flags_heap_and_entry_point(settings: Settings) -> None:
-    command = neo4j_server.jvm_command(settings, "/usr/bin/java", "/a.jar:/b.jar")
+    command = neo4j_conf.jvm_command(settings, "/usr/bin/java", "/a.jar:/b.jar")
 
     assert command[0] == "/usr/bin/java"
     for flag in (
@@ -114,7 +114,7 @@ def test_jvm_command_uses_official_flags_heap_and_entry_point(settings: Settings
 @pytest.mark.usefixtures("no_tools_path")
 def test_missing_java_names_the_packages_to_install() -> None:
     with pytest.raises(MissingToolError) as caught:
-        neo4j_server.find_java()
+        neo4j_install.find_java()
 
     assert caught.value.tool == "java"
     assert "apt-get install openjdk-17-jdk-headless maven" in caught.value.message
@@ -134,7 +134,7 @@ def test_missing_maven_is_reported_when_the_classpath_must_be_resolved(
     settings: Settings,
 ) -> None:
     with pytest.raises(MissingToolError) as caught:
-        neo4j_server.resolve_classpath(settings)
+        neo4j_install.resolve_classpath(settings)
 
     assert caught.value.tool == "mvn"
     assert "apt-get install openjdk-17-jdk-headless maven" in caught.value.message
@@ -145,7 +145,7 @@ def _seed_classpath_cache(settings: Settings, tmp_path: Path) -> str:
     jar.write_bytes(b"")
     settings.neo4j_home.mkdir(parents=True)
     (settings.neo4j_home / "classpath.txt").write_text(f"{jar}\n")
-    key = neo4j_server._classpath_key(settings)
+    key = neo4j_install._classpath_key(settings)
     (settings.neo4j_home / "classpath.key").write_text(key + "\n")
     return str(jar)
 
@@ -154,7 +154,7 @@ def _seed_classpath_cache(settings: Settings, tmp_path: Path) -> str:
 def test_cached_classpath_is_reused_without_maven(settings: Settings, tmp_path: Path) -> None:
     jar = _seed_classpath_cache(settings, tmp_path)
 
-    assert neo4j_server.resolve_classpath(settings) == jar
+    assert neo4j_install.resolve_classpath(settings) == jar
 
 
 @pytest.mark.usefixtures("no_tools_path")
@@ -166,7 +166,7 @@ def test_cached_classpath_is_dropped_when_its_key_changes(
 
     # Re-resolving needs Maven, which this PATH lacks.
     with pytest.raises(MissingToolError):
-        neo4j_server.resolve_classpath(settings)
+        neo4j_install.resolve_classpath(settings)
 
 
 @pytest.mark.usefixtures("no_tools_path")
@@ -177,7 +177,7 @@ def test_cached_classpath_is_dropped_when_a_jar_vanished(
     os.unlink(jar)
 
     with pytest.raises(MissingToolError):
-        neo4j_server.resolve_classpath(settings)
+        neo4j_install.resolve_classpath(settings)
 
 
 def test_status_without_pid_file_is_not_running(settings: Settings) -> None:
@@ -190,7 +190,7 @@ def test_status_without_pid_file_is_not_running(settings: Settings) -> None:
 
 
 def test_stale_pid_of_another_program_is_not_taken_for_the_server(settings: Settings) -> None:
-    pid_file = neo4j_server.pid_file(settings)
+    pid_file = neo4j_conf.pid_file(settings)
     pid_file.parent.mkdir(parents=True)
     pid_file.write_text(f"{os.getpid()}\n")  # alive, but it is pytest, not Neo4j
 
@@ -210,7 +210,7 @@ def test_the_default_password_neo4j_is_refused(settings: Settings) -> None:
 def test_conf_lets_the_browser_fetch_guides_and_styles_from_this_machine(
     settings: Settings,
 ) -> None:
-    conf = _conf_entries(neo4j_server.render_conf(settings))
+    conf = _conf_entries(neo4j_conf.render_conf(settings))
 
     (hosts,) = conf["browser.remote_content_hostname_whitelist"]
     # Both spellings of this machine (the API's guide links use the request's host), and

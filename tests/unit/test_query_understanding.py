@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from kg.graph.reads import EntityMatch, EntityRecord
+from kg.core.records import EntityMatch, EntityRecord
 from kg.search.understanding import (
     normalize_name,
     parse_query,

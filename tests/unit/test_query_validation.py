@@ -13,8 +13,9 @@ from api.graphql.context import RequestContext
 from api.graphql.schema import build_schema
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
+from kg.core.filters import check_date_range, check_plover_types
 from kg.extraction.actions import lexicon
-from kg.graph.reads import RELS_BY_ROLE, check_date_range, check_plover_types
+from kg.graph.reads import RELS_BY_ROLE
 from kg.search import understanding as query_understanding
 from kg.search.engine import MAX_LIMIT, HybridSearch
 

@@ -73,13 +73,13 @@ def error_of(response: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "status", "code"),
     [
-        ("not-found", 404, "not_found"),
-        ("invalid", 422, "invalid_query"),
-        ("parse", 422, "article_parse_error"),
-        ("shacl", 422, "validation_failed"),
-        ("auth", 401, "unauthenticated"),
-        ("down", 503, "service_unavailable"),
-        ("http", 409, "conflict"),
+        ("not-found", 404, "NOT_FOUND"),
+        ("invalid", 422, "INVALID_FILTER"),
+        ("parse", 422, "ARTICLE_PARSE_ERROR"),
+        ("shacl", 422, "VALIDATION_FAILED"),
+        ("auth", 401, "AUTHENTICATION_REQUIRED"),
+        ("down", 503, "SERVICE_UNAVAILABLE"),
+        ("http", 409, "CONFLICT"),
     ],
 )
 def test_known_errors(client: TestClient, name: str, status: int, code: str) -> None:
@@ -101,10 +101,10 @@ def test_authentication_error_asks_for_a_key(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("boom", "internal_error"),
-        ("config", "configuration_error"),
-        ("cypher", "graph_query_error"),
-        ("write", "graph_write_error"),
+        ("boom", "INTERNAL_ERROR"),
+        ("config", "CONFIGURATION_ERROR"),
+        ("cypher", "GRAPH_QUERY_ERROR"),
+        ("write", "GRAPH_WRITE_ERROR"),
     ],
 )
 def test_unexpected_errors_are_masked(client: TestClient, name: str, code: str) -> None:
@@ -119,7 +119,7 @@ def test_request_validation_is_422_with_locations(client: TestClient) -> None:
     response = client.post("/body", json={"n": "not a number"})
     assert response.status_code == 422
     error = error_of(response)
-    assert error["code"] == "invalid_request"
+    assert error["code"] == "INVALID_REQUEST"
     assert error["details"][0]["loc"] == ["body", "n"]
     assert "body.n" in error["message"]
 
@@ -127,4 +127,4 @@ def test_request_validation_is_422_with_locations(client: TestClient) -> None:
 def test_unknown_route_is_json_404(client: TestClient) -> None:
     response = client.get("/nowhere")
     assert response.status_code == 404
-    assert error_of(response)["code"] == "not_found"
+    assert error_of(response)["code"] == "NOT_FOUND"

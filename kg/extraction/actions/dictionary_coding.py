@@ -57,7 +57,6 @@ def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
     return not any(c.i in frames for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))
 
 
-_NOUN_FRAMES = True
 _NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "ROOT", "attr"})
 
 
@@ -69,6 +68,20 @@ def _noun_candidate(tok: Token, frames: dict[int, Frame]) -> bool:
         and not tok.ent_type_
         and not (tok.dep_ == "dobj" and tok.head.i in frames)
     )
+
+
+def _add_noun_frame(
+    tok: Token, frames: dict[int, Frame], matches: dict[int, VerbMatch], d: VerbDictionary
+) -> None:
+    """A weak frame for an event noun the dictionary codes through its verb."""
+    noun = d.match_noun(tok)
+    sense = _sense(noun) if noun is not None else None
+    if noun is None or sense is None or noun.basis not in _NEW_BASES:
+        return
+    frame = Frame("event", tok, sense, tok.text, nominal=True, by_dictionary=True)
+    frame.penalty = _WEAK_PENALTY
+    frames[tok.i] = frame
+    matches[tok.i] = noun
 
 
 def add_dictionary_frames(
@@ -90,15 +103,8 @@ def add_dictionary_frames(
     for tok in sent:
         if tok.i in consumed:
             continue
-        if _NOUN_FRAMES and tok.i not in frames and _noun_candidate(tok, frames):
-            noun = dictionary.match_noun(tok)
-            noun_sense = _sense(noun) if noun is not None else None
-            if noun is not None and noun_sense is not None and noun.basis in _NEW_BASES:
-                frame = Frame("event", tok, noun_sense, tok.text, nominal=True)
-                frame.by_dictionary = True
-                frame.penalty = _WEAK_PENALTY
-                frames[tok.i] = frame
-                matches[tok.i] = noun
+        if tok.i not in frames and _noun_candidate(tok, frames):
+            _add_noun_frame(tok, frames, matches, dictionary)
             continue
         frame = frames.get(tok.i)
         if frame is not None and (frame.nominal or frame.kind in _SKIP_KINDS):

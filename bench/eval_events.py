@@ -227,6 +227,17 @@ def run(
     return records, outputs
 
 
+def report_codes(
+    name: str, records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]]
+) -> None:
+    """Actor-code agreement with the gold codes (see :mod:`bench.eval_codes`)."""
+    from bench.eval_codes import code_scores
+
+    intrinsic, extracted = code_scores(records, outputs, main_event, content_words)
+    print(f"{name:18}   codes of gold texts: {intrinsic.text()}")
+    print(f"{'':18}   codes of matched participants: {extracted.text()}")
+
+
 def report(name: str, scores: dict[str, Any]) -> None:
     print(
         f"{name:18} n={int(scores['records']):3d}  type_acc={scores['type_accuracy']:.3f} "
@@ -272,10 +283,15 @@ def main(argv: list[str] | None = None) -> int:
         odd = [r for i, r in enumerate(records) if i % 2 == 1]
         if args.half == "dev":
             report(f"{label} dev(even)", evaluate(even, outputs, args.errors))
+            if dictionaries:
+                report_codes(f"{label} dev(even)", even, outputs)
             continue
         if args.split:
             report(f"{label} dev(even)", evaluate(even, outputs, args.errors))
             report(f"{label} held(odd)", evaluate(odd, outputs, False))
+            if dictionaries:
+                report_codes(f"{label} dev(even)", even, outputs)
+                report_codes(f"{label} held(odd)", odd, outputs)
         report(f"{label} all", evaluate(records, outputs, args.errors and not args.split))
     if args.unseen:
         from bench.eval_unseen import report_unseen

@@ -86,3 +86,11 @@ def test_codes_on_entities_and_participants() -> None:
     coded = out.actions[0]
     assert [p.code for p in coded.actors] == ["COLMIL", "COLGOV"]
     assert [p.code for p in coded.targets] == ["COLREB", "GOV"]
+
+
+def test_the_post_the_text_names_wins() -> None:
+    coder = load_actor_coder()
+    chirac = coder.code("French President Jacques Chirac")
+    assert chirac is not None and chirac.code == "FRAGOV"
+    fighters = coder.code("Daesh fighters")
+    assert fighters is not None and fighters.code.startswith("IMG")

@@ -10,7 +10,8 @@ Sources, in PETRARCH2's dictionaries (see ``kg/extraction/data/petrarch/README.m
   2015, so an open range of a post (government, military, party...) ends at
   :data:`VINTAGE`; out of its range a leader keeps only the country, and the sector comes
   from the text ("former president", "opposition leader"). Without a publication date the
-  latest entry applies;
+  latest entry applies. A post the text names ("President X", "former minister X") wins
+  over the entry's;
 * agent words ("soldiers" ``~MIL``, "officials" ``~GOV``, see :mod:`.agents`), which give a
   country-only actor its sector ("Colombian soldiers" -> ``COLMIL``) and a bare agent its
   code ("officials" -> ``GOV``).
@@ -158,7 +159,8 @@ class ActorCoder:
                 return None
             return ActorCode(agent.code, None, agent.sector)
         code, dated, stale, _ = actor
-        if agent is not None and (len(code) <= 3 or stale):
+        # The text wins over a person's entry: "President X" is GOV whatever X's entry says.
+        if agent is not None and (len(code) <= 3 or stale or code[3:6] in _POSTS):
             nation = code[:3]
             full = agent.code + nation if agent.prefix else nation + agent.code
             return ActorCode(full, nation, agent.sector)

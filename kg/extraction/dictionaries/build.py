@@ -42,6 +42,16 @@ AGENT_SUPPLEMENT: dict[str, str] = {
     "militants": "~REB",
     "insurgent": "~REB",
     "insurgents": "~REB",
+    "forces": "~MIL",
+    "armed forces": "~MIL",
+    "aircraft": "~MIL",
+    "peacekeeper": "~MIL",
+    "peacekeepers": "~MIL",
+    "negotiator": "~GOV",
+    "negotiators": "~GOV",
+    "leader": "~GOV",
+    "leaders": "~GOV",
+    "opposition": "~OPP",
 }
 
 

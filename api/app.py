@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
 
+from api.auth_throttle import KeyThrottleMiddleware
+from api.body_limit import BodyLimitMiddleware
 from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
+from api.graphql.router import NewsKGGraphQLRouter
 from api.graphql.schema import build_schema
 from api.metrics import install_metrics
 from api.rest import browser_guide, health, ingest, metrics, rdf, search
@@ -97,12 +99,12 @@ def create_app(
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)
-    graphql: GraphQLRouter[RequestContext, None] = GraphQLRouter(
-        schema, graphql_ide="graphiql", context_getter=graphql_context
-    )
+    graphql = NewsKGGraphQLRouter(schema, graphql_ide="graphiql", context_getter=graphql_context)
     app.include_router(graphql, prefix="/graphql")
 
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeyThrottleMiddleware, settings=settings)
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)

@@ -98,6 +98,7 @@ INTERNAL_ERROR = ErrorCode(
 _BY_EXCEPTION: tuple[tuple[type[kg.NewsKGError], ErrorCode], ...] = (
     (kg.NotFoundError, NOT_FOUND),
     (kg.InvalidQueryError, INVALID_FILTER),
+    (kg.ArticleTooLargeError, PAYLOAD_TOO_LARGE),
     (kg.ArticleParseError, ARTICLE_PARSE_ERROR),
     (kg.ValidationFailedError, VALIDATION_FAILED),
     (kg.AuthenticationError, AUTHENTICATION_REQUIRED),

@@ -56,7 +56,7 @@ def ingest(
 
     def records() -> Iterator[Article | NewsKGError]:
         for path in iter_input_files(paths):
-            yield from read_path(path)
+            yield from read_path(path, settings.max_article_chars)
 
     settings = get_settings()
     handle = None if in_process else read_handle(settings)
@@ -92,6 +92,7 @@ def _ingest_through_server(url: str, token: str, records: Iterable[Article | New
 def _ingest_in_process(records: Iterable[Article | NewsKGError]) -> None:
     from kg.services import bootstrap, build_services, close
 
+    settings = get_settings()
     articles = []
     failures = []
     for record in records:
@@ -99,7 +100,7 @@ def _ingest_in_process(records: Iterable[Article | NewsKGError]) -> None:
             failures.append(str(record))
         else:
             articles.append(record)
-    services = build_services(get_settings())
+    services = build_services(settings)
     try:
         bootstrap(services)
         report = services.pipeline.ingest(articles, progress=True)
@@ -134,22 +135,42 @@ def _rejected(failures: Iterable[str]) -> None:
 def extract(
     path: Annotated[str, typer.Argument(help="JSONL of {id, text, published?}, or - for stdin")],
 ) -> None:
-    """Extract entities and actions as JSON lines, without loading anything."""
+    """Extract entities and actions as JSON lines, without loading anything.
+
+    A bad line (not UTF-8, not JSON, a missing field, a text over NEWSKG_MAX_ARTICLE_CHARS)
+    is named on stderr and skipped; the exit code is then 2.
+    """
     from kg.extraction.extractor import extractor_from_settings
     from kg.extraction.records import extract_records
 
-    extractor = extractor_from_settings(get_settings())
+    settings = get_settings()
+    rejected: list[NewsKGError] = []
+
+    def reject(error: NewsKGError) -> None:
+        rejected.append(error)
+        typer.secho(f"rejected: {error}", err=True, fg=typer.colors.YELLOW)
+
     with contextlib.ExitStack() as stack:
-        stream = (
-            sys.stdin if path == "-" else stack.enter_context(Path(path).open(encoding="utf-8"))
-        )
+        try:
+            # Binary: lines split on "\n" only and decoded one by one (kg/core/lines.py).
+            stream = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))
+        except OSError as exc:
+            typer.secho(f"error: cannot read {path}: {exc.strerror}", err=True, fg="red")
+            raise typer.Exit(code=1) from exc
+        extractor = extractor_from_settings(settings)
         try:
             for record in extract_records(
-                stream, extractor, source=path if path != "-" else "<stdin>"
+                stream,
+                extractor,
+                source=path if path != "-" else "<stdin>",
+                max_chars=settings.max_article_chars,
+                on_error=reject,
             ):
                 typer.echo(json.dumps(record, ensure_ascii=False))
         except NewsKGError as exc:
             raise _fail(exc) from exc
+    if rejected:
+        raise typer.Exit(code=2)
 
 
 @app.command()
@@ -183,17 +204,26 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
 ) -> None:
-    """Serve the GraphQL and REST API (GraphiQL at /graphql)."""
+    """Serve the GraphQL and REST API (GraphiQL at /graphql).
+
+    Refuses a non-loopback address while the Neo4j password is the default or no API key
+    is set (see kg/core/exposure.py).
+    """
     import os
 
     import uvicorn
 
     from api.app import create_app
+    from kg.core.exposure import check_exposure
     from kg.ops.server_handle import ServerHandle, new_token, remove_handle, write_handle
 
     settings = get_settings()
     bind_host = host or settings.api_host
     bind_port = port or settings.api_port
+    try:
+        check_exposure(settings, bind_host)
+    except NewsKGError as exc:
+        raise _fail(exc) from exc
     typer.echo(f"GraphiQL:      http://localhost:{bind_port}/graphql")
     typer.echo(f"REST search:   http://localhost:{bind_port}/search?q=actions+against+the+ELN")
     typer.echo(f"Neo4j Browser: http://localhost:{settings.neo4j_http_port}/browser/")

@@ -1,13 +1,16 @@
 """Relay-style pagination: ``Connection``/``Edge``/``PageInfo`` with opaque cursors.
 
 A cursor is the base64 of ``"cursor:<offset>"``. Lists are ordered by a unique key, so
-offsets give pages without duplicates or gaps while the data does not change.
+offsets give pages without duplicates or gaps while the data does not change. Cursors come
+back from clients, so a decoded offset is checked: ASCII digits only, at most
+:data:`MAX_OFFSET` (a forged huge offset overflowed the database driver's 64-bit integers).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -22,7 +25,11 @@ R = TypeVar("R")
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+# Deep offsets cost the database a skip over every row before them; lists this long are
+# searched or filtered, not paged through.
+MAX_OFFSET = 100_000
 _PREFIX = "cursor:"
+_OFFSET = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() takes "²" too
 
 
 def encode_cursor(offset: int) -> str:
@@ -34,15 +41,22 @@ def decode_cursor(cursor: str) -> int:
     """The offset a cursor points at.
 
     Raises:
-        GraphQLError: (code ``INVALID_FILTER``) the cursor was not made by this API.
+        GraphQLError: (code ``INVALID_FILTER``) the cursor was not made by this API or
+            points at :data:`MAX_OFFSET` or beyond.
     """
+    if len(cursor) > 64:  # ours are about 20 characters; do not decode megabytes
+        raise invalid_argument("after", "is not a valid cursor")
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise invalid_argument("after", "is not a valid cursor") from None
-    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+    digits = text.removeprefix(_PREFIX)
+    if not text.startswith(_PREFIX) or not _OFFSET.fullmatch(digits):
         raise invalid_argument("after", "is not a valid cursor")
-    return int(text[len(_PREFIX) :])
+    offset = int(digits)
+    if offset >= MAX_OFFSET:
+        raise invalid_argument("after", f"points past the last pageable item ({MAX_OFFSET})")
+    return offset
 
 
 def page_window(first: int | None, after: str | None) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from api.graphql.article import Article
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
 from api.graphql.errors import (
+    PAYLOAD_TOO_LARGE,
     VALIDATION_FAILED,
     AuthenticationError,
     NotFoundError,
@@ -86,6 +87,10 @@ class Mutation:
         problem = context.key_problem()
         if problem:
             return AuthenticationError.of(problem)
+        limit = context.settings.max_article_chars
+        if len(input.text) > limit:  # before validation and parsing, which copy the text
+            too_large = kg_errors.ArticleTooLargeError("api", len(input.text), limit)
+            return ValidationError(message=too_large.problem, code=PAYLOAD_TOO_LARGE, field="text")
         try:
             record = ArticleIn.model_validate(
                 {
@@ -102,7 +107,7 @@ class Mutation:
             field = ".".join(str(p) for p in first["loc"]) or None
             return _validation_error(f"{field}: {first['msg']}", field)
         try:
-            article = parse_article_in(record, origin="api")
+            article = parse_article_in(record, "api", limit)
             report = await asyncio.to_thread(
                 _locked, context.write_lock, context.services.pipeline.ingest_article, article
             )

@@ -26,6 +26,7 @@ from api.graphql.search import (
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
 from kg.core.filters import SearchFilter, check_date_range, check_plover_types
+from kg.core.limits import check_id, check_name, check_query
 from kg.core.models import ENTITY_TYPES
 from kg.core.records import EntityRecord, EntityRef
 from kg.graph import reads
@@ -124,6 +125,8 @@ class Query:
     ) -> EntityResult:
         if (id is None) == (name is None):
             return InvalidFilterError.of("id", "give exactly one of id and name")
+        check_id("id", id, info.context.settings)
+        check_name("name", name, info.context.settings)
         if id is not None:
             record = await info.context.loaders.entity.load(str(id))
         else:
@@ -145,6 +148,7 @@ class Query:
     ) -> EntityConnection:
         if type is not None and type not in ENTITY_TYPES:
             raise invalid_argument("type", f"unknown entity type; use {', '.join(ENTITY_TYPES)}")
+        check_query("search", search, info.context.settings)
         offset, limit = page_window(first, after)
         graph = info.context.services.graph
         page = await asyncio.to_thread(reads.entities_page, graph, search, type, offset, limit)
@@ -166,6 +170,8 @@ class Query:
         first: int = 10,
         after: str | None = None,
     ) -> ActionConnection:
+        check_name("actor", actor, info.context.settings)
+        check_name("target", target, info.context.settings)
         types = check_plover_types([type], "type") if type else None
         check_date_range(from_, to)
         offset, limit = page_window(first, after)
@@ -182,6 +188,7 @@ class Query:
 
     @described_field(description="One article by id.")
     async def article(self, info: GraphQLInfo, id: strawberry.ID) -> ArticleResult:
+        check_id("id", id, info.context.settings)
         record = await info.context.loaders.article.load(str(id))
         if record is None:
             return NotFoundError.from_error(kg_errors.NotFoundError("Article", str(id)))
@@ -205,6 +212,7 @@ class Query:
 
     @described_field(description="One passage by id.")
     async def passage(self, info: GraphQLInfo, id: strawberry.ID) -> PassageResult:
+        check_id("id", id, info.context.settings)
         record = await info.context.loaders.passage.load(str(id))
         if record is None:
             return NotFoundError.from_error(kg_errors.NotFoundError("Passage", str(id)))
@@ -217,6 +225,7 @@ class Query:
     async def neighbors(
         self, info: GraphQLInfo, entity_id: strawberry.ID, depth: int = 1, first: int = 50
     ) -> NeighborsResult:
+        check_id("entityId", entity_id, info.context.settings)
         if not 1 <= first <= 500:
             return InvalidFilterError.of("first", "must be between 1 and 500")
         graph = info.context.services.graph
@@ -251,6 +260,8 @@ class Query:
         to_id: strawberry.ID,
         max_length: int = reads.MAX_PATH_LENGTH,
     ) -> PathResult | None:
+        check_id("fromId", from_id, info.context.settings)
+        check_id("toId", to_id, info.context.settings)
         graph = info.context.services.graph
         try:
             found = await asyncio.to_thread(

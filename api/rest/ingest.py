@@ -102,14 +102,20 @@ def open_job(jobs: Jobs) -> dict[str, Any]:
 @router.post(
     "/jobs/{job_id}/articles", status_code=202, dependencies=WRITE, summary="Append a batch"
 )
-def add_batch(job_id: str, batch: BatchIn, jobs: Jobs) -> dict[str, Any]:
-    """Queue a batch of article records; a malformed record is rejected alone, by origin."""
+def add_batch(
+    job_id: str,
+    batch: BatchIn,
+    jobs: Jobs,
+    services: Annotated[Services, Depends(get_services)],
+) -> dict[str, Any]:
+    """Queue a batch of article records; a malformed or over-long record is rejected alone."""
+    max_chars = services.settings.max_article_chars
     articles: list[Article] = []
     rejected = list(batch.rejected)
     for number, record in enumerate(batch.articles, start=1):
         origin = record.origin or f"job {job_id} record {number}"
         try:
-            articles.append(parse_article_in(record, origin=origin))
+            articles.append(parse_article_in(record, origin, max_chars))
         except ArticleParseError as exc:
             rejected.append(str(exc))
     return status_body(jobs.add(job_id, articles, rejected))

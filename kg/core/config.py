@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kg.core import limits
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Anyone who has read the source knows it: fine on a laptop, never on a network.
+DEFAULT_NEO4J_PASSWORD = "newskg-dev-password"
 
 
 class Settings(BaseSettings):
@@ -25,7 +30,7 @@ class Settings(BaseSettings):
     # Neo4j
     neo4j_uri: str = ""  # default: bolt://localhost:<neo4j_bolt_port>, the bundled server
     neo4j_user: str = "neo4j"
-    neo4j_password: SecretStr = SecretStr("newskg-dev-password")
+    neo4j_password: SecretStr = SecretStr(DEFAULT_NEO4J_PASSWORD)
     neo4j_database: str = "neo4j"
     neo4j_bolt_port: int = 7687
     neo4j_http_port: int = 7474
@@ -62,6 +67,21 @@ class Settings(BaseSettings):
     max_query_depth: int = 10
     max_query_cost: int = 5000
 
+    # Input limits (kg/core/limits.py says why these numbers): request bodies (checked
+    # while streaming), one article's text (files and API), free query text and its words
+    # (Lucene clauses), entity names (and keys that may be names), ids.
+    max_body_bytes: PositiveInt = limits.MAX_BODY_BYTES
+    max_article_chars: PositiveInt = limits.MAX_ARTICLE_CHARS
+    max_query_chars: PositiveInt = limits.MAX_QUERY_CHARS
+    max_query_words: PositiveInt = limits.MAX_QUERY_WORDS
+    max_name_chars: PositiveInt = limits.MAX_NAME_CHARS
+    max_id_chars: PositiveInt = limits.MAX_ID_CHARS
+
+    # Wrong API keys: after this many from one client address within the window, requests
+    # from that address carrying a key get 429 until the window has passed.
+    auth_max_failures: PositiveInt = 10
+    auth_failure_window_seconds: PositiveFloat = 60.0
+
     # Optional LLM extractor (off by default; needs a network).
     llm_url: str | None = None
     llm_model: str | None = None
@@ -73,6 +93,11 @@ class Settings(BaseSettings):
         if not self.neo4j_uri:
             self.neo4j_uri = f"bolt://localhost:{self.neo4j_bolt_port}"
         return self
+
+    @property
+    def uses_default_neo4j_password(self) -> bool:
+        """Whether the Neo4j password is still the published development default."""
+        return self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD
 
     @property
     def qdrant_path(self) -> Path:

@@ -48,6 +48,24 @@ class ArticleParseError(NewsKGError):
         self.line = line
 
 
+class ArticleTooLargeError(ArticleParseError):
+    """An article's text is longer than ``NEWSKG_MAX_ARTICLE_CHARS``.
+
+    Attributes:
+        size: The text's length in characters.
+        limit: The most characters allowed.
+    """
+
+    def __init__(self, source: str, size: int, limit: int, *, line: int | None = None) -> None:
+        super().__init__(
+            source,
+            f"the text is {size} characters long; the limit is {limit} (NEWSKG_MAX_ARTICLE_CHARS)",
+            line=line,
+        )
+        self.size = size
+        self.limit = limit
+
+
 class ValidationFailedError(NewsKGError):
     """Extracted records do not conform to the SHACL shapes; nothing was loaded."""
 

@@ -1,20 +1,23 @@
 """``kg extract``: JSONL records in, one JSON object of entities and actions out per record.
 
 Input lines are ``{"id": ..., "text": ..., "published": "YYYY-MM-DD"?}``; blank lines are
-skipped. Output names are the resolved entity's canonical name when the participant was
-resolved, else its surface text; ``actor_texts``/``target_texts`` keep the surface texts.
+skipped. Lines are split on ``\n`` only and decoded one by one
+(:func:`kg.core.lines.numbered_lines`), so a line that is not UTF-8 is one bad record.
+Output names are the resolved entity's canonical name when the participant was resolved,
+else its surface text; ``actor_texts``/``target_texts`` keep the surface texts.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kg.core.errors import ArticleParseError
+from kg.core.errors import ArticleParseError, ArticleTooLargeError
+from kg.core.lines import numbered_lines
 from kg.core.models import Action, Extraction, Participant
 from kg.extraction.extractor import Extractor
 
@@ -102,21 +105,41 @@ def extraction_record(record_id: str | int, text: str, extraction: Extraction) -
 
 
 def extract_records(
-    lines: Iterable[str], extractor: Extractor, *, source: str = "<input>"
+    lines: Iterable[str | bytes],
+    extractor: Extractor,
+    *,
+    source: str = "<input>",
+    max_chars: int | None = None,
+    on_error: Callable[[ArticleParseError], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Run ``extractor`` over JSONL lines, yielding one output object per record.
 
     Args:
-        lines: JSONL text lines (blank lines are skipped).
+        lines: JSONL lines split on ``\n`` only (a binary file, ``data.split(b"\n")`` or
+            strings); blank lines are skipped.
         extractor: Any :class:`~kg.extraction.extractor.Extractor`.
         source: Name of the input, used in error messages.
+        max_chars: The longest text accepted (``NEWSKG_MAX_ARTICLE_CHARS``); None for any.
+        on_error: Called with each bad line's error, and the next line is read; when None
+            the first bad line raises.
 
     Raises:
-        ArticleParseError: a malformed line (the message names the line number).
+        ArticleParseError: a malformed line when ``on_error`` is None (the message names
+            the line number); :class:`ArticleTooLargeError` for a text over ``max_chars``.
     """
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, line in numbered_lines(lines, source):
+        try:
+            if isinstance(line, ArticleParseError):
+                raise line
+            if not line.strip():
+                continue
+            record = parse_record(line, source=source, line_number=number)
+            if max_chars is not None and len(record.text) > max_chars:
+                raise ArticleTooLargeError(source, len(record.text), max_chars, line=number)
+        except ArticleParseError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
             continue
-        record = parse_record(line, source=source, line_number=number)
         extraction = extractor.extract(record.text, record.published)
         yield extraction_record(record.id, record.text, extraction)

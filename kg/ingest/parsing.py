@@ -2,7 +2,9 @@
 
 Every parser returns :class:`kg.core.models.Article` objects whose body has had its site
 furniture stripped. A malformed input raises :class:`kg.core.errors.ArticleParseError`
-naming the file, the line where there is one, and the problem.
+naming the file, the line where there is one, and the problem; an article whose text is
+longer than ``max_chars`` (``NEWSKG_MAX_ARTICLE_CHARS``) raises its subclass
+:class:`kg.core.errors.ArticleTooLargeError`, before any work on the text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kg.core.errors import ArticleParseError
+from kg.core.errors import ArticleParseError, ArticleTooLargeError
+from kg.core.limits import MAX_ARTICLE_CHARS
+from kg.core.lines import numbered_lines
 from kg.core.models import Article, ArticleIn
 from kg.ingest.furniture import strip_boilerplate
 
@@ -31,8 +35,28 @@ _DATE_LINE = re.compile(r"^[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}$")
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%b. %d, %Y")
 
 
-def parse_article_in(record: ArticleIn, origin: str = "api") -> Article:
-    """Turn a validated input record into an article, stripping boilerplate from its text."""
+def check_article_size(
+    text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS, line: int | None = None
+) -> None:
+    """Refuse an article text longer than ``max_chars`` characters.
+
+    Raises:
+        ArticleTooLargeError: the text is too long (names the size and the limit).
+    """
+    if len(text) > max_chars:
+        raise ArticleTooLargeError(origin, len(text), max_chars, line=line)
+
+
+def parse_article_in(
+    record: ArticleIn, origin: str = "api", max_chars: int = MAX_ARTICLE_CHARS
+) -> Article:
+    """Turn a validated input record into an article, stripping boilerplate from its text.
+
+    Raises:
+        ArticleTooLargeError: the text is longer than ``max_chars``.
+        ArticleParseError: nothing is left of the text once site furniture is removed.
+    """
+    check_article_size(record.text, origin, max_chars)
     body = strip_boilerplate(record.text)
     if not body:
         raise ArticleParseError(origin, "the text is empty once site furniture is removed")
@@ -51,18 +75,21 @@ ParsedRecord = Article | ArticleParseError
 """One record of a multi-article file: the article, or why it was rejected."""
 
 
-def _try_record(data: Any, origin: str, line: int | None = None) -> ParsedRecord:
+def _try_record(data: Any, origin: str, line: int | None, max_chars: int) -> ParsedRecord:
     try:
-        return _record(data, origin, line)
+        return _record(data, origin, line, max_chars)
     except ArticleParseError as exc:
         return exc
 
 
-def _record(data: Any, origin: str, line: int | None = None) -> Article:
+def _record(data: Any, origin: str, line: int | None, max_chars: int) -> Article:
     if not isinstance(data, dict):
         raise ArticleParseError(
             origin, f"expected a JSON object, got {type(data).__name__}", line=line
         )
+    text = data.get("text")
+    if isinstance(text, str):  # before validation, which copies and strips the text
+        check_article_size(text, origin, max_chars, line)
     try:
         record = ArticleIn.model_validate(data)
     except ValidationError as exc:
@@ -71,10 +98,10 @@ def _record(data: Any, origin: str, line: int | None = None) -> Article:
             for err in exc.errors()
         )
         raise ArticleParseError(origin, problems, line=line) from exc
-    return parse_article_in(record, origin=f"{origin}:{line}" if line else origin)
+    return parse_article_in(record, f"{origin}:{line}" if line else origin, max_chars)
 
 
-def parse_json(text: str, origin: str) -> list[ParsedRecord]:
+def parse_json(text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS) -> list[ParsedRecord]:
     """Parse a JSON document holding one article object or a list of them.
 
     Raises:
@@ -86,15 +113,27 @@ def parse_json(text: str, origin: str) -> list[ParsedRecord]:
         raise ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
     items = data if isinstance(data, list) else [data]
     return [
-        _try_record(item, origin, line=None if len(items) == 1 else i + 1)
+        _try_record(item, origin, None if len(items) == 1 else i + 1, max_chars)
         for i, item in enumerate(items)
     ]
 
 
-def parse_jsonl(lines: Iterable[str], origin: str) -> list[ParsedRecord]:
-    """Parse JSON Lines: one article object per non-blank line; a bad line is one record."""
+def parse_jsonl(
+    lines: Iterable[str | bytes], origin: str, max_chars: int = MAX_ARTICLE_CHARS
+) -> list[ParsedRecord]:
+    """Parse JSON Lines: one article object per non-blank line; a bad line is one record.
+
+    Args:
+        lines: The lines split on ``\n`` only (see :func:`kg.core.lines.numbered_lines`);
+            bytes are decoded line by line, so a line that is not UTF-8 is one bad record.
+        origin: The input's name, for error messages.
+        max_chars: The longest article text accepted.
+    """
     records: list[ParsedRecord] = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in numbered_lines(lines, origin):
+        if isinstance(line, ArticleParseError):
+            records.append(line)
+            continue
         if not line.strip():
             continue
         try:
@@ -102,7 +141,7 @@ def parse_jsonl(lines: Iterable[str], origin: str) -> list[ParsedRecord]:
         except json.JSONDecodeError as exc:
             records.append(ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number))
             continue
-        records.append(_try_record(data, origin, line=number))
+        records.append(_try_record(data, origin, number, max_chars))
     return records
 
 
@@ -122,7 +161,7 @@ def _clean_source(line: str) -> str:
     return name or line.strip()
 
 
-def parse_seed_text(text: str, origin: str) -> Article:
+def parse_seed_text(text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
     """Parse the scraped-page text format of ``seeds/``.
 
     The header holds the title (first line), the section (second line), site furniture,
@@ -148,6 +187,7 @@ def parse_seed_text(text: str, origin: str) -> Article:
         (_clean_source(line) for line in header if "|" in line or line.endswith(" RSS")), None
     )
     body = strip_boilerplate("\n".join(lines[date_index + 1 :]))
+    check_article_size(body, origin, max_chars)
     if not body:
         raise ArticleParseError(origin, "no body text after the date line")
     return Article(
@@ -165,7 +205,7 @@ def _strip_html(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def parse_feed(text: str, origin: str) -> list[ParsedRecord]:
+def parse_feed(text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS) -> list[ParsedRecord]:
     """Parse an RSS or Atom feed; every entry with a title and text becomes an article.
 
     Raises:
@@ -190,16 +230,21 @@ def parse_feed(text: str, origin: str) -> list[ParsedRecord]:
             "source": source,
         }
         line = None if len(feed.entries) == 1 else number
-        records.append(_try_record(record, origin, line=line))
+        records.append(_try_record(record, origin, line, max_chars))
     return records
 
 
-def read_path(path: Path) -> list[ParsedRecord]:
+def read_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> list[ParsedRecord]:
     """Parse one file, choosing the parser by its suffix, record by record.
 
     A multi-article file (JSON list, JSONL, feed) gives one entry per record, so one bad
     record is reported without losing the good ones; a file that cannot be read at all
-    gives a single error.
+    gives a single error. JSONL is decoded line by line (a line that is not UTF-8 is one
+    bad record); the other formats are one document, decoded whole.
+
+    Args:
+        path: The file.
+        max_chars: The longest article text accepted (``NEWSKG_MAX_ARTICLE_CHARS``).
     """
     origin = str(path)
     suffix = path.suffix.lower()
@@ -211,28 +256,28 @@ def read_path(path: Path) -> list[ParsedRecord]:
             )
         ]
     try:
+        if suffix in JSONL_SUFFIXES:
+            return parse_jsonl(path.read_bytes().split(b"\n"), origin, max_chars)
         text = path.read_text(encoding="utf-8")
         if suffix in TEXT_SUFFIXES:
-            return [parse_seed_text(text, origin)]
+            return [parse_seed_text(text, origin, max_chars)]
         if suffix in JSON_SUFFIXES:
-            return parse_json(text, origin)
-        if suffix in JSONL_SUFFIXES:
-            return parse_jsonl(text.splitlines(), origin)
-        return parse_feed(text, origin)
+            return parse_json(text, origin, max_chars)
+        return parse_feed(text, origin, max_chars)
     except UnicodeDecodeError:
         return [ArticleParseError(origin, "the file is not UTF-8 text")]
     except ArticleParseError as exc:
         return [exc]
 
 
-def parse_path(path: Path) -> list[Article]:
+def parse_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> list[Article]:
     """Parse one file strictly: every record must be a valid article.
 
     Raises:
         ArticleParseError: the first problem found, naming the file, line and field.
     """
     articles = []
-    for record in read_path(path):
+    for record in read_path(path, max_chars):
         if isinstance(record, ArticleParseError):
             raise record
         articles.append(record)

@@ -38,6 +38,14 @@ def start(
 ) -> None:
     """Start the server (resolving its jars with Maven on first use) and wait for Bolt."""
     settings = get_settings()
+    if settings.uses_default_neo4j_password:
+        # Loopback only, but any local user or process then has full Cypher access.
+        typer.echo(
+            "warning: the Neo4j password is the published default; anyone who can reach "
+            "this machine's Bolt port has full access. Set NEWSKG_NEO4J_PASSWORD (before the "
+            "first start: the password is set then).",
+            err=True,
+        )
     try:
         status = neo4j_server.start(settings, timeout=timeout)
     except NewsKGError as error:

@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime
+import functools
 from typing import Annotated
 
 import strawberry
@@ -25,7 +26,12 @@ from api.graphql.search import (
 )
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
-from kg.core.filters import SearchFilter, check_date_range, check_plover_types
+from kg.core.filters import (
+    SearchFilter,
+    check_cameo_code,
+    check_date_range,
+    check_plover_types,
+)
 from kg.core.limits import check_id, check_name, check_query
 from kg.core.models import ENTITY_TYPES
 from kg.core.records import EntityRecord, EntityRef
@@ -157,7 +163,11 @@ class Query:
         return EntityConnection(edges=edges, page_info=page_info, total_count=page.total)
 
     @described_field(
-        description="Actions, newest first. `actor`/`target` take an entity id, name or alias."
+        description=(
+            "Actions, newest first. `actor`/`target` take an entity id, name or alias; "
+            "`actorCode`/`targetCode` a CAMEO actor code prefix (`COL`, `COLREB`), "
+            "`actorSector` a CAMEO sector (`GOV`, `MIL`, `REB`)."
+        )
     )
     async def actions(
         self,
@@ -169,9 +179,18 @@ class Query:
         to: datetime.date | None = None,
         first: int = 10,
         after: str | None = None,
+        actor_code: str | None = None,
+        target_code: str | None = None,
+        actor_sector: str | None = None,
     ) -> ActionConnection:
         check_name("actor", actor, info.context.settings)
         check_name("target", target, info.context.settings)
+        read_page = functools.partial(
+            reads.actions_page,
+            actor_code=check_cameo_code(actor_code, "actorCode"),
+            target_code=check_cameo_code(target_code, "targetCode"),
+            actor_sector=check_cameo_code(actor_sector, "actorSector"),
+        )
         types = check_plover_types([type], "type") if type else None
         check_date_range(from_, to)
         offset, limit = page_window(first, after)
@@ -180,7 +199,15 @@ class Query:
         )
         graph = info.context.services.graph
         page = await asyncio.to_thread(
-            reads.actions_page, graph, actor_ids, target_ids, types, from_, to, offset, limit
+            read_page,
+            graph,
+            actor_ids,
+            target_ids,
+            types,
+            from_,
+            to,
+            offset,
+            limit,
         )
         info.context.loaders.prime_actions(page.items)
         edges, page_info = connection_parts(page, Action.from_record)

@@ -34,7 +34,7 @@ from kg.extraction.dictionaries.agents import AgentCode, AgentDictionary, load_a
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "petrarch"
 VINTAGE = date(2015, 12, 31)  # open-ended leader ranges stop here
 MAX_WORDS = 8
-_WORD = re.compile(r"[a-z0-9][a-z0-9'\-.&]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-.&]*")
 _ARTICLES = frozenset({"the", "a", "an"})
 # Sectors of a post someone holds for a time (leaders' entries).
 _POSTS = frozenset({"GOV", "ELI", "MIL", "LEG", "JUD", "OPP", "PTY", "COP", "SPY"})
@@ -57,16 +57,27 @@ class ActorCode:
     dated: bool = False
 
 
+def cased_words(text: str) -> list[tuple[str, bool]]:
+    """Lower-case words of a phrase and whether each was capitalised in the text.
+
+    Possessives and a leading article are dropped.
+    """
+    plain = text.replace("\u2019", "'").replace("'s ", " ").replace("'S ", " ")
+    plain = plain[:-2] if plain.lower().endswith("'s") else plain
+    out: list[tuple[str, bool]] = []
+    for raw in _WORD.findall(plain):
+        w = raw.lower()
+        w = w if re.fullmatch(r"(?:[a-z]\.)+", w) else w.rstrip(".")
+        if w:
+            out.append((w, raw[:1].isupper()))
+    while out and out[0][0] in _ARTICLES:
+        out = out[1:]
+    return out
+
+
 def words_of(text: str) -> list[str]:
     """Lower-case words of a phrase, possessives and a leading article dropped."""
-    low = text.lower().replace("\u2019", "'").replace("'s ", " ")
-    low = low[:-2] if low.endswith("'s") else low
-    words = [
-        w.rstrip(".") if not re.fullmatch(r"(?:[a-z]\.)+", w) else w for w in _WORD.findall(low)
-    ]
-    while words and words[0] in _ARTICLES:
-        words = words[1:]
-    return [w for w in words if w]
+    return [w for w, _ in cased_words(text)]
 
 
 def _split(code: str) -> tuple[str | None, str | None]:
@@ -117,15 +128,20 @@ class ActorCoder:
         return None
 
     def find_actor(
-        self, words: list[str], published: date | None, countries: set[str]
+        self, cased: list[tuple[str, bool]], published: date | None, countries: set[str]
     ) -> tuple[str, bool, bool, int] | None:
-        """The last actor name among the words: (code, dated, stale, start index)."""
+        """The last actor name among the words: (code, dated, stale, start index).
+
+        A name must have a capitalised word in the text: "nation" or "car" in lower case is
+        an ordinary word, not a dictionary entry (Georgia's "NATION", the "CAR").
+        """
+        words = [w for w, _ in cased]
         found: tuple[str, bool, bool, int] | None = None
         i = 0
         while i < len(words):
             for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
                 entries = self.actors.get(" ".join(words[i : i + n]))
-                if entries:
+                if entries and any(cap for _, cap in cased[i : i + n]):
                     resolved = self._resolve(entries, published, countries)
                     if resolved is not None:
                         found = (*resolved, i)
@@ -149,10 +165,11 @@ class ActorCoder:
             countries: Lower-case country names of the article (pick among homonyms:
                 "National Liberation Army" of Colombia or of Bolivia).
         """
-        words = words_of(text)
+        cased = cased_words(text)
+        words = [w for w, _ in cased]
         if not words:
             return None
-        actor = self.find_actor(words, published, {c.lower() for c in countries})
+        actor = self.find_actor(cased, published, {c.lower() for c in countries})
         agent: AgentCode | None = self.agents.sector_of(words)
         if actor is None:
             if agent is None:

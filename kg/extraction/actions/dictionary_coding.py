@@ -17,10 +17,11 @@ The lexicon keeps everything else: nouns, intentions, requests, attribution, fla
 
 from __future__ import annotations
 
-from kg.core.models import PLOVER_TYPES
+from kg.core.models import PLOVER_TYPES, Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon, TriggerSense
 from kg.extraction.actions.participants import ParticipantResolver, Token
+from kg.extraction.dictionaries.actor_codes import ActorCoder
 from kg.extraction.dictionaries.verb_patterns import VerbDictionary, VerbMatch
 
 # Verbs whose coding the lexicon does better on its own (speech, stance, control).
@@ -163,8 +164,34 @@ def apply_dictionary_roles(
             add(frame.targets, [p for p in targets if p.entity_key])
 
 
-def drop_empty_dictionary_frames(frames: dict[int, Frame]) -> None:
-    """A frame only the dictionary found needs a participant to be worth reporting."""
+_POLITICAL_TYPES = frozenset({"Country", "Government", "ArmedGroup", "PoliticalParty", "Person"})
+
+
+def _political(p: Participant, coder: ActorCoder, res: ParticipantResolver) -> bool:
+    """Whether a participant is a political actor: coded by the CAMEO dictionaries, or an
+    entity of a political type (a company is not)."""
+    if coder.code(p.text) is not None:
+        return True
+    return bool(p.entity_key) and res.entity_type(p.entity_key) in _POLITICAL_TYPES
+
+
+def drop_unanchored_dictionary_frames(
+    frames: dict[int, Frame], coder: ActorCoder, res: ParticipantResolver
+) -> None:
+    """Keep a frame only the dictionary found when political actors take part.
+
+    As in PETRARCH, an event needs coded actors: "the stock traded", "the company expects"
+    are no events. A fitting pattern needs one political participant; a verb's bare code
+    needs an actor and a target, both political.
+    """
     for frame in frames.values():
-        if frame.by_dictionary and not frame.actors and not frame.targets:
+        if not frame.by_dictionary:
+            continue
+        if frame.penalty <= _STRONG_PENALTY:
+            keep = any(_political(p, coder, res) for p in frame.actors + frame.targets)
+        else:
+            keep = any(_political(p, coder, res) for p in frame.actors) and any(
+                _political(p, coder, res) for p in frame.targets
+            )
+        if not keep:
             frame.suppressed = True

@@ -41,7 +41,7 @@ from kg.extraction.actions.composites import inherit_from_governors, intent_type
 from kg.extraction.actions.dictionary_coding import (
     add_dictionary_frames,
     apply_dictionary_roles,
-    drop_empty_dictionary_frames,
+    drop_unanchored_dictionary_frames,
 )
 from kg.extraction.actions.event_dates import assign_dates
 from kg.extraction.actions.flags import own_flags
@@ -57,6 +57,7 @@ from kg.extraction.actions.target_rules import (
     share_coordinated_targets,
 )
 from kg.extraction.actions.triggers import find_frames
+from kg.extraction.dictionaries.actor_codes import ActorCoder, load_actor_coder
 from kg.extraction.dictionaries.verb_patterns import VerbDictionary, load_verb_dictionary
 
 __all__ = ["ActionExtractor", "intent_type"]
@@ -74,6 +75,7 @@ class ActionExtractor:
     def __init__(self, lexicon: Lexicon | None = None, *, dictionaries: bool = True) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.dictionary: VerbDictionary | None = load_verb_dictionary() if dictionaries else None
+        self.coder: ActorCoder | None = load_actor_coder() if dictionaries else None
 
     def extract(
         self, doc: Token, entities: Extraction, published: date | None
@@ -133,5 +135,6 @@ class ActionExtractor:
         drop_non_participants(frames.values(), lex)
         for frame in frames.values():
             frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
-        drop_empty_dictionary_frames(frames)
+        if self.coder is not None:
+            drop_unanchored_dictionary_frames(frames, self.coder, res)
         return list(frames.values())

@@ -78,6 +78,8 @@ bench: neo4j-start
 	$(BIN)/python bench/eval_entities.py --split
 	$(BIN)/python bench/eval_events.py --split
 	$(BIN)/python bench/eval_search.py
+	$(BIN)/python bench/furniture.py
+	$(BIN)/python bench/eval_dedup.py
 
 ci: lint schema-check test
 

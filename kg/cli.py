@@ -15,12 +15,15 @@ import typer
 from kg.core.config import get_settings
 from kg.core.errors import NewsKGError
 from kg.core.models import Article
+from kg.feeds.cli import feeds_app, watch
 from kg.ops.neo4j_cli import neo4j_app
 
 app = typer.Typer(
     help="newskg: news articles to a queryable knowledge graph.", no_args_is_help=True
 )
 app.add_typer(neo4j_app, name="neo4j", help="Run the bundled Neo4j server.")
+app.add_typer(feeds_app, name="feeds", help="Follow RSS/Atom feeds (see also: kg watch).")
+app.command()(watch)
 
 
 class RdfFormat(StrEnum):

@@ -66,6 +66,17 @@ class Article:
         info.context.loaders.prime_actions(records)
         return [Action.from_record(r) for r in records]
 
+    @described_field(
+        description="The earlier article this one is a near-duplicate of (a wire copy with "
+        "a new headline, a trimmed ending or a few words changed), or null."
+    )
+    async def duplicate_of(self, info: GraphQLInfo) -> "Article | None":
+        original = await info.context.loaders.article_duplicate_of.load(self.id)
+        if original is None:
+            return None
+        record = await info.context.loaders.article.load(original)
+        return Article.from_record(record) if record else None
+
 
 @strawberry.type(description="A page of articles.")
 class ArticleConnection(Connection[Article]):

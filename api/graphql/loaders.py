@@ -29,7 +29,7 @@ from kg.core.records import (
     RelatedEntity,
     RoleRecord,
 )
-from kg.graph import reads
+from kg.graph import duplicates, reads
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -85,6 +85,7 @@ class Loaders:
     article_passages: DataLoader[str, tuple[PassageRecord, ...]]
     article_entities: DataLoader[str, tuple[EntityRecord, ...]]
     article_actions: DataLoader[str, tuple[ActionRecord, ...]]
+    article_duplicate_of: DataLoader[str, str | None]
 
     def prime_entities(self, records: Sequence[EntityRecord]) -> None:
         for record in records:
@@ -164,6 +165,7 @@ def build_loaders(graph: GraphStore) -> Loaders:
         article_passages=by_article(reads.passages_by_article_ids),
         article_entities=by_article(reads.entities_by_article_ids),
         article_actions=by_article(reads.actions_by_article_ids),
+        article_duplicate_of=_by_id_loader(partial(duplicates.duplicate_of_by_ids, graph)),
     )
     primed.append(loaders)
     return loaders

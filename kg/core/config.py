@@ -82,6 +82,24 @@ class Settings(BaseSettings):
     auth_max_failures: PositiveInt = 10
     auth_failure_window_seconds: PositiveFloat = 60.0
 
+    # Feeds (``kg feeds``, ``kg watch``). State lives in sqlite files under var_dir.
+    feeds_db: Path | None = None  # default: var_dir/feeds.sqlite
+    feed_interval_s: float = 900.0  # a feed added without --every is polled this often
+    feed_timeout_s: float = 10.0  # per request: connect, read, write and pool each
+    feed_host_delay_s: float = 1.0  # at least this long between two requests to one host
+    feed_retry_base_s: float = 60.0  # first retry after a failure; doubles per failure
+    feed_max_backoff_s: float = 6 * 3600.0
+    feed_max_bytes: int = 5_000_000  # a larger feed or page is refused
+    feed_user_agent: str = "newskg-feeds/0.1 (+https://w3id.org/newskg)"
+    feed_fetch_pages: bool = True  # fetch each entry's page and extract its main text
+
+    # Duplicate detection (kg.ingest.dedup).
+    dedup_db: Path | None = None  # default: var_dir/dedup.sqlite
+    dedup_num_perm: int = 128
+    dedup_shingle_words: int = 3
+    dedup_threshold: float = 0.5  # Jaccard at which LSH proposes a candidate
+    dedup_containment: float = 0.8  # share of the shorter text found in the other
+
     # Optional LLM extractor (off by default; needs a network).
     llm_url: str | None = None
     llm_model: str | None = None
@@ -103,6 +121,16 @@ class Settings(BaseSettings):
     def qdrant_path(self) -> Path:
         """Directory of the embedded Qdrant shard."""
         return self.qdrant_dir or self.var_dir / "qdrant"
+
+    @property
+    def feeds_path(self) -> Path:
+        """The sqlite file holding feeds, seen URLs and poll state."""
+        return self.feeds_db or self.var_dir / "feeds.sqlite"
+
+    @property
+    def dedup_path(self) -> Path:
+        """The sqlite file holding article fingerprints and MinHash signatures."""
+        return self.dedup_db or self.var_dir / "dedup.sqlite"
 
     @property
     def neo4j_home(self) -> Path:

@@ -168,3 +168,19 @@ class GraphWriteError(NewsKGError):
         self.query = query
         self.written = written
         self.expected = expected
+
+
+class FeedError(NewsKGError):
+    """A feed or an article page could not be fetched or read.
+
+    Attributes:
+        url: The feed or page URL.
+        reason: What went wrong, in words for the user ("timed out after 10 s", "HTTP 404").
+        status: The HTTP status when the server answered, else None.
+    """
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status

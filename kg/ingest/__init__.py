@@ -1,1 +1,2 @@
-"""Ingest: parse articles, remove site furniture, split into passages, run the pipeline."""
+"""Ingest: parse articles, remove site furniture, split into passages, deduplicate, run the
+pipeline."""

@@ -57,6 +57,7 @@ def test_relationship_types() -> None:
         "HOLDS_ROLE",
         "ROLE_IN",
         "STATED_IN",
+        "DUPLICATE_OF",
     }
     actor = onto.relationships["HAS_ACTOR"]
     assert (actor.start_label, actor.end_label) == ("Action", "Entity")

@@ -20,10 +20,22 @@ Scores:
   word (case-insensitive; the canonical name or the surface text may match); each gold
   participant is matched at most once.
 
-``--split`` reports the even-index records (used while developing the lexicon) and the
-odd-index ones (held out) separately.
+* exact match: the same, but a predicted participant matches only when its canonical name
+  or surface text equals the gold text (case-insensitive, punctuation and a leading
+  article ignored). Precision, recall and F1 are printed for both matches.
 
-Run: ``.venv/bin/python bench/eval_events.py [--data PATH] [--split] [--errors]``.
+Every score is printed twice in the same run: with PETRARCH2's coding dictionaries
+(``dicts=on``) and with the lexicon alone (``dicts=off``).
+
+``--split`` reports the even-index records (used while developing the lexicon and the
+dictionary coding) and the odd-index ones (held out) separately; ``--half dev`` prints the
+development half only (use it while tuning). ``--unseen`` adds a proxy for new text on the
+development half (:mod:`bench.eval_unseen`: the lexicon loses each record's event words).
+``--re3d`` adds the re3d-ukgov score (:mod:`bench.eval_re3d`): ``FightingAgainst``
+relations recovered as actions.
+
+Run: ``.venv/bin/python bench/eval_events.py [--data PATH] [--split] [--half dev]
+[--errors] [--unseen] [--re3d]``.
 """
 
 from __future__ import annotations
@@ -43,6 +55,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from kg.core.models import PloverType  # noqa: E402
 from kg.extraction.actions.composites import intent_type  # noqa: E402
+from kg.extraction.actions.extract import ActionExtractor  # noqa: E402
 from kg.extraction.actions.lexicon import load_lexicon  # noqa: E402
 from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
 from kg.extraction.records import extract_records  # noqa: E402
@@ -67,6 +80,14 @@ def content_words(text: str) -> set[str]:
     }
 
 
+def exact_form(text: str) -> str:
+    """A name for exact comparison: lower case, no punctuation, no leading article."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace(".", "").replace("'s", ""))
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
 @dataclass
 class Counts:
     """Micro-averaged match counts."""
@@ -75,10 +96,18 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
     def f1(self) -> float:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        p, r = self.precision(), self.recall()
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def prf(self) -> str:
+        return f"P={self.precision():.3f} R={self.recall():.3f} F1={self.f1():.3f}"
 
 
 def gold_names(value: Any) -> list[str]:
@@ -87,13 +116,25 @@ def gold_names(value: Any) -> list[str]:
     return [str(v["actorText"]) for v in value if isinstance(v, dict) and v.get("actorText")]
 
 
-def match(predicted: list[list[str]], gold: list[str], counts: Counts) -> None:
+def match(
+    predicted: list[list[str]], gold: list[str], counts: Counts, *, exact: bool = False
+) -> None:
     """Greedy one-to-one matching; each predicted item is a list of alternative names."""
-    free = [content_words(g) for g in gold]
     used = [False] * len(gold)
     for alternatives in predicted:
-        words = set().union(*(content_words(a) for a in alternatives)) if alternatives else set()
-        hit = next((i for i, g in enumerate(free) if not used[i] and g & words), None)
+        if exact:
+            forms = {exact_form(a) for a in alternatives}
+            hit = next(
+                (i for i, g in enumerate(gold) if not used[i] and exact_form(g) in forms), None
+            )
+        else:
+            words = (
+                set().union(*(content_words(a) for a in alternatives)) if alternatives else set()
+            )
+            hit = next(
+                (i for i, g in enumerate(gold) if not used[i] and content_words(g) & words),
+                None,
+            )
         if hit is None:
             counts.fp += 1
         else:
@@ -129,9 +170,10 @@ def load_records(path: Path) -> list[dict[str, Any]]:
 
 def evaluate(
     records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]], show: bool
-) -> dict[str, float]:
+) -> dict[str, Any]:
     correct = raw_correct = 0
     actors, targets = Counts(), Counts()
+    actors_exact, targets_exact = Counts(), Counts()
     for r in records:
         gold_type = OLD_TYPES.get(r["event"], r["event"])
         out = outputs[r["key"]]
@@ -151,6 +193,8 @@ def evaluate(
         )
         match(pa, gold_names(r.get("source")), actors)
         match(pt, gold_names(r.get("target")), targets)
+        match(pa, gold_names(r.get("source")), actors_exact, exact=True)
+        match(pt, gold_names(r.get("target")), targets_exact, exact=True)
         if show and (predicted != gold_type):
             print(
                 f"  {r['id']}: gold {gold_type} got {predicted} [{main['trigger'] if main else ''}]"
@@ -158,30 +202,52 @@ def evaluate(
             print(f"     {r['text'][:160]}")
     n = len(records) or 1
     return {
-        "records": float(len(records)),
+        "records": len(records),
         "type_accuracy": correct / n,
         "raw_type_accuracy": raw_correct / n,
         "actor_f1": actors.f1(),
         "target_f1": targets.f1(),
+        "actor": actors,
+        "target": targets,
+        "actor_exact": actors_exact,
+        "target_exact": targets_exact,
     }
 
 
-def run(path: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def run(
+    path: Path, *, dictionaries: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Extract every record; outputs are keyed by record position (some ids repeat)."""
     records = load_records(path)
     for index, r in enumerate(records):
         r["key"] = str(index)
     lines: Iterable[str] = (json.dumps({"id": r["key"], "text": r["text"]}) for r in records)
-    outputs = {o["id"]: o for o in extract_records(lines, RuleBasedExtractor(), source=str(path))}
+    extractor = RuleBasedExtractor(actions=ActionExtractor(dictionaries=dictionaries))
+    outputs = {o["id"]: o for o in extract_records(lines, extractor, source=str(path))}
     return records, outputs
 
 
-def report(name: str, scores: dict[str, float]) -> None:
+def report_codes(
+    name: str, records: list[dict[str, Any]], outputs: dict[str, dict[str, Any]]
+) -> None:
+    """Actor-code agreement with the gold codes (see :mod:`bench.eval_codes`)."""
+    from bench.eval_codes import code_scores
+
+    intrinsic, extracted = code_scores(records, outputs, main_event, content_words)
+    print(f"{name:18}   codes of gold texts: {intrinsic.text()}")
+    print(f"{'':18}   codes of matched participants: {extracted.text()}")
+
+
+def report(name: str, scores: dict[str, Any]) -> None:
     print(
-        f"{name:10} n={int(scores['records']):3d}  type_acc={scores['type_accuracy']:.3f} "
-        f"(raw {scores['raw_type_accuracy']:.3f})  actor_F1={scores['actor_f1']:.3f}  "
-        f"target_F1={scores['target_f1']:.3f}"
+        f"{name:18} n={int(scores['records']):3d}  type_acc={scores['type_accuracy']:.3f} "
+        f"(raw {scores['raw_type_accuracy']:.3f})"
     )
+    for role in ("actor", "target"):
+        print(
+            f"{'':18}   {role:6} overlap {scores[role].prf()}   "
+            f"exact {scores[role + '_exact'].prf()}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,19 +257,51 @@ def main(argv: list[str] | None = None) -> int:
         "--split", action="store_true", help="report even (dev) and odd (held-out) halves"
     )
     parser.add_argument(
+        "--half", choices=("dev", "both"), default="both", help="dev: the even half only"
+    )
+    parser.add_argument(
         "--errors", action="store_true", help="print type errors of the dev half only"
     )
+    parser.add_argument("--re3d", action="store_true", help="also score re3d-ukgov")
+    parser.add_argument(
+        "--unseen",
+        action="store_true",
+        help="also score the dev half with each record's event words out of the lexicon",
+    )
+    parser.add_argument(
+        "--dicts", choices=("on", "off", "both"), default="both", help="dictionary settings"
+    )
     args = parser.parse_args(argv)
-    records, outputs = run(args.data)
     print(
         "PLOVER Gold Standard Records (dev part), (c) 2016 Open Event Data Alliance, CC BY-SA 4.0"
     )
-    even = [r for i, r in enumerate(records) if i % 2 == 0]
-    odd = [r for i, r in enumerate(records) if i % 2 == 1]
-    if args.split:
-        report("dev(even)", evaluate(even, outputs, args.errors))
-        report("held(odd)", evaluate(odd, outputs, False))
-    report("all", evaluate(records, outputs, args.errors and not args.split))
+    settings = {"on": [True], "off": [False], "both": [True, False]}[args.dicts]
+    for dictionaries in settings:
+        label = "dicts=on " if dictionaries else "dicts=off"
+        records, outputs = run(args.data, dictionaries=dictionaries)
+        even = [r for i, r in enumerate(records) if i % 2 == 0]
+        odd = [r for i, r in enumerate(records) if i % 2 == 1]
+        if args.half == "dev":
+            report(f"{label} dev(even)", evaluate(even, outputs, args.errors))
+            if dictionaries:
+                report_codes(f"{label} dev(even)", even, outputs)
+            continue
+        if args.split:
+            report(f"{label} dev(even)", evaluate(even, outputs, args.errors))
+            report(f"{label} held(odd)", evaluate(odd, outputs, False))
+            if dictionaries:
+                report_codes(f"{label} dev(even)", even, outputs)
+                report_codes(f"{label} held(odd)", odd, outputs)
+        report(f"{label} all", evaluate(records, outputs, args.errors and not args.split))
+    if args.unseen:
+        from bench.eval_unseen import report_unseen
+
+        report_unseen(args.data)
+    if args.re3d:
+        from bench.eval_re3d import report_re3d
+
+        for dictionaries in settings:
+            report_re3d(dictionaries=dictionaries)
     return 0
 
 

@@ -32,6 +32,8 @@ def action_fields(record: ActionRecord) -> dict[str, Any]:
         "trigger": record.trigger,
         "actor_texts": list(record.actor_texts),
         "target_texts": list(record.target_texts),
+        "actor_codes": list(record.actor_codes),
+        "target_codes": list(record.target_codes),
         "record": record,
     }
 
@@ -51,6 +53,12 @@ class Action:
     trigger: str | None
     actor_texts: list[str] = strawberry.field(description="Actors as written (incl. unresolved).")
     target_texts: list[str] = strawberry.field(description="Targets as written.")
+    actor_codes: list[str] = strawberry.field(
+        description="CAMEO actor codes of the actors, where known (e.g. COLMIL, GOV)."
+    )
+    target_codes: list[str] = strawberry.field(
+        description="CAMEO actor codes of the targets, where known (e.g. COLREB)."
+    )
     record: strawberry.Private[ActionRecord]
 
     @classmethod

@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime
+import functools
 from typing import Annotated
 
 import strawberry
@@ -21,6 +22,7 @@ from kg.core.filters import (
     MAX_NEIGHBOR_DEPTH,
     MAX_PATH_LENGTH,
     SearchFilter,
+    check_cameo_code,
     check_date_range,
     check_plover_types,
 )
@@ -109,7 +111,11 @@ class Query:
         return EntityConnection(edges=edges, page_info=page_info, total_count=page.total)
 
     @described_field(
-        description="Actions, newest first. `actor`/`target` take an entity id, name or alias."
+        description=(
+            "Actions, newest first. `actor`/`target` take an entity id, name or alias; "
+            "`actorCode`/`targetCode` a CAMEO actor code prefix (`COL`, `COLREB`), "
+            "`actorSector` a CAMEO sector (`GOV`, `MIL`, `REB`)."
+        )
     )
     async def actions(
         self,
@@ -121,18 +127,26 @@ class Query:
         to: datetime.date | None = None,
         first: int = 10,
         after: str | None = None,
+        actor_code: str | None = None,
+        target_code: str | None = None,
+        actor_sector: str | None = None,
     ) -> ActionConnection:
         check_name("actor", actor, info.context.settings)
         check_name("target", target, info.context.settings)
+        read_page = functools.partial(
+            info.context.services.reader.actions_page,
+            actor_code=check_cameo_code(actor_code, "actorCode"),
+            target_code=check_cameo_code(target_code, "targetCode"),
+            actor_sector=check_cameo_code(actor_sector, "actorSector"),
+        )
         types = check_plover_types([type], "type") if type else None
         check_date_range(from_, to)
         offset, limit = page_window(first, after)
         actor_ids, target_ids = await asyncio.gather(
             _resolve_ids(info, actor), _resolve_ids(info, target)
         )
-        reader = info.context.services.reader
         page = await asyncio.to_thread(
-            reader.actions_page, actor_ids, target_ids, types, from_, to, offset, limit
+            read_page, actor_ids, target_ids, types, from_, to, offset, limit
         )
         info.context.loaders.prime_actions(page.items)
         edges, page_info = connection_parts(page, Action.from_record)

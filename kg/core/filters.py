@@ -37,6 +37,20 @@ def check_date_range(date_from: date | None, date_to: date | None, field: str = 
         raise InvalidQueryError(field, f"{date_from.isoformat()} is after to={date_to.isoformat()}")
 
 
+def check_cameo_code(value: str | None, field: str) -> str | None:
+    """A CAMEO actor code or sector as a filter ("COL", "COLMIL", "GOV"), upper-cased.
+
+    Raises:
+        InvalidQueryError: the value is not 3 to 15 letters.
+    """
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if not (3 <= len(code) <= 15 and code.isascii() and code.isalpha()):
+        raise InvalidQueryError(field, f"{value!r} is not a CAMEO code (3 to 15 letters)")
+    return code
+
+
 def check_plover_types(types: Iterable[str], field: str = "types") -> tuple[str, ...]:
     """PLOVER type names, trimmed, upper-cased and deduplicated, blanks dropped.
 

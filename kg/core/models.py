@@ -127,6 +127,7 @@ class Entity:
     type: EntityType
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None
+    cameo_code: str | None = None  # CAMEO actor code ("COL", "COLREB"), where known
 
     @property
     def iri(self) -> str:
@@ -148,10 +149,14 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class Participant:
-    """An actor, target or source of an action: the text, and the entity when resolved."""
+    """An actor, target or source of an action: the text, and the entity when resolved.
+
+    ``code`` is its CAMEO actor code ("COLMIL", "GOV") where the dictionaries know one.
+    """
 
     text: str
     entity_key: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

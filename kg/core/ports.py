@@ -244,8 +244,15 @@ class GraphReader(Protocol):
         date_to: date | None = None,
         offset: int = 0,
         limit: int = 20,
+        *,
+        actor_code: str | None = None,
+        target_code: str | None = None,
+        actor_sector: str | None = None,
     ) -> Page[ActionRecord]:
         """Actions matching every given filter, newest first (undated last), then by id.
+
+        ``actor_code``/``target_code`` match a participant's CAMEO code by prefix ("COL"
+        finds "COLMIL"); ``actor_sector`` matches an actor's sector ("MIL" in "COLMIL").
 
         Raises:
             InvalidQueryError: ``date_from`` is after ``date_to``.

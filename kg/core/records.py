@@ -98,6 +98,8 @@ class ActionRecord:
     target_texts: tuple[str, ...]
     passage_id: str | None
     article_id: str | None
+    actor_codes: tuple[str, ...] = ()
+    target_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,9 @@ class RuleBasedExtractor:
 
     Args:
         model: spaCy model package name.
-        actions: The action extractor; the default uses the packaged lexicon.
+        actions: The action extractor; the default uses the packaged lexicon and the CAMEO
+            coding dictionaries. With the dictionaries on, entities and action participants
+            also get CAMEO actor codes.
     """
 
     def __init__(
@@ -52,7 +54,12 @@ class RuleBasedExtractor:
         doc = self._nlp(text)
         entities: Extraction = self._entities.extract(doc)
         actions = self.actions.extract(doc, entities, published)
-        return dataclasses.replace(entities, actions=actions)
+        result = dataclasses.replace(entities, actions=actions)
+        if self.actions.dictionary is not None:
+            from kg.extraction.dictionaries.coding import code_extraction
+
+            result = code_extraction(result, published)
+        return result
 
 
 def extractor_from_settings(settings: Settings) -> Extractor:
@@ -61,4 +68,7 @@ def extractor_from_settings(settings: Settings) -> Extractor:
         from kg.extraction.llm import LLMExtractor
 
         return LLMExtractor.from_settings(settings)
-    return RuleBasedExtractor(settings.spacy_model)
+    return RuleBasedExtractor(
+        settings.spacy_model,
+        ActionExtractor(dictionaries=settings.coding_dictionaries),
+    )

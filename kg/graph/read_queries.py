@@ -69,7 +69,7 @@ def read_cypher() -> ReadCypher:
     _API_ACTION_FIELDS = (
         "{.id, .iri, .type, .mode, .date, .dateText, .negated, .hypothetical, .future,"
         " .confidence, .trigger, .evidenceStart, .evidenceEnd, .evidenceText, .actorTexts,"
-        " .targetTexts,"
+        " .targetTexts, .actorCodes, .targetCodes,"
         f" passageId: head([(x)-[:{_EVIDENCED_BY}]->(ev:{_PASSAGE}) | ev.id]),"
         f" articleId: head([(x)-[:{_REPORTED_IN}]->(src:{_ARTICLE}) | src.id])}}"
     )
@@ -198,6 +198,13 @@ WHERE ($types IS NULL OR x.type IN $types)
        OR EXISTS {{ MATCH (x)-[:{_HAS_ACTOR}]->(a:{_ENTITY}) WHERE a.id IN $actor_ids }})
   AND ($target_ids IS NULL
        OR EXISTS {{ MATCH (x)-[:{_HAS_TARGET}]->(t:{_ENTITY}) WHERE t.id IN $target_ids }})
+  AND ($actor_code IS NULL
+       OR any(c IN coalesce(x.actorCodes, []) WHERE c STARTS WITH $actor_code))
+  AND ($target_code IS NULL
+       OR any(c IN coalesce(x.targetCodes, []) WHERE c STARTS WITH $target_code))
+  AND ($actor_sector IS NULL
+       OR any(c IN coalesce(x.actorCodes, [])
+              WHERE c STARTS WITH $actor_sector OR substring(c, 3, 3) = $actor_sector))
 WITH x ORDER BY x.date IS NULL, x.date DESC, x.id
 WITH collect(x) AS xs
 RETURN size(xs) AS total, [x IN xs[$skip..$skip + $limit] | x {_API_ACTION_FIELDS}] AS items

@@ -260,8 +260,15 @@ class Neo4jGraphReader:
         date_to: date | None = None,
         offset: int = 0,
         limit: int = 20,
+        *,
+        actor_code: str | None = None,
+        target_code: str | None = None,
+        actor_sector: str | None = None,
     ) -> Page[ActionRecord]:
         """Actions matching every given filter, newest first (undated last), then by id.
+
+        ``actor_code``/``target_code`` match a participant's CAMEO code by prefix ("COL"
+        finds "COLMIL"); ``actor_sector`` matches an actor's sector ("MIL" in "COLMIL").
 
         Raises:
             InvalidQueryError: ``date_from`` is after ``date_to``.
@@ -271,6 +278,9 @@ class Neo4jGraphReader:
             "actor_ids": list(actor_ids) if actor_ids is not None else None,
             "target_ids": list(target_ids) if target_ids is not None else None,
             "types": [t.upper() for t in types] if types else None,
+            "actor_code": actor_code,
+            "target_code": target_code,
+            "actor_sector": actor_sector,
             "from": date_from,
             "to": date_to,
             "skip": offset,

@@ -106,6 +106,8 @@ def action(row: Mapping[str, Any]) -> ActionRecord:
         target_texts=strs(row.get("targetTexts")),
         passage_id=row.get("passageId"),
         article_id=row.get("articleId"),
+        actor_codes=strs(row.get("actorCodes")),
+        target_codes=strs(row.get("targetCodes")),
     )
 
 

@@ -76,6 +76,7 @@ def _merge_entities(entities: Iterable[Entity]) -> list[Entity]:
             type=first.type,
             aliases=tuple(a for a in aliases if a != first.name),
             wikidata=first.wikidata or entity.wikidata,
+            cameo_code=first.cameo_code or entity.cameo_code,
         )
     return list(merged.values())
 
@@ -128,6 +129,7 @@ def document_to_rdf(doc: ParsedDocument) -> Graph:
         for alias in entity.aliases:
             add(e, NK["alias"], alias, None)
         add(e, NK["wikidata"], entity.wikidata, None)
+        add(e, NK["cameoCode"], entity.cameo_code, None)
 
     locator = _PassageLocator(doc.passages)
     for mention in extraction.mentions:
@@ -186,10 +188,12 @@ def _add_action(
     add(x, NK["evidenceText"], doc.article.body[action.start : action.end], None)
     for actor in action.actors:
         add(x, NK["actorText"], actor.text, None)
+        add(x, NK["actorCode"], actor.code, None)
         if actor.entity_key:
             g.add((x, NK["hasActor"], URIRef(entity_iri(actor.entity_key))))
     for target in action.targets:
         add(x, NK["targetText"], target.text, None)
+        add(x, NK["targetCode"], target.code, None)
         if target.entity_key:
             g.add((x, NK["hasTarget"], URIRef(entity_iri(target.entity_key))))
     if action.place is not None and action.place.entity_key:

@@ -242,6 +242,19 @@ def test_actions_paginate_with_cursors_without_duplicates(stack: Stack) -> None:
     assert seen == [n["id"] for n in everything["actions"]["nodes"]]
 
 
+def test_actions_filter_by_cameo_codes(stack: Stack) -> None:
+    query = '{ actions(targetCode: "COLREB", first: 100) { totalCount nodes { targetCodes } } }'
+    page = data(stack, query)["actions"]
+    assert page["totalCount"] >= 3  # the seed's actions against the ELN
+    assert all(any(c.startswith("COLREB") for c in n["targetCodes"]) for n in page["nodes"])
+    query = '{ actions(actorSector: "MIL", first: 100) { nodes { actorCodes } } }'
+    nodes = data(stack, query)["actions"]["nodes"]
+    assert nodes  # "US forces" (USAMIL) in the seed
+    assert all(any("MIL" in (c[:3], c[3:6]) for c in n["actorCodes"]) for n in nodes)
+    body = gql(stack, '{ actions(actorCode: "C0L!") { totalCount } }')
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_FILTER"
+
+
 def test_bad_cursor_and_range_are_invalid_filter_errors(stack: Stack) -> None:
     body = gql(stack, '{ actions(first: 2, after: "garbage") { totalCount } }')
     assert body["errors"][0]["extensions"]["code"] == "INVALID_FILTER"

@@ -71,7 +71,13 @@ def test_property_keys_and_multi_valued() -> None:
     assert onto.key_by_iri[ns + "eventType"] == "type"
     assert onto.key_by_iri[ns + "published"] == "published"
     assert onto.iri_by_key["actorTexts"] == ns + "actorText"
-    assert onto.multi_valued_keys == {"aliases", "actorTexts", "targetTexts"}
+    assert onto.multi_valued_keys == {
+        "aliases",
+        "actorTexts",
+        "targetTexts",
+        "actorCodes",
+        "targetCodes",
+    }
     assert (onto.id_key, onto.iri_key) == ("id", "iri")
     entity_keys = {p.key for p in onto.properties_of("Person")}
     assert {"name", "aliases", "aliasText", "wikidata", "id", "iri"} <= entity_keys

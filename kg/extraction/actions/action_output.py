@@ -14,6 +14,7 @@ def confidence(frame: Frame) -> float:
     score = 0.5
     if not frame.nominal or len(frame.consumed) > 0:
         score += 0.15
+    score -= frame.penalty  # a dictionary fallback ranks below the lexicon's triggers
     # Events in subordinate clauses ("after X shot down Y") are rarely the main event.
     node, subordinate = frame.token, 0
     for _ in range(12):

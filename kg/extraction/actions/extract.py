@@ -38,6 +38,11 @@ from kg.extraction.actions.action_output import to_action
 from kg.extraction.actions.arguments import verb_arguments
 from kg.extraction.actions.attribution import attribution
 from kg.extraction.actions.composites import inherit_from_governors, intent_type, resolve_composites
+from kg.extraction.actions.dictionary_coding import (
+    add_dictionary_frames,
+    apply_dictionary_roles,
+    drop_unanchored_dictionary_frames,
+)
 from kg.extraction.actions.event_dates import assign_dates
 from kg.extraction.actions.flags import own_flags
 from kg.extraction.actions.frame_links import is_content, link_parents
@@ -52,6 +57,8 @@ from kg.extraction.actions.target_rules import (
     share_coordinated_targets,
 )
 from kg.extraction.actions.triggers import find_frames
+from kg.extraction.dictionaries.actor_codes import ActorCoder, load_actor_coder
+from kg.extraction.dictionaries.verb_patterns import VerbDictionary, load_verb_dictionary
 
 __all__ = ["ActionExtractor", "intent_type"]
 
@@ -61,10 +68,14 @@ class ActionExtractor:
 
     Args:
         lexicon: The trigger lexicon; the packaged one by default.
+        dictionaries: Whether PETRARCH2's CAMEO verb patterns code verbs too (off: the
+            lexicon alone, for evaluation).
     """
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, *, dictionaries: bool = True) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self.dictionary: VerbDictionary | None = load_verb_dictionary() if dictionaries else None
+        self.coder: ActorCoder | None = load_actor_coder() if dictionaries else None
 
     def extract(
         self, doc: Token, entities: Extraction, published: date | None
@@ -94,6 +105,9 @@ class ActionExtractor:
     ) -> list[Frame]:
         lex = self.lexicon
         frames = find_frames(sent, res, lex)
+        matches = (
+            add_dictionary_frames(sent, frames, lex, self.dictionary) if self.dictionary else {}
+        )
         if not frames:
             return []
         link_parents(frames, lex)
@@ -103,6 +117,7 @@ class ActionExtractor:
             else:
                 verb_arguments(frame, res, frames, lex)
             own_flags(frame, lex)
+        apply_dictionary_roles(frames, matches, res)
         inherit_from_governors(frames.values(), lex)
         resolve_composites(frames, lex)
         drop_non_participants(frames.values(), lex)
@@ -120,4 +135,6 @@ class ActionExtractor:
         drop_non_participants(frames.values(), lex)
         for frame in frames.values():
             frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
+        if self.coder is not None:
+            drop_unanchored_dictionary_frames(frames, self.coder, res)
         return list(frames.values())

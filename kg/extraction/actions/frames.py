@@ -32,6 +32,8 @@ class Frame:
     date: ResolvedDate | None = None
     suppressed: bool = False
     consumed: set[int] = field(default_factory=set)  # token indices that are part of the trigger
+    by_dictionary: bool = False  # started by a CAMEO verb pattern the lexicon lacks
+    penalty: float = 0.0  # taken off the confidence (a weak dictionary reading)
 
     @property
     def depth(self) -> int:

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from kg.core.errors import GraphWriteError, ServiceUnavailableError
-from kg.core.identity import entity_iri
 from kg.core.models import (
     Entity,
     EntityType,
@@ -27,7 +26,7 @@ from kg.core.models import (
     VectorHit,
     VectorPoint,
 )
-from kg.core.records import ArticleWrite, DeleteResult, StoredEntity
+from kg.core.records import ArticleWrite, DeleteResult
 
 
 class InMemoryArticleWriter:
@@ -57,26 +56,6 @@ class InMemoryArticleWriter:
 
     def article_exists(self, article_id: str) -> bool:
         return article_id in self.articles
-
-    def known_entities(self, names: Sequence[str]) -> tuple[StoredEntity, ...]:
-        wanted = {n.lower() for n in names}
-        found: dict[str, StoredEntity] = {}
-        for node in self.nodes("Entity").values():
-            name = str(node.properties.get("name", ""))
-            aliases = tuple(str(a) for a in node.properties.get("aliases") or ())
-            last_name = "Person" in node.labels and any(
-                " " not in w and name.lower().endswith(" " + w) for w in wanted
-            )
-            if last_name or name.lower() in wanted or {a.lower() for a in aliases} & wanted:
-                key = node.iri[len(entity_iri("")) :]
-                found[node.id] = StoredEntity(
-                    id=node.id,
-                    key=key,
-                    name=name,
-                    type=node.properties["type"],
-                    aliases=aliases,
-                )
-        return tuple(sorted(found.values(), key=lambda e: e.key))
 
     def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:
         if not any(node.id == article_id for node in rows.nodes):

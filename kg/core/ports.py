@@ -39,7 +39,6 @@ from kg.core.records import (
     RoleRecord,
     ScoredPassage,
     SearchScope,
-    StoredEntity,
 )
 
 # --- vectors ---
@@ -94,15 +93,6 @@ class ArticleWriter(Protocol):
 
     def article_exists(self, article_id: str) -> bool:
         """Whether an article with this id is stored."""
-        ...
-
-    def known_entities(self, names: Sequence[str]) -> tuple[StoredEntity, ...]:
-        """Stored entities that ``names`` may denote, for cross-article resolution.
-
-        An entity matches when its name or one of its aliases equals a name
-        (case-insensitively), or, for a person, when a one-word name is its last name
-        ("Petro" -> "Gustavo Petro"). Ordered by key.
-        """
         ...
 
     def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:

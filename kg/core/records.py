@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
-from kg.core.models import EntityType
-
 T = TypeVar("T")
 
 Role = Literal["actor", "target", "any"]
@@ -182,19 +180,6 @@ class Page(Generic[T]):
 
 
 # --------------------------------------------------------------------------- writes
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEntity:
-    """An entity already in the graph, with every name it is known by: what cross-article
-    resolution needs to link a new mention ("Petro") to it ("Gustavo Petro")."""
-
-    id: str
-    key: str
-    """The canonical key its IRI is made from (:attr:`kg.core.models.Entity.key`)."""
-    name: str
-    type: EntityType
-    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

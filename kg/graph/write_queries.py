@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from kg.core.identity import entity_iri
 from kg.graph.schema import (
     label,
     labels_of,
@@ -206,31 +205,3 @@ def clear_article() -> str:
     not counted), or no row when the article does not exist.
     """
     return _remove_article_query(keep_article=True)
-
-
-# --------------------------------------------------------------------------- entities
-
-
-@cache
-def entities_by_alias() -> str:
-    """Entities whose name or an alias equals one of ``$names``, case-insensitively, and the
-    persons whose last name is one of the single-word names, for resolving new mentions to
-    entities seen in earlier articles ("Petro" -> "Gustavo Petro").
-
-    Returns ``{id, key, name, type, aliases}`` rows.
-    """
-    key_prefix = entity_iri("")
-    return f"""
-WITH [name IN $names | toLower(name)] AS wanted
-MATCH (e:{label("Entity")})
-WHERE toLower(e.name) IN wanted
-   OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) IN wanted)
-   OR (e:{label("Person")}
-       AND any(w IN wanted WHERE NOT w CONTAINS ' ' AND toLower(e.name) ENDS WITH ' ' + w))
-RETURN e.id AS id,
-       substring(e.iri, {len(key_prefix)}) AS key,
-       e.name AS name,
-       e.type AS type,
-       coalesce(e.aliases, []) AS aliases
-ORDER BY key
-""".strip()

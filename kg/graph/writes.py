@@ -15,7 +15,7 @@ import neo4j
 
 from kg.core.errors import GraphWriteError
 from kg.core.models import GraphRows, NodeRow, RelRow
-from kg.core.records import ArticleWrite, DeleteResult, StoredEntity
+from kg.core.records import ArticleWrite, DeleteResult
 from kg.graph import write_queries as q
 from kg.graph.store import Neo4jConnection
 from kg.rdf.ontology import Ontology, load_ontology
@@ -50,23 +50,6 @@ class Neo4jArticleWriter:
     def article_exists(self, article_id: str) -> bool:
         """Whether an article with this id is stored."""
         return bool(self._db.run_read(q.article_exists(), {"id": article_id}))
-
-    def known_entities(self, names: Sequence[str]) -> tuple[StoredEntity, ...]:
-        """Stored entities whose name or alias is one of ``names`` (case-insensitively), and
-        the persons whose last name is a one-word name; ordered by key."""
-        if not names:
-            return ()
-        rows = self._db.run_read(q.entities_by_alias(), {"names": list(names)})
-        return tuple(
-            StoredEntity(
-                id=row["id"],
-                key=row["key"],
-                name=row["name"],
-                type=row["type"],
-                aliases=tuple(row.get("aliases") or ()),
-            )
-            for row in rows
-        )
 
     def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:
         """Replace one article in one write transaction: all or nothing.

@@ -1,8 +1,17 @@
-"""The ingest pipeline: parse -> split -> extract -> resolve -> map + validate -> load -> embed.
+"""The ingest pipeline, in two stages.
 
-One article is one unit of work. Everything that can fail without side effects
-(extraction, SHACL validation, embedding) runs before anything is written, so a bad
-article is rejected with its reason and leaves the stores as they were.
+1. :meth:`IngestPipeline.prepare`: split -> extract -> resolve -> map to RDF + validate ->
+   embed. Pure CPU work that reads no store, so it gives the same result whatever the graph
+   holds (ingest is order-independent: the same articles make the same graph in any order)
+   and it can run anywhere: in this process, in worker processes or on a Ray cluster. Its
+   result, :class:`PreparedArticle`, is plain picklable data.
+2. :meth:`IngestPipeline.store`: the writes, in an order that keeps search whole through a
+   crash: the vectors first (a vector hit is only shown through its graph passage), then the
+   graph in one transaction (an article appears whole or not at all), then the stale
+   vectors of a replaced version are deleted. Whatever a crash leaves between the two
+   stores (orphan or outdated vectors) is found and mended by ``kg check``.
+
+A bad article is rejected with its reason and leaves the stores as they were.
 """
 
 from __future__ import annotations
@@ -18,15 +27,9 @@ from rdflib import Graph
 from kg.core.config import Settings
 from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.core.identity import role_iri
-from kg.core.models import Article, Extraction, ParsedDocument, VectorPoint
+from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
 from kg.core.ports import ArticleWriter, VectorStore
-from kg.extraction.entities.resolution import (
-    KnownEntity,
-    add_known_mentions,
-    names_to_look_up,
-    resolve_against_known,
-    uncovered_names,
-)
+from kg.extraction.entities.resolution import KnownEntity, add_known_mentions
 from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
@@ -111,6 +114,28 @@ def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) ->
     return points
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article ready to store: what :meth:`IngestPipeline.prepare` computed.
+
+    Attributes:
+        doc: The article, its passages and its (validated) extraction.
+        rows: The graph rows of the validated RDF.
+        points: One vector point per passage.
+        dropped: Extracted records left out because they failed the shapes, with why.
+    """
+
+    doc: ParsedDocument
+    rows: GraphRows
+    points: tuple[VectorPoint, ...]
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def article(self) -> Article:
+        """The article."""
+        return self.doc.article
+
+
 class PassageEmbedder(Protocol):
     """What ingest needs of :class:`kg.vectors.embedder.Embedder`."""
 
@@ -146,34 +171,32 @@ class IngestPipeline:
 
     # ------------------------------------------------------------------ stages
 
-    def prepare(self, article: Article) -> ParsedDocument:
-        """Split, extract and resolve against the graph; writes nothing."""
+    def parse(self, article: Article) -> ParsedDocument:
+        """Split and extract; names resolve within the article and against the gazetteers
+        only, never against what the graph happens to hold (that would make the result
+        depend on the order articles arrive in)."""
         passages = split_passages(article, self.settings.passage_max_chars)
         extraction = self.extractor.extract(article.body, article.published)
-        known = self._known_entities(extraction, article.body)
-        extraction = resolve_against_known(extraction, known)
-        # The document's own entities count as known too, so that a name the model missed
-        # ("the US" once "United States" is resolved) links on the first ingest already,
-        # and re-ingesting the article finds nothing new.
+        # The document's own entities name its other mentions too, so that a name the model
+        # missed ("the US" once "United States" is resolved) links on the first ingest.
         own = {
             alias.lower(): KnownEntity(key=e.key, name=e.name, type=e.type)
             for e in extraction.entities
             for alias in (e.name, *e.aliases)
         }
-        extraction = add_known_mentions(extraction, article.body, {**known, **own})
+        extraction = add_known_mentions(extraction, article.body, own)
         return ParsedDocument(article=article, passages=passages, extraction=extraction)
 
-    def _known_entities(self, extraction: Extraction, text: str) -> dict[str, KnownEntity]:
-        """Graph entities that this document's names may refer to, by lower-cased alias."""
-        names = sorted({*names_to_look_up(extraction), *uncovered_names(text, extraction)})
-        if not names:
-            return {}
-        known: dict[str, KnownEntity] = {}
-        for stored in self.writer.known_entities(names):
-            entity = KnownEntity(key=stored.key, name=stored.name, type=stored.type)
-            for alias in (stored.name, *stored.aliases):
-                known.setdefault(alias.lower(), entity)
-        return known
+    def prepare(self, article: Article) -> PreparedArticle:
+        """Everything before the writes: parse, validate, map to rows, embed.
+
+        Raises:
+            ValidationFailedError: the article cannot be stored as it is.
+        """
+        doc, rdf, dropped = self._validated(self.parse(article))
+        rows = rdf_to_rows(rdf, load_ontology())
+        points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
+        return PreparedArticle(doc=doc, rows=rows, points=tuple(points), dropped=dropped)
 
     def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Graph, tuple[str, ...]]:
         """Map to RDF and check the shapes.
@@ -220,31 +243,40 @@ class IngestPipeline:
             ValidationFailedError: the extracted records do not conform to the shapes.
             ServiceUnavailableError: a store cannot be reached.
         """
-        doc, rdf, dropped = self._validated(self.prepare(article))
-        rows = rdf_to_rows(rdf, load_ontology())
-        points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
-        # An article seen before is replaced whole, in one transaction, so an updated story
-        # (same URL, new text) or a better extractor leaves no stale passage, action or
-        # mention behind, and two concurrent ingests of it leave one copy.
-        written = self.writer.replace_article(rows, article.id)
-        existed = written.existed
+        return self.store(self.prepare(article))
+
+    def store(self, prepared: PreparedArticle) -> ArticleReport:
+        """Write a prepared article: vectors, then the graph in one transaction, then the
+        removal of a replaced version's stale vectors.
+
+        Raises:
+            ServiceUnavailableError: a store cannot be reached; the stores are as before
+                for a new article (its vectors are taken back), and an old version stays
+                whole in the graph for a replaced one.
+        """
+        article = prepared.article
+        points = list(prepared.points)
+        existed_before = self.writer.article_exists(article.id)
+        self.vectors.upsert(points)
         try:
-            self.vectors.upsert(points)
-            self.vectors.delete(sorted(set(written.removed_passage_ids) - {p.id for p in points}))
+            # An article seen before is replaced whole, in one transaction, so an updated
+            # story leaves no stale passage, action or mention behind, and two concurrent
+            # ingests of it leave one copy.
+            written = self.writer.replace_article(prepared.rows, article.id)
         except Exception:
-            # Keep the two stores consistent: a new article whose vectors failed is removed.
-            if not existed:
-                self.writer.delete_article(article.id)
+            if not existed_before:  # take back the vectors nothing in the graph shows
+                self.vectors.delete([p.id for p in points])
             raise
+        self.vectors.delete(sorted(set(written.removed_passage_ids) - {p.id for p in points}))
         return ArticleReport(
             article_id=article.id,
             article_iri=article.iri,
             title=article.title,
-            passages=len(doc.passages),
-            entities=len(doc.extraction.entities),
-            actions=len(doc.extraction.actions),
-            created=not existed,
-            dropped=dropped,
+            passages=len(prepared.doc.passages),
+            entities=len(prepared.doc.extraction.entities),
+            actions=len(prepared.doc.extraction.actions),
+            created=not written.existed,
+            dropped=prepared.dropped,
         )
 
     def ingest(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
@@ -286,6 +318,7 @@ class IngestPipeline:
 
 __all__ = [
     "ArticleReport",
+    "PreparedArticle",
     "DeleteReport",
     "IngestFailure",
     "IngestPipeline",

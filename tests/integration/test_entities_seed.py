@@ -6,7 +6,6 @@ import pytest
 
 from kg.core.models import Extraction, Mention
 from kg.extraction.entities.extract import EntityExtractor
-from kg.extraction.entities.resolution import KnownEntity, resolve_against_known
 from kg.extraction.nlp import load_nlp
 from tests.conftest import SEED
 
@@ -136,16 +135,3 @@ def test_mechanisms_on_other_names() -> None:
     assert by_key["islamic-state"].type == "ArmedGroup"
     assert {m.entity_key for m in ex.mentions if m.text == "Daesh"} == {"islamic-state"}
     assert by_key["daily-nation"].type == "MediaOrganization"
-
-
-def test_cross_article_resolution_of_a_bare_surname() -> None:
-    later = "Petro said on Friday that talks would go on. Petro did not give details."
-    ex = EntityExtractor().extract(load_nlp()(later))
-    # Only the full name is known: the bare surname must be matched through it.
-    known = {"gustavo petro": KnownEntity("gustavo-petro", "Gustavo Petro", "Person")}
-    resolved = resolve_against_known(ex, known)
-    petro = [m for m in resolved.mentions if m.text == "Petro"]
-    assert petro and {m.entity_key for m in petro} == {"gustavo-petro"}
-    (entity,) = [e for e in resolved.entities if "Petro" in e.name]
-    assert (entity.key, entity.type) == ("gustavo-petro", "Person")
-    assert "Petro" in entity.aliases

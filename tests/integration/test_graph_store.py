@@ -18,7 +18,7 @@ from kg.core.config import get_settings
 from kg.core.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
 from kg.core.models import GraphRows, NodeRow, ParsedDocument, RelRow
 from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader
-from kg.core.records import ArticleWrite, StoredEntity
+from kg.core.records import ArticleWrite
 from kg.graph.admin import Neo4jGraphAdmin
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import Neo4jConnection, connection_from_settings
@@ -375,37 +375,6 @@ def test_delete_article_removes_orphans_and_keeps_shared_entities(
     assert result.entity_ids == (farc_id,)
     assert counts(neo4j, {n.id for n in rows_b.nodes})[0] == 0
     assert neo4j.writer.delete_article(doc_b.article.id) is None
-
-
-def test_entities_by_alias_is_case_insensitive(
-    neo4j: Neo4j, make_doc: Callable[..., ParsedDocument]
-) -> None:
-    doc = make_doc()
-    neo4j.write(doc)
-    farc, cristo = doc.extraction.entities[2], doc.extraction.entities[1]
-    found = neo4j.writer.known_entities(["revolutionary armed forces of COLOMBIA", "cristo"])
-    mine = [e for e in found if e.id in {farc.id, cristo.id}]
-    assert mine == sorted(
-        [
-            StoredEntity(
-                id=farc.id,
-                key=farc.key,
-                name="FARC",
-                type="ArmedGroup",
-                aliases=("Revolutionary Armed Forces of Colombia",),
-            ),
-            # A one-word name also finds the person whose last name it is.
-            StoredEntity(
-                id=cristo.id,
-                key=cristo.key,
-                name="Juan Fernando Cristo",
-                type="Person",
-                aliases=("Cristo",),
-            ),
-        ],
-        key=lambda e: e.key,
-    )
-    assert neo4j.writer.known_entities([]) == ()
 
 
 def test_counts_by_label(neo4j: Neo4j, make_doc: Callable[..., ParsedDocument]) -> None:

@@ -72,8 +72,8 @@ def _patch_prepare(
     monkeypatch: pytest.MonkeyPatch,
     change: Callable[[ParsedDocument], ParsedDocument],
 ) -> None:
-    real_prepare = services.pipeline.prepare
-    monkeypatch.setattr(services.pipeline, "prepare", lambda article: change(real_prepare(article)))
+    real_parse = services.pipeline.parse
+    monkeypatch.setattr(services.pipeline, "parse", lambda article: change(real_parse(article)))
 
 
 def test_invalid_entity_rejects_the_article_and_nothing_is_written(
@@ -185,10 +185,10 @@ def test_a_role_lives_while_an_article_states_it(
     assert services.graph.run_read(query, {}) == [{"title": None, "articles": 0}]
 
 
-def test_a_vector_failure_removes_the_new_articles_graph_write(
+def test_a_vector_failure_leaves_the_graph_untouched(
     services: Services, unique_seed: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Inject a failure into the real store's write: the graph write before it is undone.
+    # Inject a failure into the real store's write: vectors go first, so nothing is written.
     def refuse(points: object) -> None:
         raise ServiceUnavailableError("qdrant", "injected failure")
 

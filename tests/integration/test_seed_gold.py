@@ -57,7 +57,7 @@ def test_mentions_resolve_in_context(
     services: Services, stored: tuple[ArticleReport, Article]
 ) -> None:
     report, article = stored
-    doc = services.pipeline.prepare(article)
+    doc = services.pipeline.parse(article)
     names = {e.key: e for e in doc.extraction.entities}
     for item in SEED_GOLD["mentions"]:
         at = article.body.index(item["context"]) + item["context"].index(item["text"])

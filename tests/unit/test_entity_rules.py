@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import spacy
 
-from kg.core.models import Action, Entity, Extraction, Mention, Participant, Role
-from kg.extraction.entities.resolution import KnownEntity, SurnameIndex, resolve_against_known
+from kg.core.models import Role
+from kg.extraction.entities.resolution import SurnameIndex
 from kg.extraction.entities.roles import TitleOccurrence, roles_from_occurrences
 from kg.extraction.entities.typing_rules import label_type, refine_organization
 from kg.extraction.nlp import ruler_wins_ties
@@ -46,33 +46,6 @@ def test_surname_index_prefers_the_nearest_earlier_name_when_ambiguous() -> None
     assert index.resolve("Castro", 50) == "Fidel Castro"
     assert index.resolve("Castro", 150) == "Raul Castro"
     assert index.resolve("Castro", 5) is None
-
-
-def test_resolve_against_known_maps_bare_surnames_and_aliases() -> None:
-    extraction = Extraction(
-        entities=(
-            Entity("petro", "Petro", "Person", ()),
-            Entity("isis", "ISIS", "Organization", ()),
-            Entity("castro", "Castro", "Person", ()),
-        ),
-        mentions=(Mention(0, 5, "Petro", "petro", "Person"),),
-        actions=(Action("ACCUSE", (Participant("Petro", "petro"),), (), 0, 10, "accused"),),
-        roles=(Role("petro", "president", None),),
-    )
-    known = {
-        "gustavo petro": KnownEntity("gustavo-petro", "Gustavo Petro", "Person"),
-        "isis": KnownEntity("islamic-state", "Islamic State", "ArmedGroup"),
-        "fidel castro": KnownEntity("fidel-castro", "Fidel Castro", "Person"),
-        "raul castro": KnownEntity("raul-castro", "Raul Castro", "Person"),
-    }
-    out = resolve_against_known(extraction, known)
-    keys = {e.key: e for e in out.entities}
-    assert set(keys) == {"gustavo-petro", "islamic-state", "castro"}  # Castro is ambiguous
-    assert keys["gustavo-petro"].aliases == ("Petro",)
-    assert keys["islamic-state"].type == "ArmedGroup"
-    assert out.mentions[0].entity_key == "gustavo-petro"
-    assert out.roles == (Role("gustavo-petro", "president", None),)
-    assert out.actions[0].actors[0].entity_key == "gustavo-petro"
 
 
 def test_ruler_wins_ties_but_longer_model_spans_survive() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.core.models import Action, Entity, Extraction, Mention, Participant
-from kg.extraction.entities.resolution import KnownEntity, add_known_mentions, uncovered_names
+from kg.extraction.entities.resolution import KnownEntity, add_known_mentions
 
 TEXT = "Petro said the ELN had agreed. Officials told us the US would help."
 ELN = Mention(15, 18, "ELN", "national-liberation-army", "ArmedGroup")
@@ -29,12 +29,6 @@ def _extraction() -> Extraction:
     )
     eln = Entity("national-liberation-army", "National Liberation Army", "ArmedGroup", ("ELN",))
     return Extraction(entities=(eln,), mentions=(ELN,), actions=(action,))
-
-
-def test_uncovered_names_skip_mentions() -> None:
-    names = uncovered_names(TEXT, _extraction())
-    assert "Petro" in names and "US" in names
-    assert "ELN" not in names
 
 
 def test_known_surname_and_acronym_become_mentions_and_links() -> None:

@@ -136,14 +136,28 @@ def test_delete_removes_the_article_and_its_passage_vectors(
         pipeline.delete_article(article.id)
 
 
-def test_names_resolve_to_entities_of_earlier_articles(
+def test_what_an_article_becomes_does_not_depend_on_what_came_before(
     pipeline: IngestPipeline, writer: InMemoryArticleWriter
 ) -> None:
-    pipeline.ingest_article(_article())
-    # The extractor does not know "Petro" alone; the graph knows Gustavo Petro.
+    # "Petro" alone is not linked to the Gustavo Petro of an earlier article: resolving
+    # against whatever the graph holds would make the graph depend on ingest order.
     later = _article(body="Petro spoke again.", url="https://test.newskg.invalid/later")
-    doc = pipeline.prepare(later)
-    (mention,) = doc.extraction.mentions
-    assert mention.text == "Petro"
-    (entity,) = doc.extraction.entities
-    assert entity.name == "Gustavo Petro"
+    before = pipeline.prepare(later)
+    pipeline.ingest_article(_article())
+    after = pipeline.prepare(later)
+    assert after.rows == before.rows
+    assert after.doc.extraction == before.doc.extraction
+
+
+def test_a_graph_failure_takes_back_a_new_articles_vectors(
+    pipeline: IngestPipeline, writer: InMemoryArticleWriter, vectors: InMemoryVectorStore
+) -> None:
+    article = _article()
+
+    def refuse(rows: object, article_id: str) -> object:
+        raise ServiceUnavailableError("neo4j", "injected failure")
+
+    writer.replace_article = refuse  # type: ignore[method-assign]
+    with pytest.raises(ServiceUnavailableError):
+        pipeline.ingest_article(article)
+    assert vectors.points == {}

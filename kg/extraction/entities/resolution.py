@@ -1,5 +1,7 @@
-"""Name resolution: surnames to full names inside a document, and extracted entities to
-entities already in the graph (cross-article).
+"""Name resolution inside a document: surnames to the full names they stand for, and the
+document's own names to the mentions the model missed.
+
+Nothing here reads the graph: an article resolves the same whatever was ingested before it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from kg.core.models import Entity, EntityType, Extraction, Mention, Participant, Role
+from kg.core.models import Entity, EntityType, Extraction, Mention, Participant
 from kg.extraction.entities.gazetteer import fold
 
 
@@ -71,135 +73,6 @@ class KnownEntity:
 def _unique(candidates: list[KnownEntity]) -> KnownEntity | None:
     keys = {c.key for c in candidates}
     return candidates[0] if len(keys) == 1 else None
-
-
-def _match_known(entity: Entity, known: Mapping[str, KnownEntity]) -> KnownEntity | None:
-    if entity.key in {k.key for k in known.values()}:
-        return None  # already the graph's key
-    for name in (entity.name, *entity.aliases):
-        hit = known.get(name.lower()) or known.get(fold(name))
-        if hit is not None and (hit.type == entity.type or entity.type != "Person"):
-            return hit
-    parts = entity.name.split()
-    # The small model types a lone surname as a place or organisation as often as a person
-    # ("Petro" GPE), so any single-word entity not typed from the gazetteer may be one.
-    if entity.type in _SURNAME_TYPES and len(parts) == 1:
-        surname = fold(parts[0])
-        people = [
-            k
-            for k in known.values()
-            if k.type == "Person"
-            and len(k.name.split()) > 1
-            and fold(k.name.split()[-1]) == surname
-        ]
-        return _unique(people)
-    return None
-
-
-def names_to_look_up(extraction: Extraction) -> list[str]:
-    """Names and aliases of an extraction's entities, for querying the graph.
-
-    A caller builds the ``known`` map of :func:`resolve_against_known` from the graph
-    entities whose name or alias is one of these (lower-cased), plus the persons whose
-    last name is one of the single-word names here.
-    """
-    names = {n for e in extraction.entities for n in (e.name, *e.aliases)}
-    return sorted(names)
-
-
-def resolve_against_known(extraction: Extraction, known: Mapping[str, KnownEntity]) -> Extraction:
-    """Map extracted entities onto entities already in the graph.
-
-    An entity whose name or an alias is a known name or alias (``known`` maps lower-cased
-    names/aliases to entities) takes the known key, name and type; a bare person name
-    ("Petro") takes the key of the one known person whose last name it is ("Gustavo
-    Petro"), and nothing when that is ambiguous. Mentions and roles follow; entities that
-    end up with the same key are merged (aliases unioned).
-
-    Args:
-        extraction: One document's extraction.
-        known: Lower-cased name or alias -> known entity, from the graph.
-
-    Returns:
-        The extraction with keys rewritten (actions are passed through unchanged apart from
-        their participants' keys).
-    """
-    if not known:
-        return extraction
-    renamed: dict[str, KnownEntity] = {}
-    for entity in extraction.entities:
-        hit = _match_known(entity, known)
-        if hit is not None and hit.key != entity.key:
-            renamed[entity.key] = hit
-    if not renamed:
-        return extraction
-
-    merged: dict[str, Entity] = {}
-    for entity in extraction.entities:
-        hit = renamed.get(entity.key)
-        if hit is not None:
-            aliases = {entity.name, *entity.aliases} - {hit.name}
-            entity = Entity(hit.key, hit.name, hit.type, tuple(sorted(aliases)), entity.wikidata)
-        previous = merged.get(entity.key)
-        if previous is not None:
-            aliases = set(previous.aliases) | set(entity.aliases)
-            entity = replace(
-                previous,
-                aliases=tuple(sorted(aliases - {previous.name})),
-                wikidata=previous.wikidata or entity.wikidata,
-            )
-        merged[entity.key] = entity
-
-    def key_of(key: str | None) -> str | None:
-        return renamed[key].key if key is not None and key in renamed else key
-
-    mentions = tuple(
-        Mention(m.start, m.end, m.text, renamed[m.entity_key].key, renamed[m.entity_key].type)
-        if m.entity_key in renamed
-        else m
-        for m in extraction.mentions
-    )
-    roles = tuple(
-        dict.fromkeys(
-            Role(key_of(r.holder_key) or r.holder_key, r.title, key_of(r.organization_key))
-            for r in extraction.roles
-        )
-    )
-    actions = tuple(
-        replace(
-            a,
-            actors=tuple(replace(p, entity_key=key_of(p.entity_key)) for p in a.actors),
-            targets=tuple(replace(p, entity_key=key_of(p.entity_key)) for p in a.targets),
-            place=replace(a.place, entity_key=key_of(a.place.entity_key)) if a.place else None,
-            attributed_to=tuple(
-                replace(p, entity_key=key_of(p.entity_key)) for p in a.attributed_to
-            ),
-        )
-        for a in extraction.actions
-    )
-    return Extraction(
-        entities=tuple(merged.values()), mentions=mentions, actions=actions, roles=roles
-    )
-
-
-_PROPER_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
-
-
-def uncovered_names(text: str, extraction: Extraction) -> list[str]:
-    """Capitalised words and runs of them that no mention covers ("Petro" the model missed).
-
-    The graph may know them from earlier articles; :func:`add_known_mentions` then adds
-    their mentions.
-    """
-    covered = [(m.start, m.end) for m in extraction.mentions]
-    names: set[str] = set()
-    for match in _PROPER_RUN.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in covered):
-            continue
-        words = match.group(0).split()
-        names.add(" ".join(words))
-        names.update(w.strip(".") for w in words if len(w.strip(".")) > 1)
-    return sorted(names)
 
 
 def _surface_forms(known: Mapping[str, KnownEntity]) -> dict[str, KnownEntity]:

@@ -48,7 +48,7 @@ class Neo4jGraphAdmin:
     def ping(self) -> None:
         """Raise ServiceUnavailableError unless Neo4j answers a trivial query."""
         # An auto-commit query: managed transactions would retry an outage for seconds.
-        self._db.run_auto(schema.PING)
+        self._db.run_auto(schema.PING, probe=True)
 
     def counts_by_label(self) -> dict[str, int]:
         """Nodes per ontology label, zero counts included."""

@@ -24,12 +24,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 
 from kg.core.errors import ServiceUnavailableError
 
 
-class BreakerState(str, Enum):
+class BreakerState(StrEnum):
     """Where a breaker is (see the module docstring)."""
 
     CLOSED = "closed"

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     reads_require_key: bool = False
     max_query_depth: int = 10
     max_query_cost: int = 5000
+    rdf_page_nodes: PositiveInt = 500  # GET /rdf reads and writes this many nodes at a time
     # Worker threads for blocking store calls (asyncio.to_thread): one per concurrent
     # request that waits on a store; the interpreter's default is only cpu_count + 4.
     api_threads: PositiveInt = 64

@@ -56,6 +56,7 @@ class Timeouts:
     read_retry: float = 0.5
     write_retry: float = 10.0
 
+
 Row = dict[str, Any]
 """One Neo4j record as a dict, for adapters only: it never crosses a port."""
 

@@ -177,9 +177,10 @@ class HybridSearch:
     def _executor(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
-                # Two workers: the vector and fulltext retrievers; the calling thread does
-                # query understanding and the graph retriever meanwhile.
-                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search")
+                # The vector and fulltext retrievers of concurrent searches (two each); the
+                # calling thread does query understanding and the graph retriever meanwhile.
+                # Mostly waiting on the stores, so more than the cores.
+                self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search")
             return self._pool
 
     def _run(self, query: str, depth: int, flt: SearchFilter) -> _Run:
@@ -189,9 +190,16 @@ class HybridSearch:
             retrieve_vector, self._vectors, self._embedder, self._graph, query, scope, depth
         )
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
-        understanding = self.understand(query)
-        graph = retrieve_graph(self._graph, understanding, scope, depth)
-        vector, fulltext = vector_job.result(), fulltext_job.result()
+        try:
+            understanding = self.understand(query)
+            graph = retrieve_graph(self._graph, understanding, scope, depth)
+            vector, fulltext = vector_job.result(), fulltext_job.result()
+        except BaseException:
+            # A failed search (a store down) must not leave its jobs queued in the shared
+            # pool: the next searches would wait behind work nobody reads.
+            vector_job.cancel()
+            fulltext_job.cancel()
+            raise
 
         rankings = {
             RETRIEVER_VECTOR: vector.ranked,

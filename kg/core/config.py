@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     # connection and retrying transient failures. Writes (ingest) keep longer retries.
     neo4j_connect_timeout_s: PositiveFloat = 1.0
     neo4j_read_acquire_timeout_s: PositiveFloat = 1.5
-    neo4j_read_retry_s: float = 0.5
+    neo4j_read_retry_s: float = 0.2
     neo4j_write_retry_s: float = 10.0
     # Circuit breaker (kg/core/breaker.py) around Neo4j and a Qdrant server: this many
     # consecutive outages open it; while open, calls fail at once; after the cool-down one

@@ -53,7 +53,7 @@ class Timeouts:
 
     connect: float = 1.0
     read_acquire: float = 1.5
-    read_retry: float = 0.5
+    read_retry: float = 0.2
     write_retry: float = 10.0
 
 
@@ -143,7 +143,7 @@ class Neo4jConnection:
                 "connection_acquisition_timeout": self._timeouts.read_acquire,
                 "max_transaction_retry_time": self._timeouts.read_retry,
                 # The first retry comes soon, so a read still gets one within read_retry.
-                "initial_retry_delay": min(0.2, self._timeouts.read_retry),
+                "initial_retry_delay": min(0.1, self._timeouts.read_retry),
             }
         try:
             with self._get_driver().session(database=self._database, **config) as session:

@@ -5,7 +5,6 @@ Over HTTP, ``/rdf`` answers chunked."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -19,6 +18,7 @@ from kg.rdf.export import stream_rdf
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows, rows_to_rdf
 from kg.rdf.ontology import load_ontology
 from tests.live_server import LiveClient, live_client
+from tests.unit.offline_app import offline_services
 from tests.unit.rdf_fixtures import build_document
 
 PARSE = {"turtle": "turtle", "n-triples": "nt", "json-ld": "json-ld"}
@@ -71,9 +71,8 @@ def test_an_empty_graph_is_an_empty_document() -> None:
 def paged_client(rows: GraphRows) -> Iterator[tuple[LiveClient, PagedExporter]]:
     settings = Settings(rdf_page_nodes=2)
     store = PagedExporter(rows)
-    services = SimpleNamespace(
-        settings=settings, admin=store, reader=None, graph=None, vectors=None, embedder=None
-    )
+    services = offline_services(settings)
+    services.admin = store
     with live_client(create_app(settings=settings, services=cast(Any, services))) as client:
         yield client, store
 

@@ -20,12 +20,12 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
 from cross_web import HTTPException as StrawberryHTTPException
-from graphql import ExecutionResult
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api import errors as table

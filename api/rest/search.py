@@ -129,8 +129,6 @@ class SearchRequest(BaseModel):
         },
     )
 
-    # No max_length: the setting decides (INVALID_FILTER, like GraphQL); the body limit
-    # bounds what is read.
     q: str = Field(min_length=1, description="The search query.")
     limit: int = Field(
         10, ge=MIN_LIMIT, le=MAX_LIMIT, description="Maximum passages (and actions)."
@@ -399,8 +397,7 @@ def search_get(
 ) -> SearchResponse:
     """Search with query-string parameters."""
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
-    request = search_request.SearchRequest(q, limit, flt, services.settings)
-    return to_response(search.view(request))
+    return to_response(search.view(search_request.SearchRequest(q, limit, flt, services.settings)))
 
 
 @router.post(

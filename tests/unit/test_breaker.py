@@ -72,3 +72,20 @@ def test_health_probes_close_it() -> None:
     breaker.record_failure()
     breaker.record_success()  # what /health reports when Neo4j answers again
     breaker.before_call()
+
+
+def test_a_qdrant_server_that_refuses_opens_its_breaker() -> None:
+    from kg.vectors.qdrant_server import QdrantClientStore
+    from tests.live_server import free_port
+
+    breaker = CircuitBreaker("qdrant", failure_threshold=1, cooldown_s=60.0)
+    store = QdrantClientStore("c", url=f"http://127.0.0.1:{free_port()}", breaker=breaker)
+    try:
+        with pytest.raises(ServiceUnavailableError) as first:
+            store.count()
+        assert "known down" not in str(first.value)  # this one went to the server
+        assert breaker.state is BreakerState.OPEN
+        with pytest.raises(ServiceUnavailableError, match="known down"):
+            store.count()  # refused without a request
+    finally:
+        store.close()

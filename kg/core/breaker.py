@@ -96,6 +96,15 @@ class CircuitBreaker:
                 f"known down, not retried for {retry_in:.1f} s (last error: {self._last_error})",
             )
 
+    def raise_if_open(self) -> None:
+        """Refuse while open, without taking the probe slot (for work before any call).
+
+        Raises:
+            ServiceUnavailableError: the breaker is open and its cool-down is not over.
+        """
+        if self.state is BreakerState.OPEN:
+            raise ServiceUnavailableError(self.service, f"known down ({self._last_error})")
+
     def record_success(self) -> None:
         """The service answered: close the breaker."""
         with self._lock:

@@ -14,7 +14,7 @@ Search reads the graph only through the :class:`kg.core.ports.SearchGraph` port.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -69,6 +69,9 @@ class HybridSearch:
         vectors: The passage vector store.
         embedder: Embeds the query (``embed_query``).
         settings: RRF constant and retriever weights (``rrf_k``, ``weight_*``).
+        ready: Raises :class:`~kg.core.errors.ServiceUnavailableError` while a store is
+            known down (a circuit breaker's ``raise_if_open``): a search then fails before
+            it spends CPU on embedding and understanding the query.
     """
 
     def __init__(
@@ -77,7 +80,9 @@ class HybridSearch:
         vectors: VectorStore,
         embedder: QueryEmbedder,
         settings: Settings,
+        ready: Callable[[], None] | None = None,
     ) -> None:
+        self._ready = ready
         self._graph = graph
         self._vectors = vectors
         self._embedder = embedder
@@ -184,6 +189,8 @@ class HybridSearch:
             return self._pool
 
     def _run(self, query: str, depth: int, flt: SearchFilter) -> _Run:
+        if self._ready is not None:
+            self._ready()
         scope = SearchScope(flt.from_date, flt.to_date, flt.types, self._mention(flt.entity))
         pool = self._executor()
         vector_job = pool.submit(

@@ -3,6 +3,8 @@ one probe through after the cool-down, and closes when the store answers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kg.core.breaker import BreakerState, CircuitBreaker
@@ -89,3 +91,34 @@ def test_a_qdrant_server_that_refuses_opens_its_breaker() -> None:
             store.count()  # refused without a request
     finally:
         store.close()
+
+
+def test_raise_if_open_keeps_the_probe_for_a_real_call() -> None:
+    now = [0.0]
+    breaker = _breaker(now)
+    breaker.raise_if_open()
+    breaker.record_failure()
+    breaker.record_failure()
+    with pytest.raises(ServiceUnavailableError):
+        breaker.raise_if_open()
+    now[0] = 5.0
+    breaker.raise_if_open()  # the cool-down is over: let the work reach its first call
+    breaker.before_call()  # which is the probe
+
+
+def test_search_fails_before_any_work_while_the_graph_is_known_down() -> None:
+    from kg.core.config import Settings
+    from kg.search.engine import HybridSearch
+    from kg.search.request import SearchRequest
+    from tests.fakes import Unreachable
+
+    breaker = _breaker([0.0])
+    breaker.record_failure()
+    breaker.record_failure()
+    never: Any = Unreachable("store")  # embedding or reading anything fails the test
+    engine = HybridSearch(never, never, never, Settings(), ready=breaker.raise_if_open)
+    try:
+        with pytest.raises(ServiceUnavailableError, match="known down"):
+            engine.view(SearchRequest("actions against the ELN"))
+    finally:
+        engine.close()

@@ -2,8 +2,8 @@
 
 The shared Neo4j server must keep running for everyone else; a test points its app at
 this proxy instead, and :meth:`TcpProxy.cut` makes Neo4j look down to that app only
-(open connections are reset, new ones are accepted and closed at once, like a server that
-died behind a port), :meth:`TcpProxy.restore` brings it back.
+(open connections are reset and the port is closed, so the kernel refuses new ones, like
+a server that died), :meth:`TcpProxy.restore` listens on the same port again.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class TcpProxy:
         self._open: set[socket.socket] = set()
         self._cut = False
         self._closed = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread = threading.Thread(target=self._accept, args=(self._listener,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -43,28 +43,35 @@ class TcpProxy:
         return self
 
     def cut(self) -> None:
-        """Reset every open connection and refuse new ones until :meth:`restore`."""
+        """Reset every open connection and close the port until :meth:`restore`."""
         with self._lock:
+            if self._cut:
+                return
             self._cut = True
             sockets, self._open = self._open, set()
+            self._listener.close()
         for sock in sockets:
             _reset(sock)
 
     def restore(self) -> None:
-        """Forward new connections again."""
+        """Listen on the same port and forward new connections again."""
         with self._lock:
+            if not self._cut or self._closed:
+                return
+            self._listener = socket.create_server(("127.0.0.1", self.port))
             self._cut = False
+            listener = self._listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def close(self) -> None:
         """Stop the proxy and drop every connection."""
         self.cut()
         self._closed = True
-        self._listener.close()
 
-    def _accept(self) -> None:
+    def _accept(self, listener: socket.socket) -> None:
         while not self._closed:
             try:
-                client, _ = self._listener.accept()
+                client, _ = listener.accept()
             except OSError:  # the listener was closed
                 return
             with self._lock:

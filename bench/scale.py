@@ -137,6 +137,8 @@ class Checkpoint:
     entity: Latency
     neo4j_mb: float
     qdrant_mb: float
+    load: float
+    """The machine's 1-minute load average: the bench shares its cores with other work."""
 
 
 def free_port() -> int:
@@ -289,13 +291,14 @@ def report(points: list[Checkpoint]) -> None:
     print()
     print(
         "articles  ingest/s  REST /search p50/p95  GraphQL search p50/p95  entity p50/p95  "
-        "Neo4j MB  Qdrant MB"
+        "Neo4j MB  Qdrant MB  load"
     )
     for p in points:
         print(
             f"{p.articles:8d}  {p.rate:8.2f}  {p.rest.p50:8.1f} / {p.rest.p95:6.1f}  "
             f"{p.graphql.p50:10.1f} / {p.graphql.p95:6.1f}  "
-            f"{p.entity.p50:6.1f} / {p.entity.p95:5.1f}  {p.neo4j_mb:8.1f}  {p.qdrant_mb:9.1f}"
+            f"{p.entity.p50:6.1f} / {p.entity.p95:5.1f}  {p.neo4j_mb:8.1f}  {p.qdrant_mb:9.1f}  "
+            f"{p.load:4.1f}"
         )
     first, last = points[0], points[-1]
     if len(points) > 1:
@@ -383,11 +386,13 @@ def main() -> None:
                     # The store files only: transaction logs are preallocated (256 MB each).
                     neo4j_mb=du_mb(var_dir / "neo4j" / "data" / "databases" / "neo4j"),
                     qdrant_mb=du_mb(var_dir / "qdrant"),
+                    load=os.getloadavg()[0],
                 )
                 points.append(point)
                 print(
                     f"at {point.articles}: REST {rest} | GraphQL {gql} | entity {entity} | "
-                    f"Neo4j {point.neo4j_mb:.0f} MB, Qdrant {point.qdrant_mb:.0f} MB",
+                    f"Neo4j {point.neo4j_mb:.0f} MB, Qdrant {point.qdrant_mb:.0f} MB, "
+                    f"load {point.load:.1f}",
                     flush=True,
                 )
     finally:

@@ -2,8 +2,10 @@
 
 A :class:`~kg.search.request.SearchRequest` goes through three retrievers
 (:mod:`kg.search.retrievers`), run concurrently, whose rankings are fused by weighted
-reciprocal rank fusion (:mod:`kg.search.fusion`); actions are then ranked from the graph's
-actions and the fused passages (:mod:`kg.search.actions`). Every hit carries ``why``: one
+reciprocal rank fusion (:mod:`kg.search.fusion`) and checked for role consistency
+(:mod:`kg.search.roles`: "attacks on X" puts X's own attacks last); actions are then
+ranked from the graph's actions and the fused passages (:mod:`kg.search.actions`). Every hit
+carries ``why``: one
 :class:`~kg.search.results.Why` per retriever that returned it, with its rank, raw score and,
 for the graph, the path that reached it. :meth:`HybridSearch.view` hydrates a result into
 the one shape both APIs render (:mod:`kg.search.view`).
@@ -37,6 +39,7 @@ from kg.search.results import (
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
+from kg.search.roles import apply_roles, asked_roles
 from kg.search.understanding import normalize_name, parse_query, resolve_entities
 from kg.search.view import SearchView, build_view
 
@@ -204,6 +207,12 @@ class HybridSearch:
             RETRIEVER_GRAPH: self._settings.weight_graph,
         }
         fused = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
+        asked = asked_roles(understanding)
+        if asked and fused:
+            # Fusion knows no roles: evidence with an entity in the other role goes last.
+            parts = self._graph.passage_roles([f.key for f in fused], list(asked))
+            names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
+            fused = apply_roles(fused, asked, parts, names)
         passages = _merge(vector.passages, fulltext.passages, graph.passages)
         return _Run(understanding, rankings, fused, passages, graph.actions, scope)
 

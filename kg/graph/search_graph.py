@@ -203,7 +203,10 @@ class Neo4jSearchGraph:
         rows = self._store.run_read(
             q.SEARCH_PASSAGE_ROLES, {"ids": list(passage_ids), "entities": list(entity_ids)}
         )
-        roles = {rel: role for role, (rel,) in q.ROLE_RELS.items() if role != "any"}
+        roles: dict[str, Role] = {
+            q.ROLE_RELS["actor"][0]: "actor",
+            q.ROLE_RELS["target"][0]: "target",
+        }
         return [
             PassageRole(
                 passage_id=str(r["passage_id"]),

@@ -54,6 +54,7 @@ class _Run:
     understanding: QueryUnderstanding
     rankings: dict[str, tuple[Ranked, ...]]
     fused: list[Fused]
+    unchecked: list[Fused]  # the fused passages before the role check (for evaluation)
     passages: dict[str, PassageRecord]
     graph_actions: tuple[GraphAction, ...]
     scope: SearchScope
@@ -155,13 +156,15 @@ class HybridSearch:
             flt: Optional restrictions, as for :meth:`search`.
 
         Returns:
-            ``{"vector": [...], "fulltext": [...], "graph": [...], "fused": [...]}``, all
-            measured in the same call.
+            ``{"vector": [...], "fulltext": [...], "graph": [...], "fused": [...],
+            "fused_without_roles": [...]}`` (the last before the role check), all measured
+            in the same call.
         """
         request = SearchRequest(query, depth, flt or SearchFilter())
         run = self._run(request.query, _depth(depth), request.filter)
         out = {name: [r.key for r in ranked][:depth] for name, ranked in run.rankings.items()}
         out["fused"] = [f.key for f in run.fused[:depth]]
+        out["fused_without_roles"] = [f.key for f in run.unchecked[:depth]]
         return out
 
     def understand(self, query: str) -> QueryUnderstanding:
@@ -206,15 +209,15 @@ class HybridSearch:
             RETRIEVER_FULLTEXT: self._settings.weight_fulltext,
             RETRIEVER_GRAPH: self._settings.weight_graph,
         }
-        fused = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
+        fused = unchecked = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
         asked = asked_roles(understanding)
         if asked and fused:
             # Fusion knows no roles: evidence with an entity in the other role goes last.
             parts = self._graph.passage_roles([f.key for f in fused], list(asked))
             names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
-            fused = apply_roles(fused, asked, parts, names)
+            fused = apply_roles(fused, asked, parts, names, understanding.event_types)
         passages = _merge(vector.passages, fulltext.passages, graph.passages)
-        return _Run(understanding, rankings, fused, passages, graph.actions, scope)
+        return _Run(understanding, rankings, fused, unchecked, passages, graph.actions, scope)
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:

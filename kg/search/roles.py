@@ -17,7 +17,7 @@ e.g. ``("Entity:ISIL", "HAS_ACTOR", "Action:ASSAULT", "EVIDENCED_BY", "Passage")
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from kg.core.records import PassageRole, Role
 from kg.search.fusion import Fused
@@ -47,26 +47,34 @@ def apply_roles(
     asked: dict[str, Role],
     roles: Sequence[PassageRole],
     names: dict[str, str],
+    event_types: Collection[str] = (),
 ) -> list[Fused]:
     """Move contrary passages below the others, and say why in each checked passage.
+
+    When the query names event types ("attacks" -> ASSAULT) and a passage evidences an
+    action of those types involving an asked entity, only those actions decide: in "the
+    UN condemned the ISIL attack", ISIL is the target of the condemnation but the actor of
+    the attack, and "attacks on ISIL" asks about attacks.
 
     Args:
         fused: The fused passages, best first.
         asked: Entity id -> the asked role (from :func:`asked_roles`).
         roles: The parts the asked entities play in the actions the passages evidence.
         names: Entity id -> name (for the ``why`` path).
+        event_types: The PLOVER types the query names.
 
     Returns:
         The passages, consistent and unchecked ones first in their fused order, then the
         contrary ones in theirs.
     """
+    relevant = [part for part in roles if part.entity_id in asked]
+    typed = {part.passage_id for part in relevant if part.action_type in event_types}
     agree: dict[str, PassageRole] = {}
     disagree: dict[str, PassageRole] = {}
-    for part in roles:
-        wanted = asked.get(part.entity_id)
-        if wanted is None:
-            continue
-        found = agree if part.role == wanted else disagree
+    for part in relevant:
+        if part.passage_id in typed and part.action_type not in event_types:
+            continue  # the passage has actions of the asked types: they decide
+        found = agree if part.role == asked[part.entity_id] else disagree
         found.setdefault(part.passage_id, part)
     kept: list[Fused] = []
     demoted: list[Fused] = []

@@ -170,7 +170,7 @@ def test_entity_filter_resolves_names_and_refuses_unknown(search: HybridSearch) 
 
 def test_rankings_are_those_of_the_search(search: HybridSearch) -> None:
     rankings = search.rankings("actions against the ELN", depth=5)
-    assert set(rankings) == {"vector", "fulltext", "graph", "fused"}
+    assert set(rankings) == {"vector", "fulltext", "graph", "fused", "fused_without_roles"}
     result = search.search("actions against the ELN", limit=5)
     assert rankings["fused"] == [p.passage_id for p in result.passages]
     scores = [p.score for p in result.passages]

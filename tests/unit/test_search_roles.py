@@ -116,3 +116,20 @@ def test_a_passage_with_both_roles_is_kept() -> None:
         ROLE_PENALTY,
         ("Entity:X", "HAS_ACTOR", "Action:ASSAULT", "EVIDENCED_BY", "Passage"),
     )
+
+
+def test_actions_of_the_asked_type_decide() -> None:
+    # "The UN condemned the ISIL attack": ISIL is the target of ACCUSE, the actor of ASSAULT.
+    fused = [Fused("condemned", 0.05, ()), Fused("raid", 0.01, ())]
+    roles = [
+        PassageRole("condemned", "isil", "target", "a1", "ACCUSE"),
+        PassageRole("condemned", "isil", "actor", "a2", "ASSAULT"),
+        PassageRole("raid", "isil", "target", "a3", "ASSAULT"),
+    ]
+    asked = {"isil": "target"}
+    attacks = apply_roles(fused, asked, roles, {}, event_types=("ASSAULT",))
+    assert [f.key for f in attacks] == ["raid", "condemned"]
+    assert attacks[1].why[-1].path[1:3] == ("HAS_ACTOR", "Action:ASSAULT")
+    # "actions against ISIL" names no type: being condemned is an action against it.
+    actions = apply_roles(fused, asked, roles, {})
+    assert [f.key for f in actions] == ["condemned", "raid"]

@@ -121,6 +121,56 @@ def profile_one(search: HybridSearch, query: str) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
+def measure(services: Services, article_ids: Sequence[str], rounds: int, profile: bool) -> None:
+    """Time the peer, newskg in process and REST, interleaved; print p50/p95 and ratios."""
+    from api.app import create_app
+    from tests.live_server import live_client
+
+    by_article = services.reader.passages_by_article_ids(list(article_ids))
+    passages = [(p.id, p.text) for ps in by_article.values() for p in ps]
+    peer = peer_retriever(services, passages)
+    search = HybridSearch(
+        Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
+    )
+    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    queries = [q["query"] for q in questions] + list(EXTRA_QUERIES)
+    print(f"{len(passages)} passages, {len(queries)} queries x {rounds} rounds")
+    if profile:
+        profile_one(search, queries[0])
+    with live_client(create_app(services=services)) as http:
+        systems: dict[str, Callable[[str], object]] = {
+            "peer": lambda q: peer.search(query_text=q, top_k=TOP_K),
+            "newskg": lambda q: search.view(SearchRequest(q, TOP_K)),
+            "rest": lambda q: (
+                http.get("/search", params={"q": q, "limit": TOP_K}).raise_for_status().content
+            ),
+        }
+        for query in queries[:3]:  # warm up: model, connections, query plans
+            for call in systems.values():
+                call(query)
+        times: dict[str, list[float]] = {name: [] for name in systems}
+        rng = random.Random(0)
+        for _ in range(rounds):
+            for query in queries:
+                order = list(systems)
+                rng.shuffle(order)  # interleaved, in a different order each time
+                for name in order:
+                    started = time.perf_counter()
+                    systems[name](query)
+                    times[name].append((time.perf_counter() - started) * 1000)
+    search.close()
+    peer.driver.close()
+
+    p50 = {name: statistics.median(ts) for name, ts in times.items()}
+    p95 = {name: percentile(ts, 0.95) for name, ts in times.items()}
+    print(f"{'system':<8} {'p50 ms':>8} {'p95 ms':>8} {'p50/peer':>9} {'p95/peer':>9}")
+    for name in times:
+        print(
+            f"{name:<8} {p50[name]:>8.1f} {p95[name]:>8.1f} "
+            f"{p50[name] / p50['peer']:>9.2f} {p95[name] / p95['peer']:>9.2f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Ingest, time the three systems interleaved, print p50/p95 and ratios, clean up."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -132,11 +182,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"re3d data not found in {args.data}", file=sys.stderr)
         return 2
 
-    import uvicorn
-
-    from api.app import create_app
-    from tests.live_server import live_client
-
     run = uuid.uuid4().hex[:8]
     services = build_services(get_settings(qdrant_dir=Path(tempfile.mkdtemp(prefix="peer-"))))
     bootstrap(services)
@@ -144,51 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for article in articles_of(args.data, run).values():
             ingested.append(services.pipeline.ingest_article(article).article_id)
-        by_article = services.reader.passages_by_article_ids(ingested)
-        passages = [(p.id, p.text) for ps in by_article.values() for p in ps]
-        peer = peer_retriever(services, passages)
-        search = HybridSearch(
-            Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
-        )
-        questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
-        queries = [q["query"] for q in questions] + list(EXTRA_QUERIES)
-        print(f"{len(passages)} passages, {len(queries)} queries x {args.rounds} rounds")
-        if args.profile:
-            profile_one(search, queries[0])
-
-        del uvicorn  # imported above only to fail early without the server's dependencies
-        with live_client(create_app(services=services)) as http:
-            systems: dict[str, Callable[[str], object]] = {
-                "peer": lambda q: peer.search(query_text=q, top_k=TOP_K),
-                "newskg": lambda q: search.view(SearchRequest(q, TOP_K)),
-                "rest": lambda q: (
-                    http.get("/search", params={"q": q, "limit": TOP_K}).raise_for_status().content
-                ),
-            }
-            for query in queries[:3]:  # warm up: model, connections, query plans
-                for call in systems.values():
-                    call(query)
-            times: dict[str, list[float]] = {name: [] for name in systems}
-            rng = random.Random(0)
-            for _ in range(args.rounds):
-                for query in queries:
-                    order = list(systems)
-                    rng.shuffle(order)  # interleaved, in a different order each time
-                    for name in order:
-                        started = time.perf_counter()
-                        systems[name](query)
-                        times[name].append((time.perf_counter() - started) * 1000)
-        search.close()
-        peer.driver.close()
-
-        p50 = {name: statistics.median(ts) for name, ts in times.items()}
-        p95 = {name: percentile(ts, 0.95) for name, ts in times.items()}
-        print(f"{'system':<8} {'p50 ms':>8} {'p95 ms':>8} {'p50/peer':>9} {'p95/peer':>9}")
-        for name in times:
-            print(
-                f"{name:<8} {p50[name]:>8.1f} {p95[name]:>8.1f} "
-                f"{p50[name] / p50['peer']:>9.2f} {p95[name] / p95['peer']:>9.2f}"
-            )
+        measure(services, ingested, args.rounds, args.profile)
     finally:
         for article_id in ingested:
             services.pipeline.delete_article(article_id)

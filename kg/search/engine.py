@@ -143,7 +143,7 @@ class HybridSearch:
 
     def view(self, request: SearchRequest) -> SearchView:
         """:meth:`run`, then hydrate the hits into the result view both APIs render."""
-        return build_view(self._graph, self.run(request))
+        return build_view(self._graph, self.run(request), self._executor())
 
     def rankings(
         self, query: str, depth: int = DEFAULT_LIMIT, flt: SearchFilter | None = None
@@ -183,9 +183,10 @@ class HybridSearch:
     def _executor(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
-                # Two workers: the vector and fulltext retrievers; the calling thread does
-                # query understanding and the graph retriever meanwhile.
-                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search")
+                # The vector and fulltext retrievers, and the graph reads that can run at
+                # once (mention passages; the view's articles and participants): each read
+                # mostly waits for Neo4j, so threads overlap the round trips.
+                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
             return self._pool
 
     def _run(self, query: str, depth: int, flt: SearchFilter) -> _Run:
@@ -196,7 +197,7 @@ class HybridSearch:
         )
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
         understanding = self.understand(query)
-        graph = retrieve_graph(self._graph, understanding, scope, depth)
+        graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
         vector, fulltext = vector_job.result(), fulltext_job.result()
 
         rankings = {

@@ -97,8 +97,8 @@ def retrieve_graph(
                 actions.append(_graph_action(found, found.confidence, path))
 
     ranked = [Ranked(a.passage_id, round(a.score, 6), a.path) for a in actions if a.passage_id]
-    for qe, found in zip(entities, mentions, strict=True):
-        for passage in found if isinstance(found, list) else found.result():
+    for qe, mentioned in zip(entities, mentions, strict=True):
+        for passage in mentioned if isinstance(mentioned, list) else mentioned.result():
             _keep(passages, passage)
             path = (f"Entity:{qe.entity.name}", "MENTIONS", f"Passage:{passage.index}")
             ranked.append(Ranked(passage.id, MENTION_SCORE, path))

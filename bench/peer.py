@@ -181,6 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.data / "documents.json").is_file():
         print(f"re3d data not found in {args.data}", file=sys.stderr)
         return 2
+    try:
+        import neo4j_graphrag  # noqa: F401
+    except ImportError:
+        print("neo4j-graphrag is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
 
     run = uuid.uuid4().hex[:8]
     services = build_services(get_settings(qdrant_dir=Path(tempfile.mkdtemp(prefix="peer-"))))

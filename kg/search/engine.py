@@ -5,10 +5,9 @@ A :class:`~kg.search.request.SearchRequest` goes through three retrievers
 reciprocal rank fusion (:mod:`kg.search.fusion`) and checked for role consistency
 (:mod:`kg.search.roles`: "attacks on X" puts X's own attacks last); actions are then
 ranked from the graph's actions and the fused passages (:mod:`kg.search.actions`). Every hit
-carries ``why``: one
-:class:`~kg.search.results.Why` per retriever that returned it, with its rank, raw score and,
-for the graph, the path that reached it. :meth:`HybridSearch.view` hydrates a result into
-the one shape both APIs render (:mod:`kg.search.view`).
+carries ``why``: one :class:`~kg.search.results.Why` per retriever that returned it, with its
+rank, raw score and, for the graph, the path that reached it. :meth:`HybridSearch.view`
+hydrates a result into the one shape both APIs render (:mod:`kg.search.view`).
 
 Search reads the graph only through the :class:`kg.core.ports.SearchGraph` port.
 """

@@ -85,7 +85,7 @@ def main() -> None:
             options = RayOptions(address=args.address, workers=args.workers)
             t0 = time.perf_counter()
             started = connect(options)
-            preparers = RayPreparers(settings, options)
+            preparers = RayPreparers.start(settings, options)
             infos = preparers.infos()  # every worker has loaded its models
             ray_load_s = time.perf_counter() - t0
             articles = as_articles(texts, f"{run}-ray")

@@ -179,18 +179,26 @@ def connect(options: RayOptions) -> bool:
 class RayPreparers:
     """A pool of :class:`PrepareWorker` actors; the driver hands batches out, bounded.
 
-    Build it after :func:`connect`. Constructing it starts the actors (and so loads the
-    models on every worker); call :meth:`close` to release them.
+    Start one with :meth:`start` (after :func:`connect`); :meth:`close` releases it.
+
+    Args:
+        actors: Handles of started :class:`PrepareWorker` actors.
+        options: Batch size and in-flight bound.
     """
 
-    def __init__(self, settings: Settings, options: RayOptions) -> None:
-        ray = _ray()
-        self._ray = ray
+    def __init__(self, actors: list[Any], options: RayOptions) -> None:
+        self._ray = _ray()
+        self.actors = actors
         self.options = options
+
+    @classmethod
+    def start(cls, settings: Settings, options: RayOptions) -> RayPreparers:
+        """Start the actors; each loads the models (see :meth:`infos` to wait for that)."""
+        ray = _ray()
         count = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         # Preparing is pure, so a batch lost with its worker is safely run again.
         remote = ray.remote(num_cpus=1, max_restarts=2, max_task_retries=2)(PrepareWorker)
-        self.actors = [remote.remote(settings) for _ in range(count)]
+        return cls([remote.remote(settings) for _ in range(count)], options)
 
     def infos(self) -> list[WorkerInfo]:
         """Each worker's host, pid and ``kg`` path (waits for the models to load)."""
@@ -303,7 +311,7 @@ def ingest_on_ray(
     """
     started = connect(options)
     try:
-        preparers = RayPreparers(settings, options)
+        preparers = RayPreparers.start(settings, options)
         try:
             infos = preparers.infos()
             bootstrap(preparers.dimension())

@@ -240,3 +240,22 @@ class ActionEvidence:
     confidence: float
     rel: str | None = None
     passage: PassageRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRole:
+    """An entity's part in an action a passage evidences (search's role consistency).
+
+    Attributes:
+        passage_id: The evidence passage.
+        entity_id: The entity.
+        role: ``"actor"`` (``HAS_ACTOR``) or ``"target"`` (``HAS_TARGET``).
+        action_id: The action.
+        action_type: Its PLOVER type.
+    """
+
+    passage_id: str
+    entity_id: str
+    role: Role
+    action_id: str
+    action_type: str

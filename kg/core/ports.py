@@ -19,13 +19,14 @@ from datetime import date
 from typing import Protocol
 
 from kg.core.filters import MAX_PATH_LENGTH
-from kg.core.models import GraphRows, VectorFilter, VectorHit, VectorPoint
+from kg.core.models import GraphRows, VectorFilter, VectorHit, VectorPoint, VectorScan
 from kg.core.records import (
     ActionEvidence,
     ActionRecord,
     ActionRole,
     ArticleRecord,
     ArticleWrite,
+    CheckScope,
     DeleteResult,
     EntityMatch,
     EntityRecord,
@@ -39,6 +40,7 @@ from kg.core.records import (
     RoleRecord,
     ScoredPassage,
     SearchScope,
+    StoredPassage,
 )
 
 # --- vectors ---
@@ -71,6 +73,14 @@ class VectorStore(Protocol):
 
     def count(self) -> int:
         """Number of points stored."""
+        ...
+
+    def scan(
+        self, offset: str | None = None, limit: int = 256, flt: VectorFilter | None = None
+    ) -> VectorScan:
+        """A page of at most ``limit`` points with their payloads, from ``offset`` (the
+        previous page's ``next_offset``; None for the first page), in id order. Paging
+        through every point this way holds one page at a time."""
         ...
 
     def ping(self) -> None:
@@ -314,6 +324,27 @@ class GraphAdmin(GraphExporter, Protocol):
 
     def close(self) -> None:
         """Release the connection the graph adapters share."""
+        ...
+
+
+# --- consistency of the two stores (ConsistencyGraph) ---
+
+
+class ConsistencyGraph(Protocol):
+    """The graph reads of ``kg check``: articles in pages, their passages as the vector
+    payloads repeat them, and which passage ids exist."""
+
+    def article_ids_after(self, scope: CheckScope, after: str | None, limit: int) -> list[str]:
+        """At most ``limit`` ids of articles in ``scope``, in id order, after ``after``."""
+        ...
+
+    def stored_passages(self, article_ids: Sequence[str]) -> list[StoredPassage]:
+        """The passages of these articles, with their article and mentioned entities
+        (article by article, in body order)."""
+        ...
+
+    def existing_passage_ids(self, ids: Sequence[str]) -> frozenset[str]:
+        """The ids among ``ids`` of passages stored in an article."""
         ...
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from kg.core import ports
 from kg.graph.admin import Neo4jGraphAdmin
+from kg.graph.consistency import Neo4jConsistencyGraph
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.writes import Neo4jArticleWriter
 from tests.conftest import ROOT
@@ -21,6 +22,7 @@ PORT_CLASSES = [
     ports.GraphExporter,
     ports.GraphAdmin,
     ports.VectorStore,
+    ports.ConsistencyGraph,
 ]
 
 
@@ -53,6 +55,7 @@ def test_core_imports_nothing_of_newskg_outside_core() -> None:
     "path",
     [
         "kg/ingest/pipeline.py",
+        "kg/ingest/consistency.py",
         "kg/rdf/export.py",
         "api/graphql/loaders.py",
         "api/graphql/query.py",
@@ -79,6 +82,8 @@ def test_no_port_takes_query_text() -> None:
         (ports.GraphReader, Neo4jGraphReader),
         (ports.GraphAdmin, Neo4jGraphAdmin),
         (ports.VectorStore, InMemoryVectorStore),
+        (ports.ConsistencyGraph, Neo4jConsistencyGraph),
+        (ports.ConsistencyGraph, InMemoryArticleWriter),
     ],
 )
 def test_implementations_have_every_method_of_their_port(port: type, implementation: type) -> None:

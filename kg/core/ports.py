@@ -4,7 +4,8 @@ Adapters implement them; nothing else talks to a database.
 
 Each consumer depends on the narrowest port it needs: the ingest pipeline on
 :class:`ArticleWriter` and :class:`VectorStore`, the API on :class:`GraphReader`, the RDF
-export on :class:`GraphExporter`, wiring and health checks on :class:`GraphAdmin`. Records
+export on :class:`GraphExporter`, wiring and health checks on :class:`GraphAdmin`, ``kg check``
+on :class:`ConsistencyGraph` and :class:`VectorStore`. Records
 go in and records come out (:mod:`kg.core.records`, :mod:`kg.core.models`): no query text
 and no untyped rows cross a port.
 

@@ -104,7 +104,9 @@ def copies(tmp_path: Path, services: Services) -> Iterator[tuple[Path, list[Arti
             services.pipeline.delete_article(article.id)
 
 
-def _ingest_process(path: Path, var_dir: Path) -> subprocess.Popen[bytes]:
+def _ingest_process(
+    path: Path, var_dir: Path, hold: tuple[Path, int] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -114,8 +116,13 @@ def _ingest_process(path: Path, var_dir: Path) -> subprocess.Popen[bytes]:
     }
     env.pop("NEWSKG_QDRANT_DIR", None)
     env.pop("NEWSKG_QDRANT_URL", None)
+    command = [sys.executable, "-m", "kg.cli", "ingest", str(path)]
+    if hold is not None:  # the Nth graph write waits to be killed, its vectors written
+        flag, at = hold
+        script = ROOT / "tests" / "integration" / "hold_graph_write.py"
+        command = [sys.executable, str(script), str(flag), str(at), "ingest", str(path)]
     return subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "ingest", str(path)],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -136,21 +143,33 @@ def _cli(var_dir: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+HELD_AT = 3
+
+
+@pytest.mark.parametrize("moment", ["after the first article", "between the stores"])
 def test_a_killed_ingest_loses_nothing(
-    services: Services, copies: tuple[Path, list[Article]], tmp_path: Path
+    services: Services, copies: tuple[Path, list[Article]], tmp_path: Path, moment: str
 ) -> None:
     path, articles = copies
     ids = [a.id for a in articles]
     prefix = articles[0].url.rsplit("/", 1)[0] + "/" if articles[0].url else ""
-    expected = {a.id: _rows_footprint(services.pipeline.prepare(a).rows, a.id) for a in articles}
+    prepared = {a.id: services.pipeline.prepare(a) for a in articles}
+    expected = {i: _rows_footprint(p.rows, i) for i, p in prepared.items()}
     var_dir = tmp_path / "var"
     settings = get_settings(var_dir=var_dir, qdrant_dir=None, qdrant_url=None)
 
-    # Kill the ingest as soon as the graph holds its first article.
-    process = _ingest_process(path, var_dir)
+    # Kill the ingest as soon as the graph holds its first article, or while the third
+    # article's vectors are written and its graph write is not.
+    flag = tmp_path / "held"
+    between = moment == "between the stores"
+    process = _ingest_process(path, var_dir, (flag, HELD_AT) if between else None)
+
+    def ready() -> bool:
+        return flag.exists() if between else bool(_stored(services, ids))
+
     try:
         give_up = time.monotonic() + GIVE_UP_SECONDS
-        while not _stored(services, ids):
+        while not ready():
             assert process.poll() is None, process.communicate()[0].decode()
             assert time.monotonic() < give_up, "the ingest stored nothing"
             time.sleep(POLL_SECONDS)
@@ -174,6 +193,12 @@ def test_a_killed_ingest_loses_nothing(
     print(f"killed with {len(stored)} of {COPIES} stored:", *report.lines(), sep="\n")
     assert report.found["missing_vector"] == 0 and report.found["outdated_vector"] == 0
     assert {p.article_id for p in report.problems}.isdisjoint(stored)
+    if between:
+        held = flag.read_text(encoding="utf-8")
+        passages = len(prepared[held].points)
+        assert len(stored) == HELD_AT - 1
+        assert report.found["orphan_vector"] == passages > 0
+        assert {p.article_id for p in report.problems} == {held}
     assert (report.articles, report.points - report.found["orphan_vector"]) == (
         len(stored),
         report.passages,

@@ -25,9 +25,7 @@ from api.rest.errors import install_error_handlers
 from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article
-from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
-from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
 REST_ROUTERS = (
@@ -70,16 +68,13 @@ def create_app(
         if owned:
             await asyncio.to_thread(bootstrap, running)
         app.state.services = running
-        app.state.search = HybridSearch(
-            Neo4jSearchGraph(running.graph), running.vectors, running.embedder, running.settings
-        )
+        app.state.search = running.search
         lock = app.state.write_lock = threading.Lock()
         jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
         try:
             yield
         finally:
             jobs.shutdown()
-            app.state.search.close()
             app.state.services = None
             app.state.search = None
             if owned:

@@ -116,9 +116,12 @@ def test_invalid_action_is_left_out_and_reported(
     assert stored[0]["n"] == report.actions > 0  # the report counts what was stored
 
 
-def test_entities_resolve_across_articles(
+def test_names_link_across_articles_through_stable_knowledge_only(
     services: Services, unique_seed: Article, ingest: Callable[[Article], ArticleReport]
 ) -> None:
+    # The curated list knows the ELN, so it is one entity in every article; a bare "Petro"
+    # resolves only within its own article, so the later article's graph is the same
+    # whether or not the seed (which names Gustavo Petro) came first.
     ingest(unique_seed)
     later = Article(
         title="Talks resume",
@@ -133,8 +136,8 @@ def test_entities_resolve_across_articles(
         {"id": report.article_id},
     )
     names = set(rows[0]["names"])
-    assert {"Gustavo Petro", "National Liberation Army"} <= names, names
-    assert "Petro" not in names and "ELN" not in names
+    assert "National Liberation Army" in names and "ELN" not in names, names
+    assert "Gustavo Petro" not in names, names
 
 
 def test_an_updated_article_replaces_the_old_version(
@@ -192,9 +195,11 @@ def test_a_vector_failure_leaves_the_graph_untouched(
     def refuse(points: object) -> None:
         raise ServiceUnavailableError("qdrant", "injected failure")
 
-    nodes, points = count_nodes(services), services.vectors.count()
+    passage_ids = [p.id for p in services.pipeline.parse(unique_seed).passages]
     monkeypatch.setattr(services.vectors, "upsert", refuse)
     with pytest.raises(ServiceUnavailableError):
         services.pipeline.ingest_article(unique_seed)
+    # Only this article's nodes and points are looked at: other writers share the stores.
     assert not services.writer.article_exists(unique_seed.id)
-    assert (count_nodes(services), services.vectors.count()) == (nodes, points)
+    assert services.reader.passages_by_ids(passage_ids) == {}
+    assert services.vectors.retrieve(passage_ids) == []

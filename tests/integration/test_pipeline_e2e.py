@@ -15,7 +15,7 @@ from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.pipeline import ArticleReport
 from kg.search.engine import HybridSearch
 from kg.services import Services
-from tests.integration.conftest import count_nodes, neighbourhood
+from tests.integration.conftest import assert_not_stored, neighbourhood
 
 pytestmark = pytest.mark.integration
 
@@ -85,13 +85,12 @@ def test_invalid_entity_rejects_the_article_and_nothing_is_written(
         extraction = dataclasses.replace(doc.extraction, entities=tuple(entities))
         return dataclasses.replace(doc, extraction=extraction)
 
-    nodes, points = count_nodes(services), services.vectors.count()
     _patch_prepare(services, monkeypatch, blank_first_entity_name)
     with pytest.raises(ValidationFailedError) as info:
         services.pipeline.ingest_article(unique_seed)
     assert any("name" in v for v in info.value.violations), info.value.violations
     assert unique_seed.id in str(info.value)
-    assert (count_nodes(services), services.vectors.count()) == (nodes, points)
+    assert_not_stored(services, unique_seed)
 
 
 def test_invalid_action_is_left_out_and_reported(
@@ -195,11 +194,7 @@ def test_a_vector_failure_leaves_the_graph_untouched(
     def refuse(points: object) -> None:
         raise ServiceUnavailableError("qdrant", "injected failure")
 
-    passage_ids = [p.id for p in services.pipeline.parse(unique_seed).passages]
     monkeypatch.setattr(services.vectors, "upsert", refuse)
     with pytest.raises(ServiceUnavailableError):
         services.pipeline.ingest_article(unique_seed)
-    # Only this article's nodes and points are looked at: other writers share the stores.
-    assert not services.writer.article_exists(unique_seed.id)
-    assert services.reader.passages_by_ids(passage_ids) == {}
-    assert services.vectors.retrieve(passage_ids) == []
+    assert_not_stored(services, unique_seed)

@@ -4,10 +4,9 @@ Adapters implement them; nothing else talks to a database.
 
 Each consumer depends on the narrowest port it needs: the ingest pipeline on
 :class:`ArticleWriter` and :class:`VectorStore`, the API on :class:`GraphReader`, the RDF
-export on :class:`GraphExporter`, wiring and health checks on :class:`GraphAdmin`, ``kg check``
-on :class:`ConsistencyGraph` and :class:`VectorStore`. Records
-go in and records come out (:mod:`kg.core.records`, :mod:`kg.core.models`): no query text
-and no untyped rows cross a port.
+export on :class:`GraphExporter`, wiring on :class:`GraphAdmin`, ``kg check`` on
+:class:`ConsistencyGraph`. Records go in and records come out (:mod:`kg.core.records`,
+:mod:`kg.core.models`): no query text and no untyped rows cross a port.
 
 Constructors of adapters do no I/O: they connect lazily, and create schema only in
 :meth:`GraphAdmin.bootstrap` / :meth:`VectorStore.bootstrap`.
@@ -36,6 +35,7 @@ from kg.core.records import (
     Page,
     Participants,
     PassageRecord,
+    PassageRole,
     RelatedEntity,
     Role,
     RoleRecord,
@@ -76,12 +76,8 @@ class VectorStore(Protocol):
         """Number of points stored."""
         ...
 
-    def scan(
-        self, offset: str | None = None, limit: int = 256, flt: VectorFilter | None = None
-    ) -> VectorScan:
-        """A page of at most ``limit`` points with their payloads, from ``offset`` (the
-        previous page's ``next_offset``; None for the first page), in id order. Paging
-        through every point this way holds one page at a time."""
+    def scan(self, offset: str | None, limit: int, flt: VectorFilter | None = None) -> VectorScan:
+        """Up to ``limit`` points with payloads in id order from ``offset`` (None: the start)."""
         ...
 
     def ping(self) -> None:
@@ -332,16 +328,14 @@ class GraphAdmin(GraphExporter, Protocol):
 
 
 class ConsistencyGraph(Protocol):
-    """The graph reads of ``kg check``: articles in pages, their passages as the vector
-    payloads repeat them, and which passage ids exist."""
+    """The graph reads of ``kg check``: articles in pages, passages as payloads repeat them."""
 
     def article_ids_after(self, scope: CheckScope, after: str | None, limit: int) -> list[str]:
         """At most ``limit`` ids of articles in ``scope``, in id order, after ``after``."""
         ...
 
     def stored_passages(self, article_ids: Sequence[str]) -> list[StoredPassage]:
-        """The passages of these articles, with their article and mentioned entities
-        (article by article, in body order)."""
+        """These articles' passages with article and mentioned entities, in body order."""
         ...
 
     def existing_passage_ids(self, ids: Sequence[str]) -> frozenset[str]:
@@ -417,4 +411,10 @@ class SearchGraph(Protocol):
 
     def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
         """The entities each action involves, by role; actions without any are absent."""
+        ...
+
+    def passage_roles(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str]
+    ) -> list[PassageRole]:
+        """The parts (actor, target) the entities play in the actions the passages evidence."""
         ...

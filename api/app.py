@@ -22,7 +22,7 @@ from api.graphql.context import RequestContext
 from api.graphql.router import NewsKGGraphQLRouter
 from api.graphql.schema import build_schema
 from api.metrics import install_metrics
-from api.rest import browser_guide, health, ingest, metrics, rdf, search
+from api.rest import admin, browser_guide, health, ingest, metrics, rdf, search
 from api.rest.errors import install_error_handlers
 from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
@@ -37,6 +37,7 @@ REST_ROUTERS = (
     metrics.router,
     rdf.router,
     browser_guide.router,
+    admin.router,
 )
 
 

@@ -278,6 +278,38 @@ def export(
 
 
 @app.command()
+def check(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Delete orphan vectors, re-embed missing/outdated")
+    ] = False,
+    article_id: Annotated[
+        list[str] | None, typer.Option("--article-id", help="Only this article (repeatable)")
+    ] = None,
+    url_prefix: Annotated[
+        str | None, typer.Option("--url-prefix", help="Only articles whose URL starts so")
+    ] = None,
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="Open the stores here even when `kg serve` runs")
+    ] = False,
+) -> None:
+    """Compare the graph with the vectors; exit 1 on any mismatch (after --repair: on any
+    left). Asks `kg serve` to do it when it runs."""
+    from kg.core.records import CheckScope
+    from kg.services import run_check
+
+    scope = CheckScope(article_ids=tuple(article_id or ()), url_prefix=url_prefix)
+    try:
+        report, where = run_check(get_settings(), scope, repair=repair, in_process=in_process)
+    except NewsKGError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"checked {where}", err=True)
+    for line in report.lines():
+        typer.echo(line)
+    if report.remaining:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
-from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader, VectorStore
+from kg.core.graph_reader import GraphReader
+from kg.core.ports import ArticleWriter, GraphAdmin, VectorStore
 from kg.extraction.extractor import extractor_from_settings
 from kg.graph.admin import Neo4jGraphAdmin
 from kg.graph.reads import Neo4jGraphReader
@@ -24,7 +25,9 @@ from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
 
 if TYPE_CHECKING:
+    from kg.core.records import CheckScope
     from kg.feeds.sink import ArticleSink
+    from kg.ingest.consistency import CheckReport, ConsistencyChecker
     from kg.ingest.dedup import Deduplicator
 
 
@@ -136,3 +139,40 @@ def open_article_sink(
     stack.callback(close, services)
     bootstrap(services)
     return PipelineSink(services.pipeline, dedup, graph=services.writer), "in this process"
+
+
+def consistency_checker(services: Services) -> ConsistencyChecker:
+    """``kg check`` over the services' stores (and embedder, for repairs)."""
+    from kg.graph.consistency import Neo4jConsistencyGraph
+    from kg.ingest.consistency import ConsistencyChecker
+
+    return ConsistencyChecker(
+        Neo4jConsistencyGraph(services.graph), services.vectors, services.embedder
+    )
+
+
+def run_check(
+    settings: Settings, scope: CheckScope, *, repair: bool = False, in_process: bool = False
+) -> tuple[CheckReport, str]:
+    """Check (and with ``repair`` mend) the two stores; the report and where it ran.
+
+    When ``kg serve`` runs it owns the embedded vector store, so it is asked to do it;
+    otherwise the stores are opened here (the embedding model only loads for a repair).
+
+    Raises:
+        ServiceUnavailableError: a store or the server cannot be reached.
+    """
+    from kg.ingest.check_client import ServerCheck
+    from kg.ops.server_handle import read_handle
+
+    handle = None if in_process else read_handle(settings)
+    if handle is not None:
+        report = ServerCheck(handle.url, handle.token).run(scope, repair=repair)
+        return report, f"through the server at {handle.url}"
+    services = build_services(settings)
+    try:
+        checker = consistency_checker(services)
+        report = checker.repair(scope) if repair else checker.check(scope)
+    finally:
+        close(services)
+    return report, "in this process"

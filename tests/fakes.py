@@ -25,8 +25,16 @@ from kg.core.models import (
     VectorFilter,
     VectorHit,
     VectorPoint,
+    VectorScan,
 )
-from kg.core.records import ArticleWrite, DeleteResult
+from kg.core.records import (
+    ArticleRecord,
+    ArticleWrite,
+    CheckScope,
+    DeleteResult,
+    PassageRecord,
+    StoredPassage,
+)
 
 
 class InMemoryArticleWriter:
@@ -90,6 +98,64 @@ class InMemoryArticleWriter:
             raise GraphWriteError("relationship ends missing", expected=1)
         self.duplicate_of[copy_id] = original_id
 
+    # ------------------------------------------------------------------ ConsistencyGraph
+
+    def article_ids_after(self, scope: CheckScope, after: str | None, limit: int) -> list[str]:
+        def in_scope(article_id: str) -> bool:
+            if scope.article_ids and article_id not in scope.article_ids:
+                return False
+            url = self.nodes("Article")[article_id].properties.get("url")
+            return scope.url_prefix is None or str(url or "").startswith(scope.url_prefix)
+
+        ids = sorted(i for i in self.articles if (after is None or i > after) and in_scope(i))
+        return ids[:limit]
+
+    def stored_passages(self, article_ids: Sequence[str]) -> list[StoredPassage]:
+        out: list[StoredPassage] = []
+        for article_id in article_ids:
+            rows = self.articles.get(article_id)
+            if rows is None:
+                continue
+            node = next(n for n in rows.nodes if n.id == article_id)
+            props = node.properties
+            published = props.get("published")
+            article = ArticleRecord(
+                id=node.id,
+                iri=node.iri,
+                title=str(props.get("title") or ""),
+                published=date.fromisoformat(str(published)) if published else None,
+                url=props.get("url"),
+                source=props.get("source"),
+                section=props.get("section"),
+            )
+            passages = sorted(
+                (n for n in rows.nodes if "Passage" in n.labels),
+                key=lambda n: int(n.properties["index"]),
+            )
+            for p in passages:
+                mentioned = sorted(
+                    {
+                        r.end_id
+                        for r in rows.relationships
+                        if r.type == "MENTIONS" and r.start_id == p.id
+                    }
+                )
+                record = PassageRecord(
+                    id=p.id,
+                    iri=p.iri,
+                    article_id=article_id,
+                    index=int(p.properties["index"]),
+                    text=str(p.properties["text"]),
+                    start=int(p.properties["start"]),
+                    end=int(p.properties["end"]),
+                )
+                out.append(StoredPassage(record, article, tuple(mentioned)))
+        return out
+
+    def existing_passage_ids(self, ids: Sequence[str]) -> frozenset[str]:
+        stored = {i for article_id in self.articles for i in self.passage_ids(article_id)}
+        return frozenset(i for i in ids if i in stored)
+
 
 class InMemoryVectorStore:
     """A :class:`~kg.core.ports.VectorStore` over a dict; ``fail_upserts`` makes it refuse."""
@@ -125,6 +191,19 @@ class InMemoryVectorStore:
 
     def count(self) -> int:
         return len(self.points)
+
+    def scan(
+        self, offset: str | None = None, limit: int = 256, flt: VectorFilter | None = None
+    ) -> VectorScan:
+        wanted = set(flt.article_ids) if flt is not None and flt.article_ids else None
+        ids = sorted(
+            i
+            for i, p in self.points.items()
+            if (offset is None or i >= offset)
+            and (wanted is None or p.payload.get("article_id") in wanted)
+        )
+        page = [VectorHit(i, 0.0, self.points[i].payload) for i in ids[:limit]]
+        return VectorScan(points=tuple(page), next_offset=ids[limit] if len(ids) > limit else None)
 
     def ping(self) -> None:
         return None

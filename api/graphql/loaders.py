@@ -1,4 +1,4 @@
-"""Per-request DataLoaders over the :class:`~kg.core.ports.GraphReader` port.
+"""Per-request DataLoaders over the :class:`~kg.core.graph_reader.GraphReader` port.
 
 Each loader turns all the keys asked for in one event-loop tick into one batch query, so
 the number of Neo4j round trips of a request grows with the depth of the query, not with
@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from kg.core.ports import GraphReader
+from kg.core.graph_reader import GraphReader
 from kg.core.records import (
     ActionRecord,
     ActionRole,

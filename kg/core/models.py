@@ -288,3 +288,16 @@ class VectorFilter:
     entity_ids: tuple[str, ...] = ()  # any-of
     published_from: date | None = None
     published_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VectorScan:
+    """One page of a scan through the stored points, in the store's id order.
+
+    Attributes:
+        points: The page's points with their payloads (score 0).
+        next_offset: Where the next page starts; None after the last page.
+    """
+
+    points: tuple[VectorHit, ...]
+    next_offset: str | None = None

@@ -243,6 +243,41 @@ class ActionEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """A passage with what its vector's payload repeats of the graph: its article and the
+    entities it mentions. Ingest builds one per passage, ``kg check`` reads them back.
+
+    Attributes:
+        passage: The passage node.
+        article: Its article node.
+        entity_ids: Ids of the entities the passage mentions, sorted.
+    """
+
+    passage: PassageRecord
+    article: ArticleRecord
+    entity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckScope:
+    """Which articles ``kg check`` looks at; the default, nothing set, is every article.
+
+    Attributes:
+        article_ids: Only these articles (and the vectors whose payload names them).
+        url_prefix: Only articles whose URL starts with this (and vectors whose payload
+            URL does).
+    """
+
+    article_ids: tuple[str, ...] = ()
+    url_prefix: str | None = None
+
+    @property
+    def everything(self) -> bool:
+        """True when nothing is filtered."""
+        return not self.article_ids and self.url_prefix is None
+
+
+@dataclass(frozen=True, slots=True)
 class PassageRole:
     """An entity's part in an action a passage evidences (search's role consistency).
 

@@ -1,4 +1,4 @@
-"""The Neo4j adapter of the :class:`~kg.core.ports.GraphReader` port: typed reads for the API.
+"""The Neo4j adapter of the :class:`~kg.core.graph_reader.GraphReader` port: typed reads for the API.
 
 Batch getters take many ids and cost one round trip, so the GraphQL DataLoaders can answer a
 whole request level with one query. The Cypher lives in :mod:`kg.graph.read_queries`; rows

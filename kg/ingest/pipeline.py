@@ -29,12 +29,13 @@ from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.core.identity import role_iri
 from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
 from kg.core.ports import ArticleWriter, VectorStore
+from kg.core.records import ArticleRecord, PassageRecord, StoredPassage
 from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
 from kg.rdf.ontology import load_ontology
-from kg.vectors.payload import PassagePayload
+from kg.vectors.payload import passage_point
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,22 @@ class DeleteReport:
     nodes_removed: int
 
 
-def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) -> list[VectorPoint]:
-    """Vector points for a document's passages; the payload links back to the graph."""
+def stored_passages(doc: ParsedDocument) -> list[StoredPassage]:
+    """A document's passages as the graph will hold them: with their article and the
+    entities each mentions (what the vector payload repeats, see ``kg check``)."""
     article = doc.article
+    record = ArticleRecord(
+        id=article.id,
+        iri=article.iri,
+        title=article.title,
+        published=article.published,
+        url=article.url,
+        source=article.source,
+        section=article.section,
+    )
     entity_ids = {e.key: e.id for e in doc.extraction.entities}
-    points = []
-    for passage, vector in zip(doc.passages, vectors, strict=True):
+    out = []
+    for passage in doc.passages:
         mentioned = sorted(
             {
                 entity_ids[m.entity_key]
@@ -95,23 +106,25 @@ def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) ->
                 if passage.start <= m.start < passage.end and m.entity_key in entity_ids
             }
         )
-        payload = PassagePayload(
-            passage_id=passage.id,
-            passage_iri=passage.iri,
+        stored = PassageRecord(
+            id=passage.id,
+            iri=passage.iri,
             article_id=article.id,
-            article_iri=article.iri,
             index=passage.index,
+            text=passage.text,
             start=passage.start,
             end=passage.end,
-            text=passage.text,
-            entity_ids=tuple(mentioned),
-            published=article.published,
-            source=article.source,
-            title=article.title,
-            url=article.url,
         )
-        points.append(VectorPoint(id=passage.id, vector=vector, payload=payload.to_dict()))
-    return points
+        out.append(StoredPassage(passage=stored, article=record, entity_ids=tuple(mentioned)))
+    return out
+
+
+def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) -> list[VectorPoint]:
+    """Vector points for a document's passages; the payload links back to the graph."""
+    return [
+        passage_point(stored, vector)
+        for stored, vector in zip(stored_passages(doc), vectors, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,4 +333,5 @@ __all__ = [
     "IngestReport",
     "PassageEmbedder",
     "passage_points",
+    "stored_passages",
 ]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from kg.core.models import VectorFilter
+from kg.core.models import VectorFilter, VectorPoint
+from kg.core.records import StoredPassage
 
 ARTICLE_ID_KEY = "article_id"
 ENTITY_IDS_KEY = "entity_ids"
@@ -114,6 +115,33 @@ class PassagePayload:
             title=str(payload.get("title") or ""),
             url=_opt_str(payload.get("url")),
         )
+
+
+def passage_payload(stored: StoredPassage) -> PassagePayload:
+    """The payload of a passage's point: what ingest writes and ``kg check`` expects."""
+    passage, article = stored.passage, stored.article
+    return PassagePayload(
+        passage_id=passage.id,
+        passage_iri=passage.iri,
+        article_id=article.id,
+        article_iri=article.iri,
+        index=passage.index,
+        start=passage.start,
+        end=passage.end,
+        text=passage.text,
+        entity_ids=tuple(sorted(stored.entity_ids)),
+        published=article.published,
+        source=article.source,
+        title=article.title,
+        url=article.url,
+    )
+
+
+def passage_point(stored: StoredPassage, vector: tuple[float, ...]) -> VectorPoint:
+    """The point of a passage: its id, its embedding and :func:`passage_payload`."""
+    return VectorPoint(
+        id=stored.passage.id, vector=vector, payload=passage_payload(stored).to_dict()
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 import qdrant_edge as qe
 
 from kg.core.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
-from kg.core.models import VectorFilter, VectorHit, VectorPoint
+from kg.core.models import VectorFilter, VectorHit, VectorPoint, VectorScan
 from kg.vectors.payload import (
     ARTICLE_ID_KEY,
     ENTITY_IDS_KEY,
@@ -213,6 +213,29 @@ class QdrantEdgeStore:
         if shard is None:
             return 0
         return int(shard.count(qe.CountRequest(exact=True)))
+
+    def scan(
+        self, offset: str | None = None, limit: int = 256, flt: VectorFilter | None = None
+    ) -> VectorScan:
+        """A page of points with their payloads, in id order, from ``offset``."""
+        shard = self._open()
+        if shard is None or limit <= 0:
+            return VectorScan(points=())
+        records, next_offset = shard.scroll(
+            qe.ScrollRequest(
+                offset=offset,
+                limit=limit,
+                filter=_edge_filter(flt),
+                with_payload=True,
+                with_vector=False,
+            )
+        )
+        return VectorScan(
+            points=tuple(
+                VectorHit(id=str(r.id), score=0.0, payload=r.payload or {}) for r in records
+            ),
+            next_offset=None if next_offset is None else str(next_offset),
+        )
 
 
 def _edge_filter(flt: VectorFilter | None) -> qe.Filter | None:

@@ -17,7 +17,7 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 
 from kg.core.breaker import CircuitBreaker
 from kg.core.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
-from kg.core.models import VectorFilter, VectorHit, VectorPoint
+from kg.core.models import VectorFilter, VectorHit, VectorPoint, VectorScan
 from kg.vectors.payload import (
     ARTICLE_ID_KEY,
     ENTITY_IDS_KEY,
@@ -312,6 +312,29 @@ class QdrantClientStore:
             return 0
         with _unavailable_on_failure(self._where, self._breaker):
             return client.count(self._collection, exact=True).count
+
+    def scan(
+        self, offset: str | None = None, limit: int = 256, flt: VectorFilter | None = None
+    ) -> VectorScan:
+        """A page of points with their payloads, in id order, from ``offset``."""
+        client = self._connect()
+        if limit <= 0 or self._collection_dimension(client) is None:
+            return VectorScan(points=())
+        with _unavailable_on_failure(self._where):
+            records, next_offset = client.scroll(
+                self._collection,
+                scroll_filter=_client_filter(flt),
+                limit=limit,
+                offset=offset,
+                with_payload=True,
+                with_vectors=False,
+            )
+        return VectorScan(
+            points=tuple(
+                VectorHit(id=str(r.id), score=0.0, payload=r.payload or {}) for r in records
+            ),
+            next_offset=None if next_offset is None else str(next_offset),
+        )
 
 
 def _client_filter(flt: VectorFilter | None) -> models.Filter | None:

@@ -16,8 +16,9 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.core.config import get_settings
 from kg.core.errors import GraphQueryError, GraphWriteError, ServiceUnavailableError
+from kg.core.graph_reader import GraphReader
 from kg.core.models import GraphRows, NodeRow, ParsedDocument, RelRow
-from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader
+from kg.core.ports import ArticleWriter, GraphAdmin
 from kg.core.records import ArticleWrite
 from kg.graph.admin import Neo4jGraphAdmin
 from kg.graph.reads import Neo4jGraphReader

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.core import ports
+from kg.core import graph_reader, ports
 from kg.graph.admin import Neo4jGraphAdmin
+from kg.graph.consistency import Neo4jConsistencyGraph
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.writes import Neo4jArticleWriter
 from tests.conftest import ROOT
@@ -17,10 +18,11 @@ from tests.fakes import InMemoryArticleWriter, InMemoryVectorStore
 
 PORT_CLASSES = [
     ports.ArticleWriter,
-    ports.GraphReader,
+    graph_reader.GraphReader,
     ports.GraphExporter,
     ports.GraphAdmin,
     ports.VectorStore,
+    ports.ConsistencyGraph,
 ]
 
 
@@ -53,6 +55,7 @@ def test_core_imports_nothing_of_newskg_outside_core() -> None:
     "path",
     [
         "kg/ingest/pipeline.py",
+        "kg/ingest/consistency.py",
         "kg/rdf/export.py",
         "api/graphql/loaders.py",
         "api/graphql/query.py",
@@ -76,9 +79,11 @@ def test_no_port_takes_query_text() -> None:
     [
         (ports.ArticleWriter, Neo4jArticleWriter),
         (ports.ArticleWriter, InMemoryArticleWriter),
-        (ports.GraphReader, Neo4jGraphReader),
+        (graph_reader.GraphReader, Neo4jGraphReader),
         (ports.GraphAdmin, Neo4jGraphAdmin),
         (ports.VectorStore, InMemoryVectorStore),
+        (ports.ConsistencyGraph, Neo4jConsistencyGraph),
+        (ports.ConsistencyGraph, InMemoryArticleWriter),
     ],
 )
 def test_implementations_have_every_method_of_their_port(port: type, implementation: type) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from datetime import date
@@ -216,3 +217,22 @@ def test_search_reads_the_graph_only_through_its_port() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_points_the_graph_does_not_hold_are_not_shown(world: World) -> None:
+    """A crash between the stores leaves points of an article the graph lacks, or of a
+    version it never took: the vector retriever drops them (kg check mends them)."""
+    scope = SearchScope()
+    query = "ELN attack"
+    before = retrieve_vector(world.vectors, world.embedder, world.graph, query, scope, 10)
+    orphan = world.vectors.points["p1"]
+    world.vectors.points["orphan"] = dataclasses.replace(
+        orphan, id="orphan", payload={**orphan.payload, "passage_id": "orphan"}
+    )
+    world.vectors.points["p0"] = dataclasses.replace(
+        world.vectors.points["p0"],
+        payload={**world.vectors.points["p0"].payload, "text": "a version never committed"},
+    )
+    after = retrieve_vector(world.vectors, world.embedder, world.graph, query, scope, 10)
+    assert "orphan" not in after.passages and "p0" not in after.passages
+    assert [r.key for r in after.ranked] == [r.key for r in before.ranked if r.key != "p0"]

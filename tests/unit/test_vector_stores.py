@@ -254,3 +254,30 @@ def test_edge_shard_held_open_elsewhere_is_service_unavailable(tmp_path: Path) -
         holder.close()
     assert other.count() == 0
     other.close()
+
+
+def _scan_all(store: VectorStore, limit: int, flt: VectorFilter | None = None) -> list[list[str]]:
+    pages, offset = [], None
+    while True:
+        page = store.scan(offset, limit, flt)
+        pages.append([h.id for h in page.points])
+        if page.next_offset is None:
+            return pages
+        offset = page.next_offset
+
+
+def test_scan_pages_through_every_point_once_with_payloads(store: VectorStore) -> None:
+    pages = _scan_all(store, limit=3)
+    assert [len(p) for p in pages] == [3, 1]
+    assert sorted(i for p in pages for i in p) == sorted(p.id for p in POINTS)
+    first = store.scan(None, 1)
+    assert first.points[0].payload["passage_id"] == first.points[0].id
+    assert _scan_all(store, limit=10) == [sorted(p.id for p in POINTS)]
+
+
+def test_scan_filters_by_article_and_reads_a_missing_collection_as_empty(
+    store: VectorStore, open_store: StoreFactory
+) -> None:
+    pages = _scan_all(store, limit=1, flt=VectorFilter(article_ids=(ARTICLE_B,)))
+    assert sorted(i for p in pages for i in p) == sorted([_pid("p3"), _pid("p4")])
+    assert store.scan(None, 0).points == ()

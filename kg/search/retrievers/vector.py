@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kg.core.models import VectorFilter
+from kg.core.models import VectorFilter, VectorHit
 from kg.core.ports import SearchGraph, VectorStore
 from kg.core.records import PassageRecord, SearchScope
 from kg.search.fusion import Ranked
@@ -16,6 +16,25 @@ class QueryEmbedder(Protocol):
     """What search needs of :class:`kg.vectors.embedder.Embedder`."""
 
     def embed_query(self, text: str) -> tuple[float, ...]: ...
+
+
+def shown(hits: list[VectorHit], graph: SearchGraph) -> list[VectorHit]:
+    """The hits whose point agrees with its graph passage (same article and text).
+
+    The vectors are written before the graph, so a crash between the two (see ``kg check``)
+    can leave points of an article the graph lacks, or of a version it never took: those are
+    not shown, and search never returns half a stored article.
+    """
+    if not hits:
+        return hits
+    stored = graph.passages([hit.id for hit in hits])
+    return [
+        hit
+        for hit in hits
+        if (p := stored.get(hit.id)) is not None
+        and p.article_id == hit.payload.get("article_id")
+        and p.text == hit.payload.get("text")
+    ]
 
 
 def passage_of(payload: PassagePayload) -> PassageRecord:
@@ -58,7 +77,7 @@ def retrieve_vector(
         published_from=scope.from_date,
         published_to=scope.to_date,
     )
-    hits = vectors.search(vector, depth, flt)
+    hits = shown(vectors.search(vector, depth, flt), graph)
     passages = {hit.id: passage_of(PassagePayload.from_dict(hit.payload, hit.id)) for hit in hits}
     ranked = [Ranked(hit.id, round(hit.score, 6)) for hit in hits]
     if scope.types and ranked:

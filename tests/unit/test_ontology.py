@@ -58,6 +58,7 @@ def test_relationship_types() -> None:
         "ROLE_IN",
         "STATED_IN",
         "DUPLICATE_OF",
+        "REPORTS",
     }
     actor = onto.relationships["HAS_ACTOR"]
     assert (actor.start_label, actor.end_label) == ("Action", "Entity")

@@ -14,9 +14,11 @@ from kg.core.config import Settings
 from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader, VectorStore
 from kg.extraction.extractor import extractor_from_settings
 from kg.graph.admin import Neo4jGraphAdmin
+from kg.graph.events import Neo4jEvents
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
+from kg.ingest.event_merge import MergeRule
 from kg.ingest.pipeline import IngestPipeline
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
@@ -40,6 +42,7 @@ class Services:
         vectors: The passage vector store.
         embedder: The passage and query embedder.
         pipeline: The ingest pipeline over ``writer`` and ``vectors``.
+        events: Events across articles (refreshed by the pipeline, read by the API).
     """
 
     settings: Settings
@@ -50,6 +53,7 @@ class Services:
     vectors: VectorStore
     embedder: Embedder
     pipeline: IngestPipeline
+    events: Neo4jEvents | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -58,12 +62,18 @@ def build_services(settings: Settings) -> Services:
     writer = Neo4jArticleWriter(graph)
     vectors = open_vector_store(settings)
     embedder = embedder_from_settings(settings)
+    events = Neo4jEvents(
+        graph,
+        MergeRule(settings.event_window_days, settings.event_similarity),
+        settings.event_max_region,
+    )
     pipeline = IngestPipeline(
         writer=writer,
         vectors=vectors,
         embedder=embedder,
         extractor=extractor_from_settings(settings),
         settings=settings,
+        events=events,
     )
     return Services(
         settings=settings,
@@ -74,6 +84,7 @@ def build_services(settings: Settings) -> Services:
         vectors=vectors,
         embedder=embedder,
         pipeline=pipeline,
+        events=events,
     )
 
 

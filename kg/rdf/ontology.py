@@ -483,7 +483,7 @@ def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:
         expanded.add((shape, SH["in"], head))
     # ``nks:inConceptsOf SCHEME``: the same for the concepts' IRIs (sem:eventType links).
     for shape, scheme in list(shapes.subject_objects(_IN_CONCEPTS_OF)):
-        concepts = sorted(schemes.subjects(SKOS.inScheme, scheme))
+        concepts = sorted(schemes.subjects(SKOS.inScheme, scheme), key=str)
         if not concepts:
             raise ValueError(f"scheme {scheme} has no concepts")
         head = BNode()

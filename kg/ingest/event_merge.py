@@ -13,10 +13,10 @@ same events as B then A.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-import datetime as dt
 
 from kg.core.identity import DATA_NS, _digest, stable_id
 

@@ -41,7 +41,7 @@ class RequestContext(BaseContext):
         super().__init__()
         self.services = services
         self.api_key = api_key
-        self.loaders: Loaders = build_loaders(services.reader)
+        self.loaders: Loaders = build_loaders(services.reader, getattr(services, "events", None))
         self.write_lock = write_lock or threading.Lock()
         self.local_token = local_token
         self.search = search

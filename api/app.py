@@ -11,7 +11,8 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection
 
 from api.auth_throttle import KeyThrottleMiddleware
 from api.body_limit import BodyLimitMiddleware
@@ -27,6 +28,7 @@ from kg.core.config import Settings, get_settings
 from kg.core.models import Article
 from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
+from kg.ingest.live import LiveUpdates
 from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
@@ -74,9 +76,14 @@ def create_app(
         )
         lock = app.state.write_lock = threading.Lock()
         jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
+        # Every article the pipeline stores (mutations, ingest jobs) goes to subscriptions.
+        live = app.state.live = LiveUpdates()
+        running.pipeline.add_listener(live.publish)
         try:
             yield
         finally:
+            running.pipeline.remove_listener(live.publish)
+            live.close()
             jobs.shutdown()
             app.state.search.close()
             app.state.services = None
@@ -92,13 +99,15 @@ def create_app(
     )
     app.state.local_token = local_token
 
-    async def graphql_context(request: Request) -> RequestContext:
+    # HTTPConnection: the same context for HTTP requests and WebSocket subscriptions.
+    async def graphql_context(request: HTTPConnection) -> RequestContext:
         return RequestContext(
             services=get_services(request),
             api_key=request.headers.get(API_KEY_HEADER),
             search=get_search(request),
             write_lock=request.app.state.write_lock,
             local_token=request.app.state.local_token,
+            live=getattr(request.app.state, "live", None),
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)

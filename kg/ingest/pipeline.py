@@ -322,6 +322,11 @@ class IngestPipeline:
         updates); a listener that raises is logged and does not fail the ingest."""
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Callable[[ArticleReport], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _notify(self, report: ArticleReport) -> None:
         for listener in list(self._listeners):
             try:

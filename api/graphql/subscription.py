@@ -37,12 +37,12 @@ def _fresh_loaders(info: GraphQLInfo) -> None:
 
 
 async def _entity_id(info: GraphQLInfo, key: str | None) -> str | None:
+    """The entity a key denotes now; an entity the graph does not hold yet may come with
+    a later article, so the key is resolved again for each report until it resolves."""
     if key is None:
         return None
     record = await asyncio.to_thread(info.context.services.reader.resolve_entity, key)
-    if record is None:
-        raise kg_errors.NotFoundError("Entity", key)
-    return record.id
+    return record.id if record else None
 
 
 @strawberry.type(description="Live updates, pushed as articles are ingested (WebSocket).")
@@ -64,16 +64,21 @@ class Subscription:
         check_name("actor", actor, settings)
         check_name("target", target, settings)
         wanted = set(check_plover_types(types, "types")) if types else None
-        actor_id = await _entity_id(info, actor)
-        target_id = await _entity_id(info, target)
         reader = info.context.services.reader
         async with _live(info).subscribe() as reports:
+            actor_id, target_id = await _entity_id(info, actor), await _entity_id(info, target)
             async for report in reports:
+                if actor and actor_id is None:
+                    actor_id = await _entity_id(info, actor)
+                if target and target_id is None:
+                    target_id = await _entity_id(info, target)
+                if (actor and actor_id is None) or (target and target_id is None):
+                    continue
                 found = await asyncio.to_thread(reader.actions_by_article_ids, [report.article_id])
                 records = [
                     r for r in found.get(report.article_id, ()) if not wanted or r.type in wanted
                 ]
-                if records and (actor_id or target_id):
+                if records and (actor or target):
                     people = await asyncio.to_thread(
                         reader.participants_by_action_ids, [r.id for r in records]
                     )

@@ -31,7 +31,20 @@ from kg.vectors.embedder import embedder_from_settings  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "event_pairs.jsonl"
 DATA = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
-MONTH_NAMES = "jan feb march april may june july aug sept oct nov dec".split()
+MONTH_NAMES = [
+    "jan",
+    "feb",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
 MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, start=1)}
 DATELINE = re.compile(r"^[^-\n]{0,80}?,\s*([A-Za-z]+)\.?\s+(\d{1,2})\s+-")
 

@@ -26,10 +26,8 @@ from api.rest.errors import install_error_handlers
 from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article
-from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
 from kg.ingest.live import LiveUpdates
-from kg.search.engine import HybridSearch
 from kg.services import Services, bootstrap, build_services, close
 
 REST_ROUTERS = (
@@ -71,9 +69,7 @@ def create_app(
         if owned:
             await asyncio.to_thread(bootstrap, running)
         app.state.services = running
-        app.state.search = HybridSearch(
-            Neo4jSearchGraph(running.graph), running.vectors, running.embedder, running.settings
-        )
+        app.state.search = running.search
         lock = app.state.write_lock = threading.Lock()
         jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
         # Every article the pipeline stores (mutations, ingest jobs) goes to subscriptions.
@@ -85,7 +81,6 @@ def create_app(
             running.pipeline.remove_listener(live.publish)
             live.close()
             jobs.shutdown()
-            app.state.search.close()
             app.state.services = None
             app.state.search = None
             if owned:

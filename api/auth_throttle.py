@@ -16,7 +16,6 @@ address; forwarded headers are not trusted, since any client can forge them.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import OrderedDict, deque
@@ -26,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors as table
 from api.dependencies import API_KEY_HEADER, api_key_problem
-from api.rest.errors import error_body
+from api.rest.errors import send_error
 from kg.core.config import Settings
 
 MAX_CLIENTS = 10_000
@@ -91,22 +90,15 @@ def _given_key(scope: Scope) -> str | None:
 
 
 async def _send_429(send: Send, retry_after: float) -> None:
-    row = table.TOO_MANY_REQUESTS
     seconds = max(1, math.ceil(retry_after))
     message = f"too many wrong API keys from this address; retry in {seconds} s"
-    body = json.dumps(error_body(row.code, message, {"retry_after": seconds})).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": row.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(seconds).encode()),
-            ],
-        }
+    await send_error(
+        send,
+        table.TOO_MANY_REQUESTS,
+        message,
+        {"retry_after": seconds},
+        headers=[(b"retry-after", str(seconds).encode())],
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 class KeyThrottleMiddleware:

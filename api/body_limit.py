@@ -8,13 +8,11 @@ make the server buffer, JSON-parse and hand to spaCy as many megabytes as it car
 
 from __future__ import annotations
 
-import json
-
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as table
-from api.rest.errors import error_body
+from api.rest.errors import send_error
 
 
 class BodyTooLargeError(HTTPException):
@@ -34,21 +32,14 @@ def _message(limit: int) -> str:
 
 
 async def _send_413(send: Send, limit: int) -> None:
-    row = table.PAYLOAD_TOO_LARGE
-    body = json.dumps(error_body(row.code, _message(limit), {"limit": limit})).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": row.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                # The rest of the body is not read: the connection cannot be reused.
-                (b"connection", b"close"),
-            ],
-        }
+    # The rest of the body is not read: the connection cannot be reused.
+    await send_error(
+        send,
+        table.PAYLOAD_TOO_LARGE,
+        _message(limit),
+        {"limit": limit},
+        headers=[(b"connection", b"close")],
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 def _declared_length(scope: Scope) -> int | None:

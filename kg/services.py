@@ -16,10 +16,12 @@ from kg.extraction.extractor import extractor_from_settings
 from kg.graph.admin import Neo4jGraphAdmin
 from kg.graph.events import Neo4jEvents
 from kg.graph.reads import Neo4jGraphReader
+from kg.graph.search_graph import Neo4jSearchGraph
 from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
 from kg.ingest.event_merge import MergeRule
 from kg.ingest.pipeline import IngestPipeline
+from kg.search.engine import HybridSearch
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
 
@@ -34,14 +36,16 @@ class Services:
 
     Attributes:
         settings: The settings everything was built from.
-        graph: The Neo4j connection the graph adapters share. Only graph adapters (and
-            the search engine, until it has its own adapter) and tests read through it.
+        graph: The Neo4j connection the graph adapters share. Only graph adapters and
+            tests read through it.
         writer: The graph as the ingest pipeline writes it.
         reader: The graph as the API reads it.
         admin: Schema, probes, counts, export; closes the shared connection.
         vectors: The passage vector store.
         embedder: The passage and query embedder.
         pipeline: The ingest pipeline over ``writer`` and ``vectors``.
+        search: Hybrid search over the graph (its own read port), the vectors and the
+            embedder.
         events: Events across articles (refreshed by the pipeline, read by the API).
     """
 
@@ -53,6 +57,7 @@ class Services:
     vectors: VectorStore
     embedder: Embedder
     pipeline: IngestPipeline
+    search: HybridSearch
     events: Neo4jEvents | None = None
 
 
@@ -84,6 +89,7 @@ def build_services(settings: Settings) -> Services:
         vectors=vectors,
         embedder=embedder,
         pipeline=pipeline,
+        search=HybridSearch(Neo4jSearchGraph(graph), vectors, embedder, settings),
         events=events,
     )
 
@@ -100,7 +106,8 @@ def bootstrap(services: Services) -> None:
 
 
 def close(services: Services) -> None:
-    """Release connections and file locks."""
+    """Release connections, file locks and the search threads."""
+    services.search.close()
     services.admin.close()
     services.vectors.close()
 

@@ -6,8 +6,10 @@ with a masked message and is logged with its traceback, never sent to the client
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from api import errors as table
 from kg.core.errors import NewsKGError
@@ -25,6 +28,29 @@ log = logging.getLogger(__name__)
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error envelope every endpoint returns."""
     return {"error": {"code": code, "message": message, "details": jsonable_encoder(details)}}
+
+
+async def send_error(
+    send: Send,
+    row: table.ErrorCode,
+    message: str,
+    details: Any = None,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
+    """Answer with the error envelope straight from an ASGI middleware (before any route)."""
+    body = json.dumps(error_body(row.code, message, details)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": row.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _details(exc: NewsKGError) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """What the graph gives back: frozen records shared by the graph adapter, search and the API.
 
-One record per fact. :class:`EntityRef` is an entity as it is referred to (id, name, type)
-wherever it is named: search hits, action participants, query understanding;
-:class:`EntityRecord` is the whole stored node.
+One record per fact. A stored entity is an :class:`EntityRecord` wherever it appears: search
+hits, action participants, query understanding, the API's ``Entity`` (an extracted one,
+before it has an id, is :class:`kg.core.models.Entity`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,6 @@ Role = Literal["actor", "target", "any"]
 """The role an entity plays in the actions asked about."""
 
 ActionRole = Literal["actor", "target"]
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRef:
-    """An entity node, by id, with its display name and most specific type."""
-
-    id: str
-    name: str
-    type: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -376,38 +376,3 @@ class Neo4jGraphReader:
         if not rows:
             return None
         return convert.path(rows[0])
-
-
-# --------------------------------------------------------------------------- transitional
-# The functions kg/search calls by these names, over a connection, until search reads
-# through its own SearchGraph port; each builds a reader (no I/O) and delegates.
-
-
-def passages_by_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, PassageRecord]:
-    """:meth:`Neo4jGraphReader.passages_by_ids` over ``db``."""
-    return Neo4jGraphReader(db).passages_by_ids(ids)
-
-
-def articles_by_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, ArticleRecord]:
-    """:meth:`Neo4jGraphReader.articles_by_ids` over ``db``."""
-    return Neo4jGraphReader(db).articles_by_ids(ids)
-
-
-def actions_by_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, ActionRecord]:
-    """:meth:`Neo4jGraphReader.actions_by_ids` over ``db``."""
-    return Neo4jGraphReader(db).actions_by_ids(ids)
-
-
-def participants_by_action_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, Participants]:
-    """:meth:`Neo4jGraphReader.participants_by_action_ids` over ``db``."""
-    return Neo4jGraphReader(db).participants_by_action_ids(ids)
-
-
-def resolve_entity(db: CypherReader, key: str) -> EntityRecord | None:
-    """:meth:`Neo4jGraphReader.resolve_entity` over ``db``."""
-    return Neo4jGraphReader(db).resolve_entity(key)
-
-
-def entities_by_fulltext(db: CypherReader, lucene: str, limit: int) -> tuple[EntityMatch, ...]:
-    """:meth:`Neo4jGraphReader.entities_by_fulltext` over ``db``."""
-    return Neo4jGraphReader(db).entities_by_fulltext(lucene, limit)

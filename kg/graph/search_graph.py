@@ -23,9 +23,9 @@ from kg.core.records import (
     ScoredPassage,
     SearchScope,
 )
-from kg.graph import reads
 from kg.graph import search_queries as q
 from kg.graph.lucene import lucene_phrase, lucene_terms
+from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import CypherReader
 
 # Lucene refuses queries with too many clauses (1024 by default); stay far below.
@@ -78,18 +78,22 @@ def _entity(row: Mapping[str, Any]) -> EntityRecord:
 
 
 class Neo4jSearchGraph:
-    """Hybrid search's graph reads, through a :class:`kg.core.ports.CypherReader`.
+    """Hybrid search's graph reads over a Neo4j connection.
+
+    The by-id reads are the API's (:class:`Neo4jGraphReader`), so search and the resolvers
+    read records one way.
 
     Args:
-        store: The graph store whose ``run_read`` runs the queries (it owns the driver).
+        store: The connection whose ``run_read`` runs the queries (it owns the driver).
     """
 
     def __init__(self, store: CypherReader) -> None:
         self._store = store
+        self._reader = Neo4jGraphReader(store)
 
     def resolve_entity(self, key: str) -> EntityRecord | None:
         """See :meth:`kg.core.ports.SearchGraph.resolve_entity`."""
-        return reads.resolve_entity(self._store, key)
+        return self._reader.resolve_entity(key)
 
     def entities_named(self, names: Sequence[str], limit: int) -> tuple[EntityMatch, ...]:
         """See :meth:`kg.core.ports.SearchGraph.entities_named`."""
@@ -179,16 +183,16 @@ class Neo4jSearchGraph:
 
     def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
         """See :meth:`kg.core.ports.SearchGraph.passages`."""
-        return reads.passages_by_ids(self._store, ids) if ids else {}
+        return self._reader.passages_by_ids(ids) if ids else {}
 
     def articles(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
         """See :meth:`kg.core.ports.SearchGraph.articles`."""
-        return reads.articles_by_ids(self._store, ids) if ids else {}
+        return self._reader.articles_by_ids(ids) if ids else {}
 
     def actions(self, ids: Sequence[str]) -> dict[str, ActionRecord]:
         """See :meth:`kg.core.ports.SearchGraph.actions`."""
-        return reads.actions_by_ids(self._store, ids) if ids else {}
+        return self._reader.actions_by_ids(ids) if ids else {}
 
     def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
         """See :meth:`kg.core.ports.SearchGraph.participants`."""
-        return reads.participants_by_action_ids(self._store, action_ids) if action_ids else {}
+        return self._reader.participants_by_action_ids(action_ids) if action_ids else {}

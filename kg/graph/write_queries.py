@@ -17,7 +17,8 @@ from kg.graph.schema import (
     relationship_types_between,
     string_literal,
 )
-from kg.rdf.ontology import ClassSpec, Ontology, RelationshipSpec
+from kg.rdf.ontology import Ontology
+from kg.rdf.specs import ClassSpec, RelationshipSpec
 
 # --------------------------------------------------------------------------- merges
 

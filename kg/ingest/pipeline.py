@@ -30,7 +30,7 @@ from kg.core.identity import role_iri, stable_id
 from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
 from kg.core.ports import ArticleWriter, EventIndex, VectorStore
 from kg.core.records import EventUpdate
-from kg.extraction.entities.resolution import KnownEntity, add_known_mentions
+from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
@@ -189,12 +189,7 @@ class IngestPipeline:
         extraction = self.extractor.extract(article.body, article.published)
         # The document's own entities name its other mentions too, so that a name the model
         # missed ("the US" once "United States" is resolved) links on the first ingest.
-        own = {
-            alias.lower(): KnownEntity(key=e.key, name=e.name, type=e.type)
-            for e in extraction.entities
-            for alias in (e.name, *e.aliases)
-        }
-        extraction = add_known_mentions(extraction, article.body, own)
+        extraction = add_known_mentions(extraction, article.body)
         return ParsedDocument(article=article, passages=passages, extraction=extraction)
 
     def prepare(self, article: Article) -> PreparedArticle:

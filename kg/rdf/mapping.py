@@ -25,7 +25,8 @@ from kg.core.models import (
     Passage,
     RelRow,
 )
-from kg.rdf.ontology import NK, PLOVER, Ontology
+from kg.rdf.ontology import PLOVER, Ontology
+from kg.rdf.specs import NK
 
 _PREFIXES = {
     "nk": str(NK),

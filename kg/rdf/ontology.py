@@ -8,7 +8,6 @@ SHACL shapes.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,14 +15,27 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
 
 from kg.core.config import PROJECT_ROOT
 from kg.core.identity import ONTOLOGY_NS
+from kg.rdf.specs import (
+    NK,
+    ClassSpec,
+    DerivedJoinSpec,
+    FulltextIndexSpec,
+    PropertySpec,
+    RelationshipSpec,
+    derive_classes,
+    derive_properties,
+    derive_relationships,
+    flag,
+    is_nk,
+    local_name,
+    text_of,
+)
 
-NK = Namespace(ONTOLOGY_NS)
 PLOVER = Namespace("https://w3id.org/newskg/plover#")
 SHAPES_NS = Namespace("https://w3id.org/newskg/shapes#")
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
@@ -33,86 +45,6 @@ _IN_CONCEPTS_OF = SHAPES_NS["inConceptsOf"]
 _ONTOLOGY_FILE = "newskg.ttl"
 _PLOVER_FILE = "plover.ttl"
 _SHAPES_FILE = "shapes.ttl"
-
-
-@dataclass(frozen=True, slots=True)
-class ClassSpec:
-    """An ontology class as a Neo4j node kind."""
-
-    iri: str
-    label: str  # the class local name
-    labels: tuple[str, ...]  # the class and its nk: superclasses, most general first
-    top_label: str  # the most general nk: class: nodes are merged on its id
-    class_name_key: str | None  # Neo4j key holding the most specific class name, if any
-    shared: bool  # shared across articles: keep first scalars, union lists
-
-
-@dataclass(frozen=True, slots=True)
-class PropertySpec:
-    """A datatype property as a Neo4j node property."""
-
-    iri: str
-    key: str  # the Neo4j property key
-    datatype: str  # the xsd range IRI
-    multi_valued: bool
-    unique: bool
-    node_iri: bool  # its value is the node IRI itself (never asserted in RDF)
-    derived: bool  # computed by the graph store, absent from extracted RDF
-    domain: str | None  # the label of its rdfs:domain; None when any node may have it
-
-
-@dataclass(frozen=True, slots=True)
-class RelationshipSpec:
-    """An object property as a Neo4j relationship type."""
-
-    iri: str
-    type: str  # UPPER_SNAKE
-    start_label: str  # top label of the domain
-    end_label: str  # top label of the range
-
-
-@dataclass(frozen=True, slots=True)
-class FulltextIndexSpec:
-    """A Neo4j fulltext index."""
-
-    name: str
-    labels: tuple[str, ...]
-    properties: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DerivedJoinSpec:
-    """A store-computed property: a scalar and a list property joined by a separator."""
-
-    label: str
-    key: str
-    scalar_key: str
-    list_key: str
-    separator: str
-
-
-def relationship_type(local_name: str) -> str:
-    """The relationship type of an object property: ``hasActor`` -> ``HAS_ACTOR``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name).upper()
-
-
-def _local(iri: Node) -> str:
-    text = str(iri)
-    return text[len(ONTOLOGY_NS) :] if text.startswith(ONTOLOGY_NS) else text.rsplit("#", 1)[-1]
-
-
-def _is_nk(node: Node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(ONTOLOGY_NS)
-
-
-def _flag(graph: Graph, subject: Node, predicate: URIRef) -> bool:
-    value = graph.value(subject, predicate)
-    return isinstance(value, Literal) and bool(value.toPython())
-
-
-def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
-    value = graph.value(subject, predicate)
-    return None if value is None else str(value)
 
 
 class Ontology:
@@ -127,82 +59,9 @@ class Ontology:
         self.graph = graph
         self.plover = plover
         self.shapes = _expand_notation_lists(shapes, plover)
-        self._classes = self._derive_classes()
-        self._properties = self._derive_properties()
-        self._relationships = self._derive_relationships()
-
-    # ------------------------------------------------------------------ derivation
-
-    def _derive_classes(self) -> Mapping[str, ClassSpec]:
-        g = self.graph
-        nk_classes = [c for c in g.subjects(RDF.type, OWL.Class) if _is_nk(c)]
-        # nk:FulltextIndex describes indexes; it is not a node kind.
-        nk_classes = [c for c in nk_classes if c != NK["FulltextIndex"]]
-        specs: dict[str, ClassSpec] = {}
-        for cls in nk_classes:
-            chain = [cls]
-            current = cls
-            while True:
-                parents = [p for p in g.objects(current, RDFS.subClassOf) if _is_nk(p)]
-                if not parents:
-                    break
-                if len(parents) > 1:
-                    raise ValueError(f"{current} has several nk: superclasses: {parents}")
-                current = parents[0]
-                chain.append(current)
-            chain.reverse()
-            top = chain[0]
-            specs[_local(cls)] = ClassSpec(
-                iri=str(cls),
-                label=_local(cls),
-                labels=tuple(_local(c) for c in chain),
-                top_label=_local(top),
-                class_name_key=_text(g, top, NK["classNameProperty"]),
-                shared=_flag(g, top, NK["sharedAcrossArticles"]),
-            )
-        return MappingProxyType(dict(sorted(specs.items())))
-
-    def _derive_properties(self) -> Mapping[str, PropertySpec]:
-        g = self.graph
-        specs: dict[str, PropertySpec] = {}
-        for prop in g.subjects(RDF.type, OWL.DatatypeProperty):
-            if not _is_nk(prop):
-                continue
-            datatype = g.value(prop, RDFS.range)
-            domain = g.value(prop, RDFS.domain)
-            specs[str(prop)] = PropertySpec(
-                iri=str(prop),
-                key=_text(g, prop, NK["neo4jProperty"]) or _local(prop),
-                datatype=str(datatype) if datatype is not None else str(XSD.string),
-                multi_valued=_flag(g, prop, NK["multiValued"]),
-                unique=_flag(g, prop, NK["uniqueKey"]),
-                node_iri=_flag(g, prop, NK["nodeIri"]),
-                derived=_flag(g, prop, NK["derivedInStore"]),
-                domain=_local(domain) if domain is not None else None,
-            )
-        keys = [s.key for s in specs.values()]
-        duplicates = {k for k in keys if keys.count(k) > 1}
-        if duplicates:
-            raise ValueError(f"several datatype properties map to Neo4j keys {duplicates}")
-        return MappingProxyType(dict(sorted(specs.items())))
-
-    def _derive_relationships(self) -> Mapping[str, RelationshipSpec]:
-        g = self.graph
-        specs: dict[str, RelationshipSpec] = {}
-        for prop in g.subjects(RDF.type, OWL.ObjectProperty):
-            if not _is_nk(prop):
-                continue
-            domain, range_ = g.value(prop, RDFS.domain), g.value(prop, RDFS.range)
-            if domain is None or range_ is None:
-                raise ValueError(f"object property {prop} needs an rdfs:domain and rdfs:range")
-            rel_type = relationship_type(_local(prop))
-            specs[rel_type] = RelationshipSpec(
-                iri=str(prop),
-                type=rel_type,
-                start_label=self._classes[_local(domain)].top_label,
-                end_label=self._classes[_local(range_)].top_label,
-            )
-        return MappingProxyType(dict(sorted(specs.items())))
+        self._classes = derive_classes(graph)
+        self._properties = derive_properties(graph)
+        self._relationships = derive_relationships(graph, self._classes)
 
     # ------------------------------------------------------------------ labels
 
@@ -220,7 +79,7 @@ class Ontology:
     def top_labels(self) -> tuple[str, ...]:
         """Labels whose nodes are merged on id and carry uniqueness constraints."""
         return tuple(
-            sorted(label for label in self._classes if _flag(self.graph, NK[label], NK["topLabel"]))
+            sorted(label for label in self._classes if flag(self.graph, NK[label], NK["topLabel"]))
         )
 
     def labels_for(self, class_name: str) -> tuple[str, ...]:
@@ -237,7 +96,7 @@ class Ontology:
         Raises:
             ValueError: the class is not in the ontology.
         """
-        name = _local(URIRef(class_name)) if class_name.startswith(ONTOLOGY_NS) else class_name
+        name = local_name(URIRef(class_name)) if class_name.startswith(ONTOLOGY_NS) else class_name
         spec = self._classes.get(name)
         if spec is None:
             raise ValueError(f"unknown class {class_name!r}; known: {sorted(self._classes)}")
@@ -331,10 +190,10 @@ class Ontology:
         g = self.graph
         specs = []
         for index in g.subjects(RDF.type, NK["FulltextIndex"]):
-            name = _text(g, index, NK["indexName"])
+            name = text_of(g, index, NK["indexName"])
             if name is None:
                 raise ValueError(f"fulltext index {index} has no nk:indexName")
-            labels = tuple(sorted(_local(c) for c in g.objects(index, NK["indexLabel"])))
+            labels = tuple(sorted(local_name(c) for c in g.objects(index, NK["indexLabel"])))
             props = tuple(
                 sorted(self._properties[str(p)].key for p in g.objects(index, NK["indexProperty"]))
             )
@@ -359,11 +218,11 @@ class Ontology:
                 raise ValueError(f"{iri}: a derived property needs an rdfs:domain")
             specs.append(
                 DerivedJoinSpec(
-                    label=_local(domain),
+                    label=local_name(domain),
                     key=spec.key,
                     scalar_key=scalar.key,
                     list_key=listed.key,
-                    separator=_text(g, URIRef(iri), NK["joinSeparator"]) or " ",
+                    separator=text_of(g, URIRef(iri), NK["joinSeparator"]) or " ",
                 )
             )
         return tuple(specs)
@@ -431,11 +290,11 @@ class Ontology:
             path = report.value(result, SH.resultPath)
             value = report.value(result, SH.value)
             text = " / ".join(sorted(str(m) for m in report.objects(result, SH.resultMessage)))
-            kinds = tuple(sorted(_local(t) for t in graph.objects(focus, RDF.type) if _is_nk(t)))
+            kinds = tuple(sorted(local_name(t) for t in graph.objects(focus, RDF.type) if is_nk(t)))
             shape = report.value(result, SH.sourceShape)
             line = f"{'/'.join(kinds) or 'node'} <{focus}>: {text or f'violates {shape}'}"
             if isinstance(path, URIRef):
-                line += f" [path {_local(path)}]"
+                line += f" [path {local_name(path)}]"
             if value is not None and str(value) not in line:
                 line += f" [value {value}]"
             found[line] = Violation(focus=str(focus), kinds=kinds, message=line)

@@ -19,6 +19,7 @@ from kg.core.errors import NotFoundError
 from kg.core.models import Article
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
+from kg.ingest.splitting import split_passages
 from kg.ops import neo4j_server
 from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import SEED
@@ -69,9 +70,15 @@ def ingest(services: Services) -> Iterator[Callable[[Article], ArticleReport]]:
             services.pipeline.delete_article(article_id)
 
 
-def count_nodes(services: Services) -> int:
-    rows = services.graph.run_read("MATCH (n) RETURN count(n) AS n", {})
-    return int(rows[0]["n"])
+def assert_not_stored(services: Services, article: Article) -> None:
+    """Nothing of ``article`` is in the graph or the vectors.
+
+    Only this article's nodes and points are looked at: other writers share the stores.
+    """
+    passage_ids = [p.id for p in split_passages(article, services.settings.passage_max_chars)]
+    assert not services.writer.article_exists(article.id)
+    assert services.reader.passages_by_ids(passage_ids) == {}
+    assert services.vectors.retrieve(passage_ids) == []
 
 
 def neighbourhood(services: Services, article_id: str) -> set[str]:

@@ -25,7 +25,8 @@ from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
 from kg.rdf.export import export_graph
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows
-from kg.rdf.ontology import NK, load_ontology
+from kg.rdf.ontology import load_ontology
+from kg.rdf.specs import NK
 from tests.unit.rdf_fixtures import build_document
 
 pytestmark = pytest.mark.integration

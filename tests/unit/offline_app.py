@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from api.app import create_app
 from kg.core.config import Settings
@@ -17,20 +17,25 @@ from tests.fakes import Unreachable
 from tests.live_server import LiveClient, live_client
 
 
-@contextmanager
-def offline_client(**settings: Any) -> Iterator[LiveClient]:
-    """Serve ``create_app`` with ``Settings(**settings)`` and no stores; yield a client."""
-    built = Settings(**settings)
-    services = SimpleNamespace(
-        settings=built,
+def offline_services(settings: Settings) -> Any:
+    """Stand-in services with no stores: a request that reaches one fails the test."""
+    return SimpleNamespace(
+        settings=settings,
         graph=None,
         reader=Unreachable("reader"),  # the loaders bind to it; no request reaches it
+        search=Unreachable("search"),
         writer=None,
         admin=None,
         vectors=None,
         embedder=None,
     )
-    with live_client(create_app(settings=built, services=cast(Any, services))) as client:
+
+
+@contextmanager
+def offline_client(**settings: Any) -> Iterator[LiveClient]:
+    """Serve ``create_app`` with ``Settings(**settings)`` and no stores; yield a client."""
+    built = Settings(**settings)
+    with live_client(create_app(settings=built, services=offline_services(built))) as client:
         yield client
 
 

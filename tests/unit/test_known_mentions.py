@@ -1,23 +1,17 @@
-"""Cross-article resolution of names the extractor did not recognise (no model needed)."""
+"""Mentions the model missed of a document's own entities (no model needed)."""
 
 from __future__ import annotations
 
 from kg.core.models import Action, Entity, Extraction, Mention, Participant
-from kg.extraction.entities.resolution import KnownEntity, add_known_mentions
+from kg.extraction.entities.resolution import add_known_mentions
 
 TEXT = "Petro said the ELN had agreed. Officials told us the US would help."
 ELN = Mention(15, 18, "ELN", "national-liberation-army", "ArmedGroup")
-KNOWN = {
-    "gustavo petro": KnownEntity("gustavo-petro", "Gustavo Petro", "Person"),
-    "national liberation army": KnownEntity(
-        "national-liberation-army", "National Liberation Army", "ArmedGroup"
-    ),
-    "eln": KnownEntity("national-liberation-army", "National Liberation Army", "ArmedGroup"),
-    "us": KnownEntity("united-states", "United States", "Country"),
-}
+PETRO = Entity("gustavo-petro", "Gustavo Petro", "Person")
+US = Entity("united-states", "United States", "Country", ("US",))
 
 
-def _extraction() -> Extraction:
+def _extraction(*more: Entity) -> Extraction:
     action = Action(
         type="AGREE",
         actors=(Participant("the ELN", "national-liberation-army"),),
@@ -28,11 +22,12 @@ def _extraction() -> Extraction:
         trigger="agreed",
     )
     eln = Entity("national-liberation-army", "National Liberation Army", "ArmedGroup", ("ELN",))
-    return Extraction(entities=(eln,), mentions=(ELN,), actions=(action,))
+    # Gustavo Petro and the United States are named elsewhere in the document.
+    return Extraction(entities=(eln, PETRO, US, *more), mentions=(ELN,), actions=(action,))
 
 
 def test_known_surname_and_acronym_become_mentions_and_links() -> None:
-    result = add_known_mentions(_extraction(), TEXT, KNOWN)
+    result = add_known_mentions(_extraction(), TEXT)
     by_text = {m.text: m.entity_key for m in result.mentions}
     assert by_text["Petro"] == "gustavo-petro"
     assert by_text["US"] == "united-states"
@@ -43,11 +38,11 @@ def test_known_surname_and_acronym_become_mentions_and_links() -> None:
 
 
 def test_ambiguous_surname_is_left_alone() -> None:
-    known = dict(KNOWN) | {"raul petro": KnownEntity("raul-petro", "Raul Petro", "Person")}
-    result = add_known_mentions(_extraction(), TEXT, known)
+    raul = Entity("raul-petro", "Raul Petro", "Person")
+    result = add_known_mentions(_extraction(raul), TEXT)
     assert "Petro" not in {m.text for m in result.mentions}
 
 
-def test_nothing_known_changes_nothing() -> None:
-    extraction = _extraction()
-    assert add_known_mentions(extraction, TEXT, {}) is extraction
+def test_nothing_to_add_changes_nothing() -> None:
+    extraction = Extraction(entities=(), mentions=(), actions=())
+    assert add_known_mentions(extraction, TEXT) is extraction

@@ -12,7 +12,8 @@ from rdflib.compare import isomorphic
 from kg.core.identity import entity_iri, role_iri, stable_id
 from kg.core.models import Action, Participant
 from kg.rdf.mapping import document_to_rdf, rdf_to_rows, rows_to_rdf
-from kg.rdf.ontology import NK, load_ontology
+from kg.rdf.ontology import load_ontology
+from kg.rdf.specs import NK
 from tests.unit.rdf_fixtures import build_document
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kg.core.models import ENTITY_TYPES, PLOVER_TYPES
-from kg.rdf.ontology import ONTOLOGY_DIR, load_ontology, relationship_type
+from kg.rdf.ontology import ONTOLOGY_DIR, load_ontology
+from kg.rdf.specs import relationship_type
 
 
 def test_load_is_cached_per_path() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -19,9 +18,8 @@ from kg.core.errors import ConfigurationError
 from kg.core.exposure import check_exposure, is_loopback
 from kg.ops import neo4j_cli, neo4j_server
 from tests.conftest import ROOT
-from tests.fakes import Unreachable
 from tests.live_server import live_client
-from tests.unit.offline_app import error_of, offline_client
+from tests.unit.offline_app import error_of, offline_client, offline_services
 
 KEY = "the-right-key"
 SAFE = {"neo4j_password": "not-the-default", "api_key": KEY}
@@ -206,16 +204,7 @@ def test_ingest_article_over_the_size_limit_is_a_typed_error() -> None:
 
 def test_the_local_token_is_a_right_key() -> None:
     built = Settings(api_key=KEY, auth_max_failures=1)
-    services = SimpleNamespace(
-        settings=built,
-        graph=None,
-        reader=Unreachable("reader"),  # the loaders bind to it; no request reaches it
-        writer=None,
-        admin=None,
-        vectors=None,
-        embedder=None,
-    )
-    app = create_app(settings=built, services=cast(Any, services), local_token="local-token")
+    app = create_app(settings=built, services=offline_services(built), local_token="local-token")
     with live_client(app) as client:
         for _ in range(3):
             answer = client.post(

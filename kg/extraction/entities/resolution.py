@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kg.core.models import Entity, EntityType, Extraction, Mention, Participant
+from kg.core.models import Entity, Extraction, Mention, Participant
 from kg.extraction.entities.gazetteer import fold
 
 
@@ -61,50 +61,39 @@ class SurnameIndex:
 _SURNAME_TYPES = frozenset({"Person", "Place", "Organization"})
 
 
-@dataclass(frozen=True, slots=True)
-class KnownEntity:
-    """An entity already in the graph: its key, canonical name and type."""
-
-    key: str
-    name: str
-    type: EntityType
-
-
-def _unique(candidates: list[KnownEntity]) -> KnownEntity | None:
+def _unique(candidates: list[Entity]) -> Entity | None:
     keys = {c.key for c in candidates}
     return candidates[0] if len(keys) == 1 else None
 
 
-def _surface_forms(known: Mapping[str, KnownEntity]) -> dict[str, KnownEntity]:
-    forms: dict[str, list[KnownEntity]] = {}
-    for alias, entity in known.items():
-        forms.setdefault(alias, []).append(entity)
+def _surface_forms(entities: Iterable[Entity]) -> dict[str, Entity]:
+    """Lower-cased names, aliases and (for persons) last names that denote one entity."""
+    forms: dict[str, list[Entity]] = {}
+    for entity in entities:
+        for alias in (entity.name, *entity.aliases):
+            forms.setdefault(alias.lower(), []).append(entity)
         parts = entity.name.split()
         if entity.type == "Person" and len(parts) > 1:
             forms.setdefault(parts[-1].lower(), []).append(entity)
-    return {form: hit for form, entities in forms.items() if (hit := _unique(entities))}
+    return {form: hit for form, found in forms.items() if (hit := _unique(found))}
 
 
-def add_known_mentions(
-    extraction: Extraction, text: str, known: Mapping[str, KnownEntity]
-) -> Extraction:
-    """Add mentions of graph-known entities the extractor did not recognise in ``text``.
+def add_known_mentions(extraction: Extraction, text: str) -> Extraction:
+    """Add the mentions the extractor missed of the document's own entities.
 
-    A capitalised occurrence of a known name, alias or (for persons) unambiguous last name
-    that no mention covers becomes a mention; an action participant with no entity whose
-    text is such a form is linked to it. Only capitalised occurrences count ("us" is not
-    the US).
+    A capitalised occurrence of an entity's name, alias or (for persons) unambiguous last
+    name that no mention covers becomes a mention ("the US" once "United States" is
+    resolved); an action participant with no entity whose text is such a form is linked to
+    it. Only capitalised occurrences count ("us" is not the US).
 
     Args:
-        extraction: One document's extraction, already passed through
-            :func:`resolve_against_known`.
+        extraction: One document's extraction.
         text: The document body the offsets refer to.
-        known: Lower-cased name or alias -> known entity, from the graph.
 
     Returns:
         The extraction with the new mentions and links; unchanged when there are none.
     """
-    forms = _surface_forms(known)
+    forms = _surface_forms(extraction.entities)
     if not forms:
         return extraction
     pattern = re.compile(
@@ -125,9 +114,6 @@ def add_known_mentions(
 
     entities = {e.key: e for e in extraction.entities}
     for mention in added:
-        if mention.entity_key not in entities:
-            hit = forms[mention.text.lower()]
-            entities[hit.key] = Entity(hit.key, hit.name, hit.type)
         entity = entities[mention.entity_key]
         if mention.text != entity.name and mention.text not in entity.aliases:
             entities[entity.key] = replace(

@@ -74,11 +74,14 @@ def create_app(
         jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
         # Every article the pipeline stores (mutations, ingest jobs) goes to subscriptions.
         live = app.state.live = LiveUpdates()
-        running.pipeline.add_listener(live.publish)
+        pipeline = getattr(running, "pipeline", None)  # offline test services have none
+        if pipeline is not None:
+            pipeline.add_listener(live.publish)
         try:
             yield
         finally:
-            running.pipeline.remove_listener(live.publish)
+            if pipeline is not None:
+                pipeline.remove_listener(live.publish)
             live.close()
             jobs.shutdown()
             app.state.services = None

@@ -6,7 +6,7 @@ labelled by hand; see its header) and the articles from
 Each article is extracted as ingest would (entities, actions, the dateline's day as the
 publication date) and each action's evidence embedded; a pair is predicted *same* when
 some action of one and some action of the other satisfy the merge rule
-(:func:`kg.ingest.event_merge.same_event`) with the settings' thresholds.
+(:func:`kg.core.event_merge.same_event`) with the settings' thresholds.
 
     python bench/eval_events_merge.py [--paragraphs 4] [--sweep]
 """
@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.core.config import get_settings  # noqa: E402
+from kg.core.event_merge import MergeRule, Report, same_event  # noqa: E402
 from kg.core.identity import stable_id  # noqa: E402
 from kg.extraction.extractor import extractor_from_settings  # noqa: E402
-from kg.ingest.event_merge import MergeRule, Report, same_event  # noqa: E402
 from kg.vectors.embedder import embedder_from_settings  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "event_pairs.jsonl"

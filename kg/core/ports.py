@@ -34,6 +34,7 @@ from kg.core.records import (
     Page,
     Participants,
     PassageRecord,
+    PassageRole,
     RelatedEntity,
     Role,
     RoleRecord,
@@ -389,4 +390,10 @@ class SearchGraph(Protocol):
 
     def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
         """The entities each action involves, by role; actions without any are absent."""
+        ...
+
+    def passage_roles(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str]
+    ) -> list[PassageRole]:
+        """The parts (actor, target) the entities play in the actions the passages evidence."""
         ...

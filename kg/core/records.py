@@ -242,6 +242,25 @@ class ActionEvidence:
     passage: PassageRecord | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PassageRole:
+    """An entity's part in an action a passage evidences (search's role consistency).
+
+    Attributes:
+        passage_id: The evidence passage.
+        entity_id: The entity.
+        role: ``"actor"`` (``HAS_ACTOR``) or ``"target"`` (``HAS_TARGET``).
+        action_id: The action.
+        action_type: Its PLOVER type.
+    """
+
+    passage_id: str
+    entity_id: str
+    role: Role
+    action_id: str
+    action_type: str
+
+
 # =========================================================================== events
 
 

@@ -36,10 +36,11 @@ class Neo4jGraphAdmin:
         return self._ontology
 
     def bootstrap(self) -> None:
-        """Create the uniqueness constraints and fulltext indexes (idempotent), then wait
-        until every index is online."""
+        """Create the uniqueness constraints, fulltext and range indexes (idempotent), then
+        wait until every index is online."""
         statements = schema.constraint_statements(self.ontology)
         statements += schema.fulltext_index_statements(self.ontology)
+        statements += schema.range_index_statements(self.ontology)
         for statement in statements:
             # Schema statements cannot share a transaction with each other's writes.
             self._db.run_auto(statement)

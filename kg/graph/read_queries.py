@@ -36,6 +36,7 @@ class ReadCypher:
     entities_page: str
     entities_search_page: str
     entity_by_key: str
+    entity_by_key_scan: str
     entities_by_fulltext: str
     actions_page: str
     articles_page: str
@@ -174,13 +175,37 @@ RETURN size(es) AS total, [e IN es[$skip..$skip + $limit] | e {_API_ENTITY_FIELD
 """,
         # The entity a key denotes: its id, else its name, else one of its aliases (compared
         # case-insensitively; $name is the lower-cased key); the most mentioned wins a tie.
+        # Both lookups use an index, so the cost does not grow with the graph: the id its
+        # uniqueness constraint's, the names the fulltext index, asked for the key as a
+        # phrase ($phrase). Every exact match holds that phrase (the same analyzer reads
+        # both), and is short, so it ranks among the first $candidates; the WHERE keeps
+        # only the exact ones. Only passages mention (the ontology's domain of MENTIONS), so
+        # the count names no label and reads the node's degree instead of its mentions.
         entity_by_key=f"""
+CALL () {{
+  MATCH (e:{_ENTITY} {{id: $key}})
+  RETURN e
+  UNION
+  CALL db.index.fulltext.queryNodes({_ENTITY_NAMES_INDEX}, $phrase, {{limit: $candidates}})
+  YIELD node AS e
+  WITH e
+  WHERE toLower(e.name) = $name OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
+  RETURN e
+}}
+RETURN e {_API_ENTITY_FIELDS} AS entity
+ORDER BY CASE WHEN e.id = $key THEN 0 WHEN toLower(e.name) = $name THEN 1 ELSE 2 END,
+         COUNT {{ (e)<-[:{_MENTIONS}]-() }} DESC, e.id
+LIMIT 1
+""",
+        # The same answer by reading every entity: only for a key holding no letter or
+        # digit, which the fulltext analyzer would reduce to nothing.
+        entity_by_key_scan=f"""
 MATCH (e:{_ENTITY})
 WHERE e.id = $key OR toLower(e.name) = $name
    OR any(a IN coalesce(e.aliases, []) WHERE toLower(a) = $name)
 RETURN e {_API_ENTITY_FIELDS} AS entity
 ORDER BY CASE WHEN e.id = $key THEN 0 WHEN toLower(e.name) = $name THEN 1 ELSE 2 END,
-         COUNT {{ (e)<-[:{_MENTIONS}]-(:{_PASSAGE}) }} DESC, e.id
+         COUNT {{ (e)<-[:{_MENTIONS}]-() }} DESC, e.id
 LIMIT 1
 """,
         # Entities whose name or aliases match a Lucene query, best first, with their score.

@@ -30,9 +30,12 @@ from kg.core.records import (
 )
 from kg.graph import duplicates
 from kg.graph import rows as convert
-from kg.graph.lucene import lucene_terms
+from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.read_queries import ReadCypher, read_cypher, shortest_path_query
 from kg.graph.store import CypherReader
+
+# Fulltext hits among which an exact name or alias is looked for (see entity_by_key).
+_NAME_CANDIDATES = 100
 
 __all__ = [
     "MAX_FRONTIER",
@@ -236,7 +239,12 @@ class Neo4jGraphReader:
         text = " ".join(key.split())
         if not text:
             return None
-        rows = self._db.run_read(self._q.entity_by_key, {"key": text, "name": text.lower()})
+        params: dict[str, Any] = {"key": text, "name": text.lower()}
+        if any(c.isalnum() for c in text):
+            params |= {"phrase": lucene_phrase(text), "candidates": _NAME_CANDIDATES}
+            rows = self._db.run_read(self._q.entity_by_key, params)
+        else:
+            rows = self._db.run_read(self._q.entity_by_key_scan, params)
         if rows:
             return convert.entity(rows[0]["entity"])
         lucene = lucene_terms(text)

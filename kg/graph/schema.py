@@ -138,6 +138,20 @@ def fulltext_index_statements(ontology: Ontology) -> list[str]:
     return statements
 
 
+def range_index_statements(ontology: Ontology) -> list[str]:
+    """``CREATE RANGE INDEX ... IF NOT EXISTS`` for every range index (one label each)."""
+    statements = []
+    for index in ontology.range_indexes:
+        if not _IDENTIFIER.match(index.name) or len(index.labels) != 1:
+            raise ValueError(f"bad range index {index.name!r} on {index.labels}")
+        props = ", ".join(f"n.{prop(key, ontology)}" for key in index.properties)
+        statements.append(
+            f"CREATE RANGE INDEX {index.name} IF NOT EXISTS "
+            f"FOR (n:{label(index.labels[0], ontology)}) ON ({props})"
+        )
+    return statements
+
+
 # --------------------------------------------------------------------------- read vocabulary
 
 

@@ -19,6 +19,7 @@ from kg.core.records import (
     EntityRecord,
     Participants,
     PassageRecord,
+    PassageRole,
     Role,
     ScoredPassage,
     SearchScope,
@@ -196,3 +197,28 @@ class Neo4jSearchGraph:
     def participants(self, action_ids: Sequence[str]) -> dict[str, Participants]:
         """See :meth:`kg.core.ports.SearchGraph.participants`."""
         return self._reader.participants_by_action_ids(action_ids) if action_ids else {}
+
+    def passage_roles(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str]
+    ) -> list[PassageRole]:
+        """See :meth:`kg.core.ports.SearchGraph.passage_roles`."""
+        if not passage_ids or not entity_ids:
+            return []
+        rows = self._store.run_read(
+            q.SEARCH_PASSAGE_ROLES, {"ids": list(passage_ids), "entities": list(entity_ids)}
+        )
+        roles: dict[str, Role] = {
+            q.ROLE_RELS["actor"][0]: "actor",
+            q.ROLE_RELS["target"][0]: "target",
+        }
+        return [
+            PassageRole(
+                passage_id=str(r["passage_id"]),
+                entity_id=str(r["entity_id"]),
+                role=roles[str(r["rel"])],
+                action_id=str(r["action_id"]),
+                action_type=str(r["type"]),
+            )
+            for r in rows
+            if str(r["rel"]) in roles
+        ]

@@ -23,6 +23,7 @@ __all__ = [
     "SEARCH_ACTIONS_OF_PASSAGES",
     "SEARCH_ARTICLE_PASSAGES",
     "SEARCH_ENTITIES_BY_FULLTEXT",
+    "SEARCH_PASSAGE_ROLES",
 ]
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     SEARCH_ACTIONS_OF_PASSAGES: str
     SEARCH_ARTICLE_PASSAGES: str
     SEARCH_ENTITIES_BY_FULLTEXT: str
+    SEARCH_PASSAGE_ROLES: str
     ROLE_RELS: dict[str, tuple[str, ...]]
 
 
@@ -166,7 +168,17 @@ YIELD node AS e, score
 RETURN e {{.id, .iri, .name, .type, .aliases, .wikidata}} AS entity, score
 ORDER BY score DESC, e.id
 """
+    # The parts given entities play in the actions given passages evidence (role consistency).
+    # Starts from the entities (a few ids, by the uniqueness index), not from the passages.
+    SEARCH_PASSAGE_ROLES = f"""
+MATCH (e:{_ENTITY}) WHERE e.id IN $entities
+MATCH (e)<-[r:{_ROLE_RELS}]-(act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})
+WHERE p.id IN $ids
+RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
+       act.type AS type
+"""
     return {
+        "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
         "SEARCH_ENTITY_ACTIONS": SEARCH_ENTITY_ACTIONS,
         "SEARCH_ENTITY_PASSAGES": SEARCH_ENTITY_PASSAGES,

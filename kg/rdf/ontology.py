@@ -187,12 +187,20 @@ class Ontology:
     @cached_property
     def fulltext_indexes(self) -> tuple[FulltextIndexSpec, ...]:
         """The fulltext indexes to create."""
+        return self._index_specs("FulltextIndex")
+
+    @cached_property
+    def range_indexes(self) -> tuple[FulltextIndexSpec, ...]:
+        """The range indexes to create (properties that reads select nodes by)."""
+        return self._index_specs("RangeIndex")
+
+    def _index_specs(self, kind: str) -> tuple[FulltextIndexSpec, ...]:
         g = self.graph
         specs = []
-        for index in g.subjects(RDF.type, NK["FulltextIndex"]):
+        for index in g.subjects(RDF.type, NK[kind]):
             name = text_of(g, index, NK["indexName"])
             if name is None:
-                raise ValueError(f"fulltext index {index} has no nk:indexName")
+                raise ValueError(f"{kind} {index} has no nk:indexName")
             labels = tuple(sorted(local_name(c) for c in g.objects(index, NK["indexLabel"])))
             props = tuple(
                 sorted(self._properties[str(p)].key for p in g.objects(index, NK["indexProperty"]))

@@ -54,7 +54,7 @@ class RelationshipSpec:
 
 @dataclass(frozen=True, slots=True)
 class FulltextIndexSpec:
-    """A Neo4j fulltext index."""
+    """A Neo4j index over properties of labels: fulltext, or range (``range_indexes``)."""
 
     name: str
     labels: tuple[str, ...]
@@ -103,8 +103,8 @@ def text_of(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
 def derive_classes(g: Graph) -> Mapping[str, ClassSpec]:
     """Node kinds: every nk: class with its chain of nk: superclasses as labels."""
     nk_classes = [c for c in g.subjects(RDF.type, OWL.Class) if is_nk(c)]
-    # nk:FulltextIndex describes indexes; it is not a node kind.
-    nk_classes = [c for c in nk_classes if c != NK["FulltextIndex"]]
+    # nk:FulltextIndex and nk:RangeIndex describe indexes; they are not node kinds.
+    nk_classes = [c for c in nk_classes if c not in (NK["FulltextIndex"], NK["RangeIndex"])]
     specs: dict[str, ClassSpec] = {}
     for cls in nk_classes:
         chain = [cls]

@@ -2,11 +2,12 @@
 
 A :class:`~kg.search.request.SearchRequest` goes through three retrievers
 (:mod:`kg.search.retrievers`), run concurrently, whose rankings are fused by weighted
-reciprocal rank fusion (:mod:`kg.search.fusion`); actions are then ranked from the graph's
-actions and the fused passages (:mod:`kg.search.actions`). Every hit carries ``why``: one
-:class:`~kg.search.results.Why` per retriever that returned it, with its rank, raw score and,
-for the graph, the path that reached it. :meth:`HybridSearch.view` hydrates a result into
-the one shape both APIs render (:mod:`kg.search.view`).
+reciprocal rank fusion (:mod:`kg.search.fusion`) and checked for role consistency
+(:mod:`kg.search.roles`: "attacks on X" puts X's own attacks last); actions are then
+ranked from the graph's actions and the fused passages (:mod:`kg.search.actions`). Every hit
+carries ``why``: one :class:`~kg.search.results.Why` per retriever that returned it, with its
+rank, raw score and, for the graph, the path that reached it. :meth:`HybridSearch.view`
+hydrates a result into the one shape both APIs render (:mod:`kg.search.view`).
 
 Search reads the graph only through the :class:`kg.core.ports.SearchGraph` port.
 """
@@ -15,14 +16,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
 from kg.core.filters import SearchFilter
 from kg.core.ports import SearchGraph, VectorStore
-from kg.core.records import EntityMatch, PassageRecord, SearchScope
+from kg.core.records import (
+    ActionRecord,
+    ArticleRecord,
+    EntityMatch,
+    Participants,
+    PassageRecord,
+    SearchScope,
+)
 from kg.search.actions import rank_evidenced_actions, rank_graph_actions
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.request import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest
@@ -37,8 +45,9 @@ from kg.search.results import (
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
+from kg.search.roles import apply_roles, asked_roles
 from kg.search.understanding import normalize_name, parse_query, resolve_entities
-from kg.search.view import SearchView, build_view
+from kg.search.view import Prefetched, SearchView, build_view
 
 __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "SearchResult"]
 
@@ -51,9 +60,28 @@ class _Run:
     understanding: QueryUnderstanding
     rankings: dict[str, tuple[Ranked, ...]]
     fused: list[Fused]
+    unchecked: list[Fused]  # the fused passages before the role check (for evaluation)
     passages: dict[str, PassageRecord]
     graph_actions: tuple[GraphAction, ...]
     scope: SearchScope
+    prefetch: _Prefetch | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prefetch:
+    # Reads started while the search still ran, for the view (see HybridSearch.view).
+    articles: Future[dict[str, ArticleRecord]]
+    actions: Future[dict[str, ActionRecord]] | None
+    participants: Future[dict[str, Participants]] | None
+    action_ids: frozenset[str]
+
+    def result(self) -> Prefetched:
+        return Prefetched(
+            articles=self.articles.result(),
+            actions=self.actions.result() if self.actions else {},
+            participants=self.participants.result() if self.participants else {},
+            actions_read=self.action_ids,
+        )
 
 
 def _depth(limit: int) -> int:
@@ -101,8 +129,11 @@ class HybridSearch:
             InvalidQueryError: The entity filter names no known entity.
             ServiceUnavailableError: Neo4j or Qdrant cannot be reached.
         """
+        return self._result(request)[0]
+
+    def _result(self, request: SearchRequest, prefetch: bool = False) -> tuple[SearchResult, _Run]:
         limit = request.limit
-        run = self._run(request.query, _depth(limit), request.filter)
+        run = self._run(request.query, _depth(limit), request.filter, prefetch)
         fused = run.fused[:limit]
         missing = [f.key for f in fused if f.key not in run.passages]
         passages = {**run.passages, **self._graph.passages(missing)} if missing else run.passages
@@ -123,13 +154,14 @@ class HybridSearch:
         else:
             evidence = self._graph.actions_of_passages([f.key for f in fused], run.scope)
             actions = rank_evidenced_actions(evidence, fused, understanding.event_types, limit)
-        return SearchResult(
+        result = SearchResult(
             query=request.query,
             passages=hits,
             entities=tuple(qe.entity for qe in understanding.entities),
             actions=actions,
             understanding=understanding,
         )
+        return result, run
 
     def search(
         self, query: str, limit: int = DEFAULT_LIMIT, flt: SearchFilter | None = None
@@ -138,8 +170,15 @@ class HybridSearch:
         return self.run(SearchRequest(query, limit, flt or SearchFilter()))
 
     def view(self, request: SearchRequest) -> SearchView:
-        """:meth:`run`, then hydrate the hits into the result view both APIs render."""
-        return build_view(self._graph, self.run(request))
+        """:meth:`run`, then hydrate the hits into the result view both APIs render.
+
+        The records the view shows are read early where they can be: the graph's actions
+        and their participants while the vector retriever still runs, the candidates'
+        articles beside the role check; the view then reads only what is still missing.
+        """
+        result, run = self._result(request, prefetch=True)
+        known = run.prefetch.result() if run.prefetch else None
+        return build_view(self._graph, result, self._executor(), known)
 
     def rankings(
         self, query: str, depth: int = DEFAULT_LIMIT, flt: SearchFilter | None = None
@@ -152,13 +191,15 @@ class HybridSearch:
             flt: Optional restrictions, as for :meth:`search`.
 
         Returns:
-            ``{"vector": [...], "fulltext": [...], "graph": [...], "fused": [...]}``, all
-            measured in the same call.
+            ``{"vector": [...], "fulltext": [...], "graph": [...], "fused": [...],
+            "fused_without_roles": [...]}`` (the last before the role check), all measured
+            in the same call.
         """
         request = SearchRequest(query, depth, flt or SearchFilter())
         run = self._run(request.query, _depth(depth), request.filter)
         out = {name: [r.key for r in ranked][:depth] for name, ranked in run.rankings.items()}
         out["fused"] = [f.key for f in run.fused[:depth]]
+        out["fused_without_roles"] = [f.key for f in run.unchecked[:depth]]
         return out
 
     def understand(self, query: str) -> QueryUnderstanding:
@@ -177,12 +218,13 @@ class HybridSearch:
     def _executor(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
-                # Two workers: the vector and fulltext retrievers; the calling thread does
-                # query understanding and the graph retriever meanwhile.
-                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search")
+                # The vector and fulltext retrievers, and the graph reads that can run at
+                # once (mention passages; the view's articles and participants): each read
+                # mostly waits for Neo4j, so threads overlap the round trips.
+                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
             return self._pool
 
-    def _run(self, query: str, depth: int, flt: SearchFilter) -> _Run:
+    def _run(self, query: str, depth: int, flt: SearchFilter, prefetch: bool = False) -> _Run:
         scope = SearchScope(flt.from_date, flt.to_date, flt.types, self._mention(flt.entity))
         pool = self._executor()
         vector_job = pool.submit(
@@ -190,7 +232,11 @@ class HybridSearch:
         )
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
         understanding = self.understand(query)
-        graph = retrieve_graph(self._graph, understanding, scope, depth)
+        graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
+        action_ids = [a.action_id for a in graph.actions] if prefetch else []
+        # The shown actions are among the graph's: read them while the vectors come.
+        actions_job = pool.submit(self._graph.actions, action_ids) if action_ids else None
+        participants_job = pool.submit(self._graph.participants, action_ids) if action_ids else None
         vector, fulltext = vector_job.result(), fulltext_job.result()
 
         rankings = {
@@ -203,9 +249,27 @@ class HybridSearch:
             RETRIEVER_FULLTEXT: self._settings.weight_fulltext,
             RETRIEVER_GRAPH: self._settings.weight_graph,
         }
-        fused = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
+        fused = unchecked = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
         passages = _merge(vector.passages, fulltext.passages, graph.passages)
-        return _Run(understanding, rankings, fused, passages, graph.actions, scope)
+        ahead = None
+        if prefetch:
+            # The shown passages are among the candidates: read their articles meanwhile.
+            article_ids = list(dict.fromkeys(p.article_id for p in passages.values()))
+            ahead = _Prefetch(
+                pool.submit(self._graph.articles, article_ids),
+                actions_job,
+                participants_job,
+                frozenset(action_ids),
+            )
+        asked = asked_roles(understanding)
+        if asked and fused:
+            # Fusion knows no roles: evidence with an entity in the other role goes last.
+            parts = self._graph.passage_roles([f.key for f in fused], list(asked))
+            names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
+            fused = apply_roles(fused, asked, parts, names, understanding.event_types)
+        return _Run(
+            understanding, rankings, fused, unchecked, passages, graph.actions, scope, ahead
+        )
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:

@@ -16,6 +16,8 @@ RETRIEVER_GRAPH = "graph"
 RETRIEVERS: tuple[str, ...] = (RETRIEVER_VECTOR, RETRIEVER_FULLTEXT, RETRIEVER_GRAPH)
 # An action's evidence passage ranked among the fused passages (actions only).
 RETRIEVER_EVIDENCE = "evidence"
+# Role consistency: what the passage's actions say of the query's entities' roles (passages).
+RETRIEVER_ROLE = "role"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,9 @@ class Why:
 
     Attributes:
         retriever: ``"vector"``, ``"fulltext"`` or ``"graph"``; for actions also
-            ``"evidence"`` (its evidence passage's rank and score among the fused passages).
+            ``"evidence"`` (its evidence passage's rank and score among the fused passages);
+            for passages also ``"role"`` (see :mod:`kg.search.roles`: rank before the role
+            check, score the factor applied, path the action that decided it).
         rank: 1-based rank of the hit in that retriever's list.
         score: The retriever's raw score (cosine, Lucene BM25, or graph score).
         path: For the graph retriever, the path that reached the hit, alternating node and

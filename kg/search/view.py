@@ -11,8 +11,10 @@ surface texts of participants that no resolved entity covers are kept apart, in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kg.core.ports import SearchGraph
 from kg.core.records import (
@@ -92,6 +94,14 @@ class SearchView:
     understanding: QueryUnderstanding
 
 
+_R = TypeVar("_R")
+
+
+def _read(read: Callable[[list[str]], dict[str, _R]], ids: list[str]) -> dict[str, _R]:
+    # Nothing left to read: no round trip.
+    return read(ids) if ids else {}
+
+
 def unresolved(resolved: Sequence[EntityRecord], texts: Sequence[str]) -> tuple[str, ...]:
     """The surface texts that no resolved entity's name covers (either contains the other).
 
@@ -108,17 +118,56 @@ def unresolved(resolved: Sequence[EntityRecord], texts: Sequence[str]) -> tuple[
     return tuple(out)
 
 
-def build_view(graph: SearchGraph, result: SearchResult) -> SearchView:
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """Records read before the result was final (while a retriever still ran).
+
+    Attributes:
+        articles: Articles by id.
+        actions: Actions by id.
+        participants: Participants by action id.
+        actions_read: The action ids whose action and participants were read (an action
+            absent from ``actions`` was deleted; one absent from ``participants`` has none).
+    """
+
+    articles: Mapping[str, ArticleRecord] = field(default_factory=dict)
+    actions: Mapping[str, ActionRecord] = field(default_factory=dict)
+    participants: Mapping[str, Participants] = field(default_factory=dict)
+    actions_read: frozenset[str] = frozenset()
+
+
+def build_view(
+    graph: SearchGraph,
+    result: SearchResult,
+    pool: Executor | None = None,
+    known: Prefetched | None = None,
+) -> SearchView:
     """Hydrate a :class:`SearchResult`: articles of passages, actions and their participants.
 
     Args:
         graph: Reads the records (one batch per kind).
         result: The search result.
+        pool: Runs the articles' and the participants' reads while this thread reads the
+            actions (three round trips at once); without it, one after the other.
+        known: Records already read; only the others are read.
     """
-    articles = graph.articles(list(dict.fromkeys(p.article_id for p in result.passages)))
-    action_ids = [a.action_id for a in result.actions]
-    actions = graph.actions(action_ids)
-    participants = graph.participants([i for i in action_ids if i in actions])
+    known = known or Prefetched()
+    article_ids = [
+        i for i in dict.fromkeys(p.article_id for p in result.passages) if i not in known.articles
+    ]
+    action_ids = [a.action_id for a in result.actions if a.action_id not in known.actions_read]
+    if pool is not None:
+        articles_job = pool.submit(_read, graph.articles, article_ids)
+        participants_job = pool.submit(_read, graph.participants, action_ids)
+        actions = _read(graph.actions, action_ids)
+        articles, participants = articles_job.result(), participants_job.result()
+    else:
+        articles = _read(graph.articles, article_ids)
+        actions = _read(graph.actions, action_ids)
+        participants = _read(graph.participants, action_ids)
+    articles = {**known.articles, **articles}
+    actions = {**known.actions, **actions}
+    participants = {**known.participants, **participants}
     action_views = []
     for hit in result.actions:
         action = actions.get(hit.action_id)

@@ -43,6 +43,11 @@ def test_schema_statements() -> None:
         "ON EACH [n.aliasText, n.name]",
         "CREATE FULLTEXT INDEX passage_text IF NOT EXISTS FOR (n:Passage) ON EACH [n.text]",
     ]
+    # Search selects actions by type; the index keeps that from reading every action.
+    assert schema.range_index_statements(onto) == [
+        "CREATE RANGE INDEX action_type IF NOT EXISTS FOR (n:Action) ON (n.type)"
+    ]
+    assert "RangeIndex" not in onto.node_labels
 
 
 def test_node_merge_queries() -> None:
@@ -148,3 +153,12 @@ def test_importing_the_graph_adapter_parses_no_ontology() -> None:
         "assert not o._CACHE, 'the ontology was parsed at import time'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_entity_lookup_by_name_reads_indexes_not_every_entity() -> None:
+    # entity(name:) and the search's entity filter: the id by its constraint's index, names
+    # and aliases through the fulltext index, so the lookup does not grow with the graph.
+    query = read_cypher().entity_by_key
+    assert "db.index.fulltext.queryNodes('entity_names', $phrase" in query
+    assert "MATCH (e:Entity {id: $key})" in query
+    assert "MATCH (e:Entity)\nWHERE" not in query

@@ -170,7 +170,7 @@ def test_entity_filter_resolves_names_and_refuses_unknown(search: HybridSearch) 
 
 def test_rankings_are_those_of_the_search(search: HybridSearch) -> None:
     rankings = search.rankings("actions against the ELN", depth=5)
-    assert set(rankings) == {"vector", "fulltext", "graph", "fused"}
+    assert set(rankings) == {"vector", "fulltext", "graph", "fused", "fused_without_roles"}
     result = search.search("actions against the ELN", limit=5)
     assert rankings["fused"] == [p.passage_id for p in result.passages]
     scores = [p.score for p in result.passages]
@@ -184,9 +184,9 @@ def test_view_hydrates_once_and_separates_unresolved_texts(world: World) -> None
         view = engine.view(SearchRequest("ELN attacks on Colombia", 5))
     finally:
         engine.close()
-    hydration = world.graph.calls[-3:]
-    assert hydration == ["articles", "actions", "participants"]
-    assert world.graph.calls.count("actions") == 1
+    # Each kind is read once (some early, while the retrievers still run).
+    for kind in ("articles", "actions", "participants"):
+        assert world.graph.calls.count(kind) == 1, world.graph.calls
     attack = next(a for a in view.actions if a.action.id == "a_attack")
     assert [e.id for e in attack.actors] == ["eln"]
     assert [e.id for e in attack.targets] == ["col"]

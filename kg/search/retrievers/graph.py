@@ -8,6 +8,7 @@ the actions of the named types and their evidence.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 
 from kg.core.ports import SearchGraph
@@ -60,7 +61,11 @@ def _evidence_path(head: tuple[str, ...], passage: PassageRecord | None) -> tupl
 
 
 def retrieve_graph(
-    graph: SearchGraph, understanding: QueryUnderstanding, scope: SearchScope, depth: int
+    graph: SearchGraph,
+    understanding: QueryUnderstanding,
+    scope: SearchScope,
+    depth: int,
+    pool: Executor | None = None,
 ) -> GraphRetrieved:
     """Actions and passages reached from what the query names.
 
@@ -69,7 +74,16 @@ def retrieve_graph(
         understanding: The query's entities (with roles) and event types.
         scope: Dates, types and mentioned entity.
         depth: How many actions (and mention passages per entity) to read.
+        pool: Reads the mention passages while this thread reads the actions (each read
+            is a round trip to the graph); without it, they are read one after the other.
     """
+    entities = understanding.entities[:MAX_QUERY_ENTITIES]
+    mentions: list[Future[list[PassageRecord]] | list[PassageRecord]] = [
+        pool.submit(graph.entity_passages, qe.entity.id, scope, depth)
+        if pool is not None
+        else graph.entity_passages(qe.entity.id, scope, depth)
+        for qe in entities
+    ]
     passages: dict[str, PassageRecord] = {}
     actions: list[GraphAction] = []
     if understanding.entities:
@@ -83,8 +97,8 @@ def retrieve_graph(
                 actions.append(_graph_action(found, found.confidence, path))
 
     ranked = [Ranked(a.passage_id, round(a.score, 6), a.path) for a in actions if a.passage_id]
-    for qe in understanding.entities[:MAX_QUERY_ENTITIES]:
-        for passage in graph.entity_passages(qe.entity.id, scope, depth):
+    for qe, mentioned in zip(entities, mentions, strict=True):
+        for passage in mentioned if isinstance(mentioned, list) else mentioned.result():
             _keep(passages, passage)
             path = (f"Entity:{qe.entity.name}", "MENTIONS", f"Passage:{passage.index}")
             ranked.append(Ranked(passage.id, MENTION_SCORE, path))

@@ -204,9 +204,9 @@ class IngestPipeline:
         body, iri = doc.article.body, doc.article.iri
         # One action IRI may come twice (identical extractions); the mapping keeps one.
         evidence = {stable_id(a.iri_in(iri)): body[a.start : a.end] for a in doc.extraction.actions}
-        texts = [p.text for p in doc.passages]
-        if self.events is not None:
-            texts += list(evidence.values())
+        # Evidence embeddings for the event merge, whatever this pipeline is wired to: a
+        # worker that only prepares (Ray) hands them to the writer that merges.
+        texts = [p.text for p in doc.passages] + list(evidence.values())
         vectors = self.embedder.embed(texts)
         points = passage_points(doc, vectors[: len(doc.passages)])
         evidence_vectors = tuple(

@@ -97,7 +97,7 @@ RETURN x.id AS id, x.iri AS iri, x.type AS type, x.date AS date,
        a.id AS article_id, a.source AS source, a.published AS published,
        [(x)-[:{has_actor}]->(e:{entity}) | e.id] AS actors,
        [(x)-[:{has_target}]->(e:{entity}) | e.id] AS targets,
-       ev.id AS event_id
+       ev.id AS event_id, ev.articleCount AS event_articles, ev.sourceCount AS event_sources
 """,
         # $action_ids: the region; $events: [{id, iri, props, reports}] its new events.
         # Old REPORTS links of the region go, then the events are merged and linked.

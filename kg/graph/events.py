@@ -122,10 +122,14 @@ class Neo4jEvents:
             rows = list(tx.run(q.reports, {"ids": sorted(region)}))
             # An action without an embedding (stored before events existed) gets none.
             reports = [_report(r) for r in rows if r["embedding"]]
+            # What each event held before this pass: its remaining reports and its stored
+            # counts (after a deletion the reports left may be the same, the counts not).
             before: dict[str, set[str]] = {}
+            counts: dict[str, tuple[int, int]] = {}
             for r in rows:
                 if r["event_id"] is not None:
                     before.setdefault(r["event_id"], set()).add(r["id"])
+                    counts[r["event_id"]] = (r["event_articles"], r["event_sources"])
             groups = group_reports(reports, rule)
             payload = [
                 {
@@ -149,7 +153,12 @@ class Neo4jEvents:
             new_ids = {g.id for g in groups}
             if old:
                 tx.run(q.drop_events, {"ids": old}).consume()
-            changed = tuple(_record(g) for g in groups if before.get(g.id) != set(g.report_ids))
+            changed = tuple(
+                _record(g)
+                for g in groups
+                if before.get(g.id) != set(g.report_ids)
+                or counts.get(g.id) != (g.article_count, g.source_count)
+            )
             return EventUpdate(changed=changed, removed=tuple(e for e in old if e not in new_ids))
 
         return self._db.execute_write(work)

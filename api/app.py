@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
 
@@ -65,6 +67,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
+        _size_thread_pools(settings.api_threads)
         running = services or build_services(settings)
         if owned:
             await asyncio.to_thread(bootstrap, running)
@@ -120,6 +123,19 @@ def create_app(
         app.include_router(router)
     mount_web_ui(app)
     return app
+
+
+def _size_thread_pools(threads: int) -> None:
+    """Give blocking store calls enough threads for the concurrent requests.
+
+    GraphQL resolvers call the stores through ``asyncio.to_thread`` (the loop's default
+    executor, ``cpu_count + 4`` threads: 6 here) and sync REST routes through anyio's
+    limiter (40). With too few threads, requests queue behind calls waiting on a store
+    that is down, and time out although each call fails fast.
+    """
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="newskg-io"))
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def _ingest(

@@ -28,6 +28,7 @@ app.command()(watch)
 
 class RdfFormat(StrEnum):
     turtle = "turtle"
+    n_triples = "n-triples"
     json_ld = "json-ld"
 
 
@@ -252,22 +253,28 @@ def export(
         Path | None, typer.Option("--output", "-o", help="File (default stdout)")
     ] = None,
 ) -> None:
-    """Export the whole graph as RDF that validates against the SHACL shapes."""
+    """Export the whole graph as RDF that validates against the SHACL shapes.
+
+    Streams: the graph is read and written a page of nodes at a time.
+    """
+    import contextlib
+    import sys
+
     from kg.graph.admin import Neo4jGraphAdmin
     from kg.graph.store import connection_from_settings
-    from kg.rdf.export import export_graph
+    from kg.rdf.export import stream_rdf
 
-    admin = Neo4jGraphAdmin(connection_from_settings(get_settings()))
+    settings = get_settings()
+    admin = Neo4jGraphAdmin(connection_from_settings(settings))
     try:
-        text = export_graph(admin, fmt.value)
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+            for chunk in stream_rdf(admin, fmt.value, settings.rdf_page_nodes):
+                out.write(chunk)
     except NewsKGError as exc:
         raise _fail(exc) from exc
     finally:
         admin.close()
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        typer.echo(text)
 
 
 @app.command()

@@ -89,7 +89,9 @@ def build_services(settings: Settings) -> Services:
         vectors=vectors,
         embedder=embedder,
         pipeline=pipeline,
-        search=HybridSearch(Neo4jSearchGraph(graph), vectors, embedder, settings),
+        search=HybridSearch(
+            Neo4jSearchGraph(graph), vectors, embedder, settings, ready=graph.breaker.raise_if_open
+        ),
         events=events,
     )
 

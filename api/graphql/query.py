@@ -75,7 +75,8 @@ class Query:
     ) -> SearchResult:
         # SearchRequest checks the query, limit and filter (InvalidQueryError, which reaches
         # the client as INVALID_FILTER with its field).
-        request = SearchRequest(query, limit, filter.to_filter() if filter else SearchFilter())
+        flt = filter.to_filter() if filter else SearchFilter()
+        request = SearchRequest(query, limit, flt, info.context.settings)
         view = await asyncio.to_thread(info.context.search.view, request)
         return search_result(view, info.context.loaders)
 

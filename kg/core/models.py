@@ -245,6 +245,24 @@ class GraphRows:
 
 
 @dataclass(frozen=True, slots=True)
+class GraphPage:
+    """One page of the graph export: nodes in id order and the relationships they start.
+
+    Attributes:
+        rows: The page's nodes (ids ascending) and their outgoing relationships.
+        end_iris: The IRI of every relationship end, by id (ends may be on other pages).
+    """
+
+    rows: GraphRows
+    end_iris: Mapping[str, str]
+
+    @property
+    def last_id(self) -> str | None:
+        """The cursor for the next page: the largest id of this one (None when empty)."""
+        return self.rows.nodes[-1].id if self.rows.nodes else None
+
+
+@dataclass(frozen=True, slots=True)
 class VectorPoint:
     """A passage embedding. ``id`` equals the passage node's id in Neo4j."""
 

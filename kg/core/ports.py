@@ -19,7 +19,7 @@ from datetime import date
 from typing import Protocol
 
 from kg.core.filters import MAX_PATH_LENGTH
-from kg.core.models import GraphRows, VectorFilter, VectorHit, VectorPoint
+from kg.core.models import GraphPage, GraphRows, VectorFilter, VectorHit, VectorPoint
 from kg.core.records import (
     ActionEvidence,
     ActionRecord,
@@ -298,6 +298,11 @@ class GraphExporter(Protocol):
 
     def export_rows(self) -> GraphRows:
         """Every node and relationship of the ontology."""
+        ...
+
+    def export_page(self, after: str, limit: int) -> GraphPage:
+        """Up to ``limit`` nodes with ids after ``after`` (ascending) and their outgoing
+        relationships; ``""`` starts, the page's ``last_id`` continues."""
         ...
 
 

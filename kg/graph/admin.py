@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import neo4j
 
-from kg.core.models import GraphRows, NodeRow, RelRow
+from kg.core.models import GraphPage, GraphRows, NodeRow, RelRow
 from kg.graph import export, schema
 from kg.graph.store import Neo4jConnection
 from kg.rdf.ontology import Ontology, load_ontology
@@ -49,7 +49,7 @@ class Neo4jGraphAdmin:
     def ping(self) -> None:
         """Raise ServiceUnavailableError unless Neo4j answers a trivial query."""
         # An auto-commit query: managed transactions would retry an outage for seconds.
-        self._db.run_auto(schema.PING)
+        self._db.run_auto(schema.PING, probe=True)
 
     def counts_by_label(self) -> dict[str, int]:
         """Nodes per ontology label, zero counts included."""
@@ -83,6 +83,36 @@ class Neo4jGraphAdmin:
                 if row["start_id"] in ids and row["end_id"] in ids
             )
             return GraphRows(nodes=nodes, relationships=rels)
+
+        return self._db.execute_read(work)
+
+    def export_page(self, after: str, limit: int) -> GraphPage:
+        """See :meth:`kg.core.ports.GraphExporter.export_page`.
+
+        One read transaction per page: a page is consistent, the whole export is not
+        (an article written while it runs may show up in part).
+        """
+        nodes_query, rels_query = export.export_nodes_page(), export.export_relationships_from()
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphPage:
+            nodes = tuple(
+                NodeRow(
+                    id=row["id"],
+                    iri=row["iri"],
+                    labels=tuple(row["labels"]),
+                    properties=row["properties"],
+                )
+                for row in tx.run(nodes_query, {"after": after, "limit": limit})
+            )
+            ids = [node.id for node in nodes]
+            rels: list[RelRow] = []
+            end_iris: dict[str, str] = {}
+            for row in tx.run(rels_query, {"ids": ids}) if ids else ():
+                rels.append(
+                    RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
+                )
+                end_iris[row["end_id"]] = row["end_iri"]
+            return GraphPage(GraphRows(nodes=nodes, relationships=tuple(rels)), end_iris)
 
         return self._db.execute_read(work)
 

@@ -48,3 +48,36 @@ def export_relationships() -> str:
             f"RETURN '{name}' AS type, a.id AS start_id, b.id AS end_id"
         )
     return "\nUNION ALL\n".join(parts)
+
+
+@cache
+def export_nodes_page() -> str:
+    """The next ``$limit`` nodes by id after ``$after``: ``{id, iri, labels, properties}``.
+
+    Each branch walks its label's id constraint index in order, so a page reads about
+    ``$limit`` nodes per label, not the graph.
+    """
+    branches = [
+        f"MATCH (n:{label(name)}) WHERE n.id > $after RETURN n ORDER BY n.id LIMIT $limit"
+        for name in load_ontology().top_labels
+    ]
+    return (
+        "CALL () {\n" + "\nUNION ALL\n".join(branches) + "\n}\n"
+        "WITH n ORDER BY n.id LIMIT $limit\n"
+        "RETURN n.id AS id, n.iri AS iri, labels(n) AS labels, properties(n) AS properties"
+    )
+
+
+@cache
+def export_relationships_from() -> str:
+    """The relationships starting at ``$ids``: ``{type, start_id, end_id, end_iri}``."""
+    onto = load_ontology()
+    parts = []
+    for name in sorted(onto.relationship_types):
+        spec = onto.relationships[name]
+        parts.append(
+            f"MATCH (a:{label(spec.start_label)})-[:{rel_type(name)}]->"
+            f"(b:{label(spec.end_label)}) WHERE a.id IN $ids "
+            f"RETURN '{name}' AS type, a.id AS start_id, b.id AS end_id, b.iri AS end_iri"
+        )
+    return "\nUNION ALL\n".join(parts)

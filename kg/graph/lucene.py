@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 
+from kg.core.limits import MAX_LUCENE_CLAUSES
+
 # Each character on its own: "&&" and "||" are operators, and "\&&" would leave one "&".
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _KEYWORDS = frozenset({"AND", "OR", "NOT"})
+_TOKEN = re.compile(r"\w+")
 
 
 def escape_term(word: str) -> str:
@@ -33,18 +36,33 @@ def escape_term(word: str) -> str:
     return _SPECIAL.sub(r"\\\1", word)
 
 
-def lucene_terms(text: str) -> str:
+def lucene_terms(text: str, max_clauses: int = MAX_LUCENE_CLAUSES) -> str:
     """A Lucene query matching any word of ``text``, each searched literally.
+
+    The edges refuse long queries already (:mod:`kg.core.limits`); this cap holds whatever
+    reaches here under Lucene's 1,024 clauses, so no text raises ``TooManyClauses``.
 
     Args:
         text: Free user text.
+        max_clauses: The most analyzer tokens the terms may hold; words past it (and
+            nothing else) are dropped.
 
     Returns:
         The words as escaped terms joined by spaces (the parser's default is OR); empty
         when ``text`` holds no searchable character.
     """
-    terms = (escape_term(w) for w in text.split())
-    return " ".join(t for t in terms if t.replace("\\", ""))
+    terms: list[str] = []
+    clauses = 0
+    for word in text.split():
+        term = escape_term(word)
+        if not term.replace("\\", ""):
+            continue
+        # The analyzer splits "U.S.-led" into several terms, each a clause.
+        clauses += max(1, len(_TOKEN.findall(word)))
+        if clauses > max_clauses:
+            break
+        terms.append(term)
+    return " ".join(terms)
 
 
 def lucene_phrase(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import neo4j
@@ -24,15 +25,37 @@ from neo4j.exceptions import (
 )
 from neo4j.exceptions import ServiceUnavailable as Neo4jServiceUnavailable
 
+from kg.core.breaker import CircuitBreaker
 from kg.core.config import Settings
 from kg.core.errors import GraphQueryError, ServiceUnavailableError
 
 _T = TypeVar("_T")
 _SERVICE = "neo4j"
-_RETRY_SECONDS = 10.0  # bound on transient-error retries, so callers fail fast when down
 # Neo4j cannot serve us (down, unreachable, busy, or our credentials are refused). Any other
 # Neo4jError is Neo4j refusing one query; other DriverErrors are bugs and propagate as is.
 _OUTAGES = (Neo4jServiceUnavailable, SessionExpired, ConnectionPoolError, TransientError, AuthError)
+# Of those, the ones that say the server is unreachable and open the circuit breaker: a
+# deadlock (TransientError) or a wrong password is no reason to refuse other calls.
+_DOWN = (Neo4jServiceUnavailable, SessionExpired, ConnectionPoolError)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long a call may wait on Neo4j (seconds).
+
+    Attributes:
+        connect: Opening one connection (TCP and Bolt handshake); every call.
+        read_acquire: A read waiting for a pooled (or new) connection.
+        read_retry: How long a read transaction retries transient failures; short, since
+            reads serve API requests.
+        write_retry: How long a write transaction retries (deadlocks while ingesting).
+    """
+
+    connect: float = 1.0
+    read_acquire: float = 1.5
+    read_retry: float = 0.2
+    write_retry: float = 10.0
+
 
 Row = dict[str, Any]
 """One Neo4j record as a dict, for adapters only: it never crosses a port."""
@@ -61,12 +84,25 @@ class Neo4jConnection:
         user: User name.
         password: Password.
         database: Database name.
+        timeouts: Bounded waits; reads fail within about a second when Neo4j is down.
+        breaker: Refuses calls at once while Neo4j is known down; a private one by default.
     """
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        *,
+        timeouts: Timeouts | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._uri = uri
         self._auth = (user, password)
         self._database = database
+        self._timeouts = timeouts or Timeouts()
+        self.breaker = breaker or CircuitBreaker(_SERVICE)
         self._driver: neo4j.Driver | None = None
         self._lock = threading.Lock()
 
@@ -77,7 +113,8 @@ class Neo4jConnection:
                     self._driver = GraphDatabase.driver(
                         self._uri,
                         auth=self._auth,
-                        max_transaction_retry_time=_RETRY_SECONDS,
+                        max_transaction_retry_time=self._timeouts.write_retry,
+                        connection_timeout=self._timeouts.connect,
                         # Warnings about labels or keys absent from a young graph are noise.
                         notifications_disabled_classifications=["UNRECOGNIZED"],
                     )
@@ -86,15 +123,48 @@ class Neo4jConnection:
             return self._driver
 
     @contextmanager
-    def session(self) -> Iterator[neo4j.Session]:
-        """A session whose failures are newskg errors (see the class docstring)."""
+    def session(self, *, read: bool = False, probe: bool = False) -> Iterator[neo4j.Session]:
+        """A session whose failures are newskg errors (see the class docstring).
+
+        Args:
+            read: Use the read waits (short acquisition and retry times, see
+                :class:`Timeouts`) instead of the driver's write defaults.
+            probe: Go through even while the breaker is open (health probes); the
+                outcome still opens or closes it.
+
+        Raises:
+            ServiceUnavailableError: the breaker is open (at once), or Neo4j is down.
+        """
+        if not probe:
+            self.breaker.before_call()
+        config: dict[str, Any] = {}
+        if read:
+            config = {
+                "connection_acquisition_timeout": self._timeouts.read_acquire,
+                "max_transaction_retry_time": self._timeouts.read_retry,
+                # The first retry comes soon, so a read still gets one within read_retry.
+                "initial_retry_delay": min(0.1, self._timeouts.read_retry),
+            }
         try:
-            with self._get_driver().session(database=self._database) as session:
+            with self._get_driver().session(database=self._database, **config) as session:
                 yield session
         except _OUTAGES as exc:
+            if isinstance(exc, _DOWN):
+                self.breaker.record_failure(_describe(exc))
+            else:
+                self.breaker.record_success()
             raise ServiceUnavailableError(_SERVICE, _describe(exc)) from exc
         except Neo4jError as exc:  # ClientError, DatabaseError: this query, not the service
+            self.breaker.record_success()
             raise GraphQueryError(exc.code or type(exc).__name__, _message(exc)) from exc
+        except ServiceUnavailableError as exc:  # the driver could not be built
+            self.breaker.record_failure(str(exc))
+            raise
+        except BaseException:
+            self.breaker.release()  # a bug or a cancellation says nothing about Neo4j
+            raise
+        else:
+            self.breaker.record_success()
 
     def execute_write(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one write transaction, retried on transient errors (deadlocks).
@@ -106,12 +176,12 @@ class Neo4jConnection:
 
     def execute_read(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
         """Run ``work`` in one read transaction, retried on transient errors."""
-        with self.session() as session:
+        with self.session(read=True) as session:
             return session.execute_read(work)
 
     def run_read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         """Run a read query in a read transaction; records as dicts."""
-        with self.session() as session:
+        with self.session(read=True) as session:
             return session.execute_read(_collect, query, dict(params))
 
     def run_write(self, query: str, params: Mapping[str, Any]) -> list[Row]:
@@ -119,13 +189,16 @@ class Neo4jConnection:
         with self.session() as session:
             return session.execute_write(_collect, query, dict(params))
 
-    def run_auto(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+    def run_auto(
+        self, query: str, params: Mapping[str, Any] | None = None, *, probe: bool = False
+    ) -> None:
         """Run one auto-commit statement and discard its records.
 
         For schema statements (which cannot share a transaction with writes) and probes
-        (a managed transaction would retry an outage for ``_RETRY_SECONDS``).
+        (a managed transaction would retry an outage). ``probe`` passes an open breaker
+        (see :meth:`session`): health checks find out when Neo4j is back.
         """
-        with self.session() as session:
+        with self.session(read=probe, probe=probe) as session:
             session.run(query, dict(params or {})).consume()
 
     def close(self) -> None:
@@ -157,4 +230,11 @@ def connection_from_settings(settings: Settings) -> Neo4jConnection:
         user=settings.neo4j_user,
         password=settings.neo4j_password.get_secret_value(),
         database=settings.neo4j_database,
+        timeouts=Timeouts(
+            connect=settings.neo4j_connect_timeout_s,
+            read_acquire=settings.neo4j_read_acquire_timeout_s,
+            read_retry=settings.neo4j_read_retry_s,
+            write_retry=settings.neo4j_write_retry_s,
+        ),
+        breaker=CircuitBreaker(_SERVICE, settings.breaker_failures, settings.breaker_cooldown_s),
     )

@@ -321,7 +321,12 @@ def _literal(value: Any, datatype: str) -> Literal:
     return Literal(value, datatype=URIRef(datatype))
 
 
-def rows_to_rdf(nodes: Iterable[NodeRow], rels: Iterable[RelRow], ontology: Ontology) -> Graph:
+def rows_to_rdf(
+    nodes: Iterable[NodeRow],
+    rels: Iterable[RelRow],
+    ontology: Ontology,
+    end_iris: Mapping[str, str] | None = None,
+) -> Graph:
     """The RDF form of property-graph rows (the inverse of :func:`rdf_to_rows`).
 
     Store-derived properties (``aliasText``), the class-name key (``type`` of entities)
@@ -331,6 +336,8 @@ def rows_to_rdf(nodes: Iterable[NodeRow], rels: Iterable[RelRow], ontology: Onto
         nodes: Nodes, with ``id``/``iri`` possibly repeated inside ``properties``.
         rels: Relationships between the nodes' ids.
         ontology: The ontology giving classes and properties.
+        end_iris: IRIs of relationship ends that are not among ``nodes`` (an export page
+            links to nodes of other pages).
 
     Returns:
         A graph that validates against the shapes when the rows came from valid documents.
@@ -340,7 +347,7 @@ def rows_to_rdf(nodes: Iterable[NodeRow], rels: Iterable[RelRow], ontology: Onto
             or a relationship between unknown ids.
     """
     g = _new_graph()
-    iri_of: dict[str, URIRef] = {}
+    iri_of: dict[str, URIRef] = {k: URIRef(v) for k, v in (end_iris or {}).items()}
     for row in nodes:
         spec = ontology.class_for_labels(row.labels)
         subject = URIRef(row.iri)

@@ -15,9 +15,10 @@ Search reads the graph only through the :class:`kg.core.ports.SearchGraph` port.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
@@ -97,6 +98,9 @@ class HybridSearch:
         vectors: The passage vector store.
         embedder: Embeds the query (``embed_query``).
         settings: RRF constant and retriever weights (``rrf_k``, ``weight_*``).
+        ready: Raises :class:`~kg.core.errors.ServiceUnavailableError` while a store is
+            known down (a circuit breaker's ``raise_if_open``): a search then fails before
+            it spends CPU on embedding and understanding the query.
     """
 
     def __init__(
@@ -105,7 +109,9 @@ class HybridSearch:
         vectors: VectorStore,
         embedder: QueryEmbedder,
         settings: Settings,
+        ready: Callable[[], None] | None = None,
     ) -> None:
+        self._ready = ready
         self._graph = graph
         self._vectors = vectors
         self._embedder = embedder
@@ -219,25 +225,39 @@ class HybridSearch:
         with self._pool_lock:
             if self._pool is None:
                 # The vector and fulltext retrievers, and the graph reads that can run at
-                # once (mention passages; the view's articles and participants): each read
-                # mostly waits for Neo4j, so threads overlap the round trips.
-                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
+                # once (mention passages; the view's articles and participants), of
+                # concurrent searches: each read mostly waits for a store, so threads
+                # overlap the round trips, and more than the cores serve many clients.
+                self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search")
             return self._pool
 
     def _run(self, query: str, depth: int, flt: SearchFilter, prefetch: bool = False) -> _Run:
+        if self._ready is not None:
+            self._ready()
         scope = SearchScope(flt.from_date, flt.to_date, flt.types, self._mention(flt.entity))
         pool = self._executor()
         vector_job = pool.submit(
             retrieve_vector, self._vectors, self._embedder, self._graph, query, scope, depth
         )
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
-        understanding = self.understand(query)
-        graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
-        action_ids = [a.action_id for a in graph.actions] if prefetch else []
-        # The shown actions are among the graph's: read them while the vectors come.
-        actions_job = pool.submit(self._graph.actions, action_ids) if action_ids else None
-        participants_job = pool.submit(self._graph.participants, action_ids) if action_ids else None
-        vector, fulltext = vector_job.result(), fulltext_job.result()
+        jobs: list[Future[Any]] = [vector_job, fulltext_job]
+        try:
+            understanding = self.understand(query)
+            graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
+            action_ids = [a.action_id for a in graph.actions] if prefetch else []
+            # The shown actions are among the graph's: read them while the vectors come.
+            actions_job = pool.submit(self._graph.actions, action_ids) if action_ids else None
+            participants_job = (
+                pool.submit(self._graph.participants, action_ids) if action_ids else None
+            )
+            jobs += [j for j in (actions_job, participants_job) if j is not None]
+            vector, fulltext = vector_job.result(), fulltext_job.result()
+        except BaseException:
+            # A failed search (a store down) must not leave its jobs queued in the shared
+            # pool: the next searches would wait behind work nobody reads.
+            for job in jobs:
+                job.cancel()
+            raise
 
         rankings = {
             RETRIEVER_VECTOR: vector.ranked,

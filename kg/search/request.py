@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from kg.core.errors import InvalidQueryError
 from kg.core.filters import SearchFilter, check_date_range, check_plover_types
+from kg.core.limits import DEFAULT_LIMITS, MAX_QUERY_CHARS, TextLimits, check_name, check_query
 
-MAX_QUERY_LENGTH = 1000
-"""The longest query, in characters (after trimming)."""
+MAX_QUERY_LENGTH = MAX_QUERY_CHARS
+"""The longest query by default, in characters (after trimming); ``limits`` decides."""
 MIN_LIMIT = 1
 MAX_LIMIT = 100
 """The most passages (and actions) one search returns."""
@@ -27,28 +28,32 @@ class SearchRequest:
     """A search query with its limit and filter; valid once constructed.
 
     Attributes:
-        query: Free text, e.g. "actions against the ELN"; trimmed, 1..1000 characters.
+        query: Free text, e.g. "actions against the ELN"; trimmed, at most
+            ``max_query_chars`` characters and ``max_query_words`` words.
         limit: The most passages (and actions) to return, 1..100.
         filter: Date, PLOVER type and entity restrictions; types are upper-cased and
-            deduplicated, a blank entity is dropped.
+            deduplicated, a blank entity is dropped; the entity is a name (at most
+            ``max_name_chars``).
+        limits: The text limits: the edges pass the running settings; the defaults of
+            :mod:`kg.core.limits` otherwise. Every word of the query becomes a Lucene
+            clause, so the word limit is what keeps Neo4j from ``TooManyClauses``.
 
     Raises:
         InvalidQueryError: Empty or too long query (field ``query``), limit out of range
-            (``limit``), inverted dates (``from``), unknown type (``types``).
+            (``limit``), inverted dates (``from``), unknown type (``types``), too long
+            entity (``entity``).
     """
 
     query: str
     limit: int = DEFAULT_LIMIT
     filter: SearchFilter = field(default_factory=SearchFilter)
+    limits: TextLimits = field(default=DEFAULT_LIMITS, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         query = self.query.strip()
         if not query:
             raise InvalidQueryError("query", "must not be empty")
-        if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidQueryError(
-                "query", f"must be at most {MAX_QUERY_LENGTH} characters, got {len(query)}"
-            )
+        check_query("query", query, self.limits)
         if not MIN_LIMIT <= self.limit <= MAX_LIMIT:
             raise InvalidQueryError(
                 "limit", f"must be between {MIN_LIMIT} and {MAX_LIMIT}, got {self.limit}"
@@ -56,6 +61,7 @@ class SearchRequest:
         flt = self.filter
         check_date_range(flt.from_date, flt.to_date)
         entity = flt.entity.strip() if flt.entity else None
+        check_name("entity", entity, self.limits)
         normalised = SearchFilter(
             flt.from_date, flt.to_date, check_plover_types(flt.types), entity or None
         )

@@ -30,8 +30,16 @@ def open_vector_store(settings: Settings) -> VectorStore:
         from kg.vectors.qdrant_server import QdrantClientStore
 
         api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+        from kg.core.breaker import CircuitBreaker
+
         return QdrantClientStore(
-            settings.qdrant_collection, url=settings.qdrant_url, api_key=api_key
+            settings.qdrant_collection,
+            url=settings.qdrant_url,
+            api_key=api_key,
+            timeout=settings.qdrant_timeout_s,
+            breaker=CircuitBreaker(
+                "qdrant", settings.breaker_failures, settings.breaker_cooldown_s
+            ),
         )
 
     from kg.vectors.qdrant_edge import QdrantEdgeStore

@@ -15,6 +15,7 @@ from pathlib import Path
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
+from kg.core.breaker import CircuitBreaker
 from kg.core.errors import ConfigurationError, ServiceUnavailableError, VectorSizeMismatchError
 from kg.core.models import VectorFilter, VectorHit, VectorPoint
 from kg.vectors.payload import (
@@ -33,20 +34,47 @@ _UPSERT_BATCH = 256  # keeps one HTTP request well under the server's body limit
 
 
 @contextmanager
-def _unavailable_on_failure(where: str) -> Iterator[None]:
-    """Turn transport and server-side failures into ServiceUnavailableError."""
+def _unavailable_on_failure(
+    where: str, breaker: CircuitBreaker | None = None, *, probe: bool = False
+) -> Iterator[None]:
+    """Turn transport and server-side failures into ServiceUnavailableError.
+
+    With a ``breaker``, refuse at once while it is open (unless ``probe``), and report
+    the outcome to it: transport failures and 5xx open it, anything else closes it.
+    """
+    if breaker is not None and not probe:
+        breaker.before_call()
     try:
         yield
     except ResponseHandlingException as exc:  # connection refused, timeout, TLS...
+        _record(breaker, str(exc.source))
         raise ServiceUnavailableError("qdrant", f"{where}: {exc.source}") from exc
     except UnexpectedResponse as exc:
         if exc.status_code is not None and (
             exc.status_code >= 500 or exc.status_code in (401, 403)
         ):
+            _record(breaker, str(exc) if exc.status_code >= 500 else None)
             raise ServiceUnavailableError("qdrant", f"{where}: {exc}") from exc
+        _record(breaker, None)
         raise
     except (ConnectionError, TimeoutError) as exc:
+        _record(breaker, str(exc))
         raise ServiceUnavailableError("qdrant", f"{where}: {exc}") from exc
+    except BaseException:
+        if breaker is not None:
+            breaker.release()
+        raise
+    else:
+        _record(breaker, None)
+
+
+def _record(breaker: CircuitBreaker | None, outage: str | None) -> None:
+    if breaker is None:
+        return
+    if outage is None:
+        breaker.record_success()
+    else:
+        breaker.record_failure(outage)
 
 
 class QdrantClientStore:
@@ -64,6 +92,7 @@ class QdrantClientStore:
         location: ``":memory:"`` for an in-memory local mode.
         client_factory: Builds the client (for callers that configure it themselves).
         timeout: Request timeout in seconds (server mode).
+        breaker: Refuses calls at once while the server is known down (server mode).
     """
 
     def __init__(
@@ -76,6 +105,7 @@ class QdrantClientStore:
         location: str | None = None,
         client_factory: Callable[[], QdrantClient] | None = None,
         timeout: int = 10,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         given = [x for x in (url, path, location, client_factory) if x is not None]
         if len(given) != 1:
@@ -90,6 +120,7 @@ class QdrantClientStore:
         self._location = location
         self._factory = client_factory
         self._timeout = timeout
+        self._breaker = breaker
         self._client: QdrantClient | None = None
         self._dimension: int | None = None
         self._lock = threading.RLock()
@@ -127,7 +158,7 @@ class QdrantClientStore:
         """Vector size of the collection, or None if it does not exist."""
         if self._dimension is not None:
             return self._dimension
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             if not client.collection_exists(self._collection):
                 return None
             info = client.get_collection(self._collection)
@@ -145,7 +176,7 @@ class QdrantClientStore:
         return self._dimension
 
     def _create(self, client: QdrantClient, dimension: int) -> None:
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             client.create_collection(
                 self._collection,
                 vectors_config=models.VectorParams(size=dimension, distance=models.Distance.COSINE),
@@ -155,7 +186,7 @@ class QdrantClientStore:
     def _ensure_indexes(self, client: QdrantClient) -> None:
         if self._path is not None or self._location is not None:
             return  # local mode has no payload indexes (it warns and ignores them)
-        with _unavailable_on_failure(self._where), warnings.catch_warnings():
+        with _unavailable_on_failure(self._where, self._breaker), warnings.catch_warnings():
             # A factory may build a local-mode client too: silence its one warning.
             warnings.filterwarnings("ignore", message="Payload indexes have no effect")
             existing = client.get_collection(self._collection).payload_schema
@@ -184,7 +215,8 @@ class QdrantClientStore:
     def ping(self) -> None:
         """Raise ServiceUnavailableError if the server (or local storage) cannot answer."""
         client = self._connect()
-        with _unavailable_on_failure(self._where):
+        # A probe passes an open breaker: /health finds out when the server is back.
+        with _unavailable_on_failure(self._where, self._breaker, probe=True):
             client.get_collections()
 
     def close(self) -> None:
@@ -220,7 +252,7 @@ class QdrantClientStore:
             models.PointStruct(id=p.id, vector=list(p.vector), payload=dict(p.payload))
             for p in points
         ]
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             for start in range(0, len(structs), _UPSERT_BATCH):
                 client.upsert(self._collection, points=structs[start : start + _UPSERT_BATCH])
 
@@ -231,7 +263,7 @@ class QdrantClientStore:
         client = self._connect()
         if self._collection_dimension(client) is None:
             return
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             client.delete(self._collection, points_selector=models.PointIdsList(points=list(ids)))
 
     # ------------------------------------------------------------------ reads
@@ -243,7 +275,7 @@ class QdrantClientStore:
         client = self._connect()
         if limit <= 0 or self._collection_dimension(client) is None:
             return []
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             response = client.query_points(
                 self._collection,
                 query=list(vector),
@@ -262,7 +294,7 @@ class QdrantClientStore:
         client = self._connect()
         if not ids or self._collection_dimension(client) is None:
             return []
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             records = client.retrieve(
                 self._collection, ids=list(ids), with_payload=True, with_vectors=False
             )
@@ -278,7 +310,7 @@ class QdrantClientStore:
         client = self._connect()
         if self._collection_dimension(client) is None:
             return 0
-        with _unavailable_on_failure(self._where):
+        with _unavailable_on_failure(self._where, self._breaker):
             return client.count(self._collection, exact=True).count
 
 

@@ -398,8 +398,8 @@ def test_export_round_trip(neo4j: Neo4j, make_doc: Callable[..., ParsedDocument]
     neo4j.write(doc, rows)
     ids = {n.id for n in rows.nodes}
     onto = load_ontology()
-    for fmt, parse_format in (("turtle", "turtle"), ("json-ld", "json-ld")):
-        text = export_graph(neo4j.admin, fmt)  # type: ignore[arg-type]
+    for fmt, parse_format in (("turtle", "turtle"), ("n-triples", "nt"), ("json-ld", "json-ld")):
+        text = export_graph(neo4j.admin, fmt)
         exported = Graph().parse(data=text, format=parse_format)
         mine = Graph()
         subjects = {s for s in exported.subjects(RDF.type, None) if isinstance(s, URIRef)}

@@ -89,3 +89,34 @@ def test_the_probes_20_mb_ingest_article_is_413_with_the_default_limit() -> None
         )
     assert response.status_code == 413, response.text[:300]
     assert error_of(response)["details"] == {"limit": 2 * 1024 * 1024}
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ entity(name: ", "GRAPHQL_PARSE_FAILED"),
+        ("{ nothing }", "GRAPHQL_VALIDATION_FAILED"),
+    ],
+)
+def test_request_errors_take_the_tables_status_with_graphql_response_json(
+    client: LiveClient, query: str, code: str
+) -> None:
+    accept = {"accept": "application/graphql-response+json, application/json;q=0.9"}
+    response = client.post("/graphql", json={"query": query}, headers=accept)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/graphql-response+json")
+    assert response.json()["errors"][0]["extensions"]["code"] == code
+    fetched = client.get("/graphql", params={"query": query}, headers=accept)
+    assert fetched.status_code == 400, fetched.text
+    # A legacy application/json client keeps 200 (see api/graphql/router.py).
+    legacy = client.post("/graphql", json={"query": query}, headers={"accept": "application/json"})
+    assert legacy.status_code == 200
+
+
+def test_a_valid_operation_is_200_with_graphql_response_json(client: LiveClient) -> None:
+    response = client.post(
+        "/graphql",
+        json={"query": "{ __typename }"},
+        headers={"accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 200, response.text

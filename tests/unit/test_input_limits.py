@@ -13,7 +13,7 @@ from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError
 from kg.core.limits import check_id, check_name, check_query, check_text
 from tests.live_server import LiveClient
-from tests.unit.offline_app import offline_client
+from tests.unit.offline_app import error_of, offline_client
 
 
 def test_check_text_names_the_field_the_size_and_the_limit() -> None:
@@ -117,3 +117,59 @@ def test_over_long_arguments_are_invalid_filter_errors(
     (error,) = _errors(client, query, variables)
     assert error["extensions"]["code"] == "INVALID_FILTER", error
     assert error["extensions"]["field"] == field
+
+
+# ------------------------------------------------- Lucene clauses (more than 1,024 words)
+
+MANY_WORDS = " ".join(["w"] * 1025)  # 1,025 Lucene clauses: Neo4j's TooManyClauses
+
+
+@pytest.fixture(scope="module")
+def roomy_client() -> Iterator[LiveClient]:
+    """Room for 1,025 words in the characters: the word limit is the one that answers."""
+    with offline_client(max_query_chars=20_000) as served:
+        yield served
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "field"),
+    [
+        ("query($v: String!) { search(query: $v) { query } }", {"v": MANY_WORDS}, "query"),
+        (
+            'query($v: String) { search(query: "ELN", filter: {entity: $v}) { query } }',
+            {"v": MANY_WORDS},
+            "entity",
+        ),
+        ("query($v: String) { entity(name: $v) { __typename } }", {"v": MANY_WORDS}, "name"),
+        ("query($v: String) { entities(search: $v) { totalCount } }", {"v": MANY_WORDS}, "search"),
+    ],
+)
+def test_too_many_words_for_lucene_are_invalid_filter_in_graphql(
+    roomy_client: LiveClient, query: str, variables: dict[str, Any], field: str
+) -> None:
+    (error,) = _errors(roomy_client, query, variables)
+    assert error["extensions"]["code"] == "INVALID_FILTER", error
+    assert error["extensions"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"q": MANY_WORDS}, "query"), ({"q": "ELN", "entity": MANY_WORDS}, "entity")],
+)
+def test_too_many_words_for_lucene_are_invalid_filter_in_rest(
+    roomy_client: LiveClient, params: dict[str, str], field: str
+) -> None:
+    for response in (
+        roomy_client.get("/search", params=params),
+        roomy_client.post("/search", json=params),
+    ):
+        assert response.status_code == 422, response.text
+        error = error_of(response)
+        assert error["code"] == "INVALID_FILTER", error
+        assert error["details"]["field"] == field, error
+
+
+def test_the_query_char_setting_governs_rest_too(client: LiveClient) -> None:
+    response = client.get("/search", params={"q": LONG_QUERY})
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "INVALID_FILTER"

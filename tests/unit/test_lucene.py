@@ -59,3 +59,13 @@ def test_special_characters_are_escaped() -> None:
 def test_phrase_escapes_quotes_and_backslashes() -> None:
     assert lucene_phrase("not or") == '"not or"'
     assert lucene_phrase('say "hi" \\ bye') == r'"say \"hi\" \\ bye"'
+
+
+def test_terms_stay_under_lucenes_clause_limit() -> None:
+    from kg.core.limits import MAX_LUCENE_CLAUSES
+
+    assert len(lucene_terms(" ".join(["w"] * 5000)).split()) == MAX_LUCENE_CLAUSES
+    # One word the analyzer splits into many terms counts for each of them.
+    dotted = ".".join(["u"] * 300)
+    assert len(lucene_terms(" ".join([dotted] * 3)).split()) == 1
+    assert lucene_terms("ELN", max_clauses=1) == "ELN"

@@ -103,6 +103,7 @@ bench: neo4j-start
 	$(BIN)/python bench/eval_entities.py --split
 	$(BIN)/python bench/eval_events.py --split
 	$(BIN)/python bench/eval_search.py
+	$(BIN)/python bench/eval_events_merge.py
 	$(BIN)/python bench/peer.py  # needs the bench extra: pip install -e '.[bench]'
 	$(BIN)/python bench/furniture.py
 	$(BIN)/python bench/eval_dedup.py

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection
 
 from api.auth_throttle import KeyThrottleMiddleware
 from api.body_limit import BodyLimitMiddleware
@@ -28,6 +29,7 @@ from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
+from kg.ingest.live import LiveUpdates
 from kg.services import Services, bootstrap, build_services, close
 
 REST_ROUTERS = (
@@ -74,9 +76,17 @@ def create_app(
         app.state.search = running.search
         lock = app.state.write_lock = threading.Lock()
         jobs = app.state.ingest_jobs = IngestJobs(lambda batch: _ingest(running, lock, batch))
+        # Every article the pipeline stores (mutations, ingest jobs) goes to subscriptions.
+        live = app.state.live = LiveUpdates()
+        pipeline = getattr(running, "pipeline", None)  # offline test services have none
+        if pipeline is not None:
+            pipeline.add_listener(live.publish)
         try:
             yield
         finally:
+            if pipeline is not None:
+                pipeline.remove_listener(live.publish)
+            live.close()
             jobs.shutdown()
             app.state.services = None
             app.state.search = None
@@ -91,13 +101,15 @@ def create_app(
     )
     app.state.local_token = local_token
 
-    async def graphql_context(request: Request) -> RequestContext:
+    # HTTPConnection: the same context for HTTP requests and WebSocket subscriptions.
+    async def graphql_context(request: HTTPConnection) -> RequestContext:
         return RequestContext(
             services=get_services(request),
             api_key=request.headers.get(API_KEY_HEADER),
             search=get_search(request),
             write_lock=request.app.state.write_lock,
             local_token=request.app.state.local_token,
+            live=getattr(request.app.state, "live", None),
         )
 
     schema = build_schema(settings.max_query_depth, settings.max_query_cost)

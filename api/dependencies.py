@@ -9,8 +9,9 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader
+from starlette.requests import HTTPConnection
 
 from kg.core.config import Settings
 from kg.core.errors import AuthenticationError, ServiceUnavailableError
@@ -28,7 +29,7 @@ _api_key_scheme = APIKeyHeader(
 )
 
 
-def get_services(request: Request) -> Services:
+def get_services(request: HTTPConnection) -> Services:
     """The services the app was started with (``app.state.services``).
 
     Raises:
@@ -40,7 +41,7 @@ def get_services(request: Request) -> Services:
     return services
 
 
-def get_search(request: Request) -> HybridSearch:
+def get_search(request: HTTPConnection) -> HybridSearch:
     """The app's search engine (``app.state.search``, built by the lifespan).
 
     Raises:

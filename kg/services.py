@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
+from kg.core.event_merge import MergeRule
 from kg.core.graph_reader import GraphReader
 from kg.core.ports import ArticleWriter, GraphAdmin, VectorStore
 from kg.extraction.extractor import extractor_from_settings
 from kg.graph.admin import Neo4jGraphAdmin
+from kg.graph.events import Neo4jEvents
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.search_graph import Neo4jSearchGraph
 from kg.graph.store import Neo4jConnection, connection_from_settings
@@ -47,6 +49,7 @@ class Services:
         pipeline: The ingest pipeline over ``writer`` and ``vectors``.
         search: Hybrid search over the graph (its own read port), the vectors and the
             embedder.
+        events: Events across articles (refreshed by the pipeline, read by the API).
     """
 
     settings: Settings
@@ -58,6 +61,7 @@ class Services:
     embedder: Embedder
     pipeline: IngestPipeline
     search: HybridSearch
+    events: Neo4jEvents | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -66,12 +70,18 @@ def build_services(settings: Settings) -> Services:
     writer = Neo4jArticleWriter(graph)
     vectors = open_vector_store(settings)
     embedder = embedder_from_settings(settings)
+    events = Neo4jEvents(
+        graph,
+        MergeRule(settings.event_window_days, settings.event_similarity),
+        settings.event_max_region,
+    )
     pipeline = IngestPipeline(
         writer=writer,
         vectors=vectors,
         embedder=embedder,
         extractor=extractor_from_settings(settings),
         settings=settings,
+        events=events,
     )
     return Services(
         settings=settings,
@@ -85,6 +95,7 @@ def build_services(settings: Settings) -> Services:
         search=HybridSearch(
             Neo4jSearchGraph(graph), vectors, embedder, settings, ready=graph.breaker.raise_if_open
         ),
+        events=events,
     )
 
 

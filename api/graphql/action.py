@@ -14,6 +14,7 @@ from kg.core.records import ActionRecord, Participants
 if TYPE_CHECKING:
     from api.graphql.article import Article
     from api.graphql.entity import Entity
+    from api.graphql.event import Event, Report
 
 
 def action_fields(record: ActionRecord) -> dict[str, Any]:
@@ -123,6 +124,37 @@ class Action:
             return None
         record = await info.context.loaders.article.load(self.record.article_id)
         return Article.from_record(record) if record else None
+
+    @described_field(
+        description="The event this action reports: the same event as other articles report it."
+    )
+    async def event(
+        self, info: GraphQLInfo
+    ) -> Annotated["Event", strawberry.lazy("api.graphql.event")] | None:
+        from api.graphql.event import Event
+
+        record = await info.context.loaders.event.load(self.record.id)
+        return Event.from_record(record) if record else None
+
+    @described_field(description="Distinct sources (outlets) reporting this action's event.")
+    async def source_count(self, info: GraphQLInfo) -> int:
+        record = await info.context.loaders.event.load(self.record.id)
+        return record.source_count if record else 1
+
+    @described_field(description="Articles reporting this action's event.")
+    async def article_count(self, info: GraphQLInfo) -> int:
+        record = await info.context.loaders.event.load(self.record.id)
+        return record.article_count if record else 1
+
+    @described_field(
+        description="Every article's report of this action's event (this one included)."
+    )
+    async def reports(
+        self, info: GraphQLInfo
+    ) -> list[Annotated["Report", strawberry.lazy("api.graphql.event")]]:
+        from api.graphql.event import reports_of
+
+        return await reports_of(info, self.record)
 
 
 @strawberry.type(description="A page of actions.")

@@ -11,6 +11,7 @@ from strawberry.fastapi import BaseContext
 from api.dependencies import api_key_problem
 from api.graphql.loaders import Loaders, build_loaders
 from kg.core.config import Settings
+from kg.ingest.live import LiveUpdates
 from kg.search.engine import HybridSearch
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class RequestContext(BaseContext):
         search: HybridSearch,
         write_lock: threading.Lock | None = None,
         local_token: str | None = None,
+        live: LiveUpdates | None = None,
     ) -> None:
         """Build it inside the event loop (the loaders bind to it).
 
@@ -37,14 +39,16 @@ class RequestContext(BaseContext):
             write_lock: Held by every write of the app (mutations, ingest jobs); a
                 private one if None.
             local_token: This server run's local token, accepted as a write key.
+            live: What ingest publishes, for subscriptions (None: no subscriptions).
         """
         super().__init__()
         self.services = services
         self.api_key = api_key
-        self.loaders: Loaders = build_loaders(services.reader)
+        self.loaders: Loaders = build_loaders(services.reader, getattr(services, "events", None))
         self.write_lock = write_lock or threading.Lock()
         self.local_token = local_token
         self.search = search
+        self.live = live
 
     @property
     def settings(self) -> Settings:

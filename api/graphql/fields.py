@@ -29,3 +29,12 @@ def described_mutation(description: str) -> Callable[[Resolver], StrawberryField
         return strawberry.mutation(resolver, description=description)
 
     return wrap
+
+
+def described_subscription(description: str) -> Callable[[Resolver], StrawberryField]:
+    """``@strawberry.subscription(description=description)``, typed."""
+
+    def wrap(resolver: Resolver) -> StrawberryField:
+        return strawberry.subscription(resolver, description=description)
+
+    return wrap

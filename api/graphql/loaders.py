@@ -17,12 +17,14 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from kg.core.event_ports import EventReader
 from kg.core.graph_reader import GraphReader
 from kg.core.records import (
     ActionRecord,
     ActionRole,
     ArticleRecord,
     EntityRecord,
+    EventRecord,
     Page,
     Participants,
     PassageRecord,
@@ -85,6 +87,8 @@ class Loaders:
     article_entities: DataLoader[str, tuple[EntityRecord, ...]]
     article_actions: DataLoader[str, tuple[ActionRecord, ...]]
     article_duplicate_of: DataLoader[str, str | None]
+    event: DataLoader[str, EventRecord | None]
+    """The event each action (by id) reports."""
 
     def prime_entities(self, records: Sequence[EntityRecord]) -> None:
         for record in records:
@@ -99,8 +103,9 @@ class Loaders:
             self.passage.prime(record.id, record)
 
 
-def build_loaders(reader: GraphReader) -> Loaders:
-    """Fresh loaders reading from ``reader``. Create them inside the event loop."""
+def build_loaders(reader: GraphReader, events: EventReader | None = None) -> Loaders:
+    """Fresh loaders reading from ``reader`` (and ``events``; without it no action has an
+    event). Create them inside the event loop."""
     primed: list[Loaders] = []  # set below; the load functions prime the id loaders
 
     def prime_entities(records: Sequence[EntityRecord]) -> None:
@@ -165,6 +170,7 @@ def build_loaders(reader: GraphReader) -> Loaders:
         article_entities=by_article(reader.entities_by_article_ids),
         article_actions=by_article(reader.actions_by_article_ids),
         article_duplicate_of=_by_id_loader(reader.duplicate_of_by_ids),
+        event=_by_id_loader(events.events_by_action_ids if events else lambda _ids: {}),
     )
     primed.append(loaders)
     return loaders

@@ -2,8 +2,9 @@
 
 import asyncio
 import datetime
+import enum
 import functools
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -49,6 +50,14 @@ async def _resolve_ids(info: GraphQLInfo, key: str | None) -> tuple[str, ...] | 
     reader = info.context.services.reader
     record = await asyncio.to_thread(reader.resolve_entity, key)
     return (record.id,) if record else ()
+
+
+@strawberry.enum(description="How `actions` are ordered.")
+class ActionOrder(enum.Enum):
+    NEWEST = "newest"
+    """Newest first (undated last): every report of every event."""
+    SOURCE_COUNT = "source_count"
+    """One action per event, the events reported by the most distinct sources first."""
 
 
 @strawberry.type(description="Read the news knowledge graph.")
@@ -115,7 +124,8 @@ class Query:
         description=(
             "Actions, newest first. `actor`/`target` take an entity id, name or alias; "
             "`actorCode`/`targetCode` a CAMEO actor code prefix (`COL`, `COLREB`), "
-            "`actorSector` a CAMEO sector (`GOV`, `MIL`, `REB`)."
+            "`actorSector` a CAMEO sector (`GOV`, `MIL`, `REB`). `orderBy: SOURCE_COUNT` lists "
+            "one action per event, the most reported (by distinct sources) first."
         )
     )
     async def actions(
@@ -131,14 +141,20 @@ class Query:
         actor_code: str | None = None,
         target_code: str | None = None,
         actor_sector: str | None = None,
+        order_by: ActionOrder = ActionOrder.NEWEST,
     ) -> ActionConnection:
         check_name("actor", actor, info.context.settings)
+        # Passed only when asked for, so readers without events keep their signature.
+        by_sources: dict[str, Any] = (
+            {"by_sources": True} if order_by is ActionOrder.SOURCE_COUNT else {}
+        )
         check_name("target", target, info.context.settings)
         read_page = functools.partial(
             info.context.services.reader.actions_page,
             actor_code=check_cameo_code(actor_code, "actorCode"),
             target_code=check_cameo_code(target_code, "targetCode"),
             actor_sector=check_cameo_code(actor_sector, "actorSector"),
+            **by_sources,
         )
         types = check_plover_types([type], "type") if type else None
         check_date_range(from_, to)

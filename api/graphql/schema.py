@@ -20,6 +20,7 @@ from api.graphql.errors import CodedErrors, should_mask_error
 from api.graphql.limits import CostLimiter, LimitErrorCodes, ReadAccessGuard
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
+from api.graphql.subscription import Subscription
 from kg.core.errors import ServiceUnavailableError
 
 log = logging.getLogger("api.graphql")
@@ -55,6 +56,7 @@ def build_schema(
     return NewsKGSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             # Factories, not instances: extensions keep per-operation state.
             LimitErrorCodes,

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     dedup_threshold: float = 0.5  # Jaccard at which LSH proposes a candidate
     dedup_containment: float = 0.8  # share of the shorter text found in the other
 
+    # Events (kg.core.event_merge): reports of one real-world event across articles.
+    event_window_days: int = 3  # two reports' dates (action date, else published) this close
+    event_similarity: float = 0.5  # cosine of their evidence embeddings at least this
+    event_max_region: int = 2000  # most actions one merge pass reads (a hub entity's flood)
+
     # Optional LLM extractor (off by default; needs a network).
     llm_url: str | None = None
     llm_model: str | None = None

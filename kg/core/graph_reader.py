@@ -132,8 +132,12 @@ class GraphReader(Protocol):
         actor_code: str | None = None,
         target_code: str | None = None,
         actor_sector: str | None = None,
+        by_sources: bool = False,
     ) -> Page[ActionRecord]:
         """Actions matching every given filter, newest first (undated last), then by id.
+
+        ``by_sources``: one action per event (the first matching report), the events with
+        the most distinct sources first.
 
         ``actor_code``/``target_code`` match a participant's CAMEO code by prefix ("COL"
         finds "COLMIL"); ``actor_sector`` matches an actor's sector ("MIL" in "COLMIL").

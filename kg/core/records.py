@@ -294,3 +294,37 @@ class PassageRole:
     role: Role
     action_id: str
     action_type: str
+
+
+# =========================================================================== events
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An :Event node: one real-world event and the actions (reports) that report it.
+
+    Attributes:
+        report_ids: The ids of the actions reporting it, sorted.
+        lead_id: The report whose IRI names the event; lists show one row per event by it.
+    """
+
+    id: str
+    iri: str
+    type: str
+    article_count: int
+    source_count: int
+    first_reported: date | None
+    last_reported: date | None
+    confidence: float
+    lead_id: str
+    report_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventUpdate:
+    """What one event merge pass changed."""
+
+    changed: tuple[EventRecord, ...] = ()
+    """Events that are new or whose reports changed."""
+    removed: tuple[str, ...] = ()
+    """Ids of the events that no longer exist."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from kg.graph.schema import vocabulary
+from kg.graph.schema import label, rel_type, vocabulary
 
 MAX_PATH_HOPS = 4
 """The longest shortest path asked for, in entity-to-entity hops."""
@@ -59,6 +59,8 @@ def read_cypher() -> ReadCypher:
     _HOLDS_ROLE, _ROLE_IN = v.holds_role, v.role_in
     _ACTION_ENTITY_RELS, _ENTITY_LINK_RELS = v.action_entity_rels, v.entity_link_rels
     _LINK_LABELS, _ROLE_RELS = v.link_labels, v.role_rels
+    # Events and their reports (kg/graph/events.py), checked against the allow-list.
+    _EVENT, _REPORTS = label("Event"), rel_type("REPORTS")
     _ENTITY_NAMES_INDEX = v.entity_names_index
 
     _API_ENTITY_KEYS = ".id, .iri, .name, .type, .aliases, .wikidata"
@@ -230,7 +232,13 @@ WHERE ($types IS NULL OR x.type IN $types)
   AND ($actor_sector IS NULL
        OR any(c IN coalesce(x.actorCodes, [])
               WHERE c STARTS WITH $actor_sector OR substring(c, 3, 3) = $actor_sector))
-WITH x ORDER BY x.date IS NULL, x.date DESC, x.id
+OPTIONAL MATCH (x)-[:{_REPORTS}]->(ev:{_EVENT})
+WITH x, ev ORDER BY x.id
+// $by_sources: one row per event (its first matching report), most sources first.
+WITH CASE WHEN $by_sources THEN coalesce(ev.id, x.id) ELSE x.id END AS key,
+     collect(x)[0] AS x, coalesce(max(ev.sourceCount), 1) AS sources
+WITH x, CASE WHEN $by_sources THEN sources ELSE 0 END AS rank
+WITH x ORDER BY rank DESC, x.date IS NULL, x.date DESC, x.id
 WITH collect(x) AS xs
 RETURN size(xs) AS total, [x IN xs[$skip..$skip + $limit] | x {_API_ACTION_FIELDS}] AS items
 """,

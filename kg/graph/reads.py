@@ -1,4 +1,4 @@
-"""The Neo4j adapter of the :class:`~kg.core.graph_reader.GraphReader` port: typed reads for the API.
+"""The Neo4j adapter of the :class:`~kg.core.graph_reader.GraphReader` port: the API's reads.
 
 Batch getters take many ids and cost one round trip, so the GraphQL DataLoaders can answer a
 whole request level with one query. The Cypher lives in :mod:`kg.graph.read_queries`; rows
@@ -272,8 +272,12 @@ class Neo4jGraphReader:
         actor_code: str | None = None,
         target_code: str | None = None,
         actor_sector: str | None = None,
+        by_sources: bool = False,
     ) -> Page[ActionRecord]:
         """Actions matching every given filter, newest first (undated last), then by id.
+
+        ``by_sources``: one action per event (the first report, by id, that matches), the
+        events reported by the most distinct sources first.
 
         ``actor_code``/``target_code`` match a participant's CAMEO code by prefix ("COL"
         finds "COLMIL"); ``actor_sector`` matches an actor's sector ("MIL" in "COLMIL").
@@ -289,6 +293,7 @@ class Neo4jGraphReader:
             "actor_code": actor_code,
             "target_code": target_code,
             "actor_sector": actor_sector,
+            "by_sources": by_sources,
             "from": date_from,
             "to": date_to,
             "skip": offset,

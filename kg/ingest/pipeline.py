@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,10 +26,11 @@ from rdflib import Graph
 
 from kg.core.config import Settings
 from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
-from kg.core.identity import role_iri
+from kg.core.event_ports import EventIndex
+from kg.core.identity import role_iri, stable_id
 from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
 from kg.core.ports import ArticleWriter, VectorStore
-from kg.core.records import ArticleRecord, PassageRecord, StoredPassage
+from kg.core.records import ArticleRecord, EventUpdate, PassageRecord, StoredPassage
 from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
@@ -56,6 +57,7 @@ class ArticleReport:
     actions: int
     created: bool
     dropped: tuple[str, ...] = ()  # records left out, with the SHACL reason
+    events: EventUpdate = field(default_factory=EventUpdate)  # events made or changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class DeleteReport:
     article_id: str
     passages_removed: int
     nodes_removed: int
+    events: EventUpdate = field(default_factory=EventUpdate)  # events changed or removed
 
 
 def stored_passages(doc: ParsedDocument) -> list[StoredPassage]:
@@ -136,12 +139,15 @@ class PreparedArticle:
         rows: The graph rows of the validated RDF.
         points: One vector point per passage.
         dropped: Extracted records left out because they failed the shapes, with why.
+        evidence_vectors: The embedding of each action's evidence text, by action id (for
+            the event merge).
     """
 
     doc: ParsedDocument
     rows: GraphRows
     points: tuple[VectorPoint, ...]
     dropped: tuple[str, ...] = ()
+    evidence_vectors: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
     @property
     def article(self) -> Article:
@@ -166,6 +172,7 @@ class IngestPipeline:
         embedder: the passage embedder.
         extractor: entity and action extractor.
         settings: newskg settings (passage size).
+        events: the events across articles, refreshed after each write; None: no events.
     """
 
     def __init__(
@@ -175,7 +182,10 @@ class IngestPipeline:
         embedder: PassageEmbedder,
         extractor: Extractor,
         settings: Settings,
+        events: EventIndex | None = None,
     ) -> None:
+        self.events = events
+        self._listeners: list[Callable[[ArticleReport], None]] = []
         self.writer = writer
         self.vectors = vectors
         self.embedder = embedder
@@ -203,8 +213,25 @@ class IngestPipeline:
         """
         doc, rdf, dropped = self._validated(self.parse(article))
         rows = rdf_to_rows(rdf, load_ontology())
-        points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
-        return PreparedArticle(doc=doc, rows=rows, points=tuple(points), dropped=dropped)
+        body, iri = doc.article.body, doc.article.iri
+        # One action IRI may come twice (identical extractions); the mapping keeps one.
+        evidence = {stable_id(a.iri_in(iri)): body[a.start : a.end] for a in doc.extraction.actions}
+        # Evidence embeddings for the event merge, whatever this pipeline is wired to: a
+        # worker that only prepares (Ray) hands them to the writer that merges.
+        texts = [p.text for p in doc.passages] + list(evidence.values())
+        vectors = self.embedder.embed(texts)
+        points = passage_points(doc, vectors[: len(doc.passages)])
+        evidence_vectors = tuple(
+            (action_id, tuple(v))
+            for action_id, v in zip(evidence, vectors[len(doc.passages) :], strict=False)
+        )
+        return PreparedArticle(
+            doc=doc,
+            rows=rows,
+            points=tuple(points),
+            dropped=dropped,
+            evidence_vectors=evidence_vectors,
+        )
 
     def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Graph, tuple[str, ...]]:
         """Map to RDF and check the shapes.
@@ -265,6 +292,11 @@ class IngestPipeline:
         article = prepared.article
         points = list(prepared.points)
         existed_before = self.writer.article_exists(article.id)
+        previous = (
+            self.events.events_of_article(article.id)
+            if self.events is not None and existed_before
+            else ()
+        )
         self.vectors.upsert(points)
         try:
             # An article seen before is replaced whole, in one transaction, so an updated
@@ -276,7 +308,8 @@ class IngestPipeline:
                 self.vectors.delete([p.id for p in points])
             raise
         self.vectors.delete(sorted(set(written.removed_passage_ids) - {p.id for p in points}))
-        return ArticleReport(
+        events = self._refresh_events(article.id, dict(prepared.evidence_vectors), previous)
+        report = ArticleReport(
             article_id=article.id,
             article_iri=article.iri,
             title=article.title,
@@ -285,7 +318,43 @@ class IngestPipeline:
             actions=len(prepared.doc.extraction.actions),
             created=not written.existed,
             dropped=prepared.dropped,
+            events=events,
         )
+        self._notify(report)
+        return report
+
+    # ------------------------------------------------------------------ events
+
+    def add_listener(self, listener: Callable[[ArticleReport], None]) -> None:
+        """Call ``listener`` with the report of every article stored from now on (live
+        updates); a listener that raises is logged and does not fail the ingest."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[ArticleReport], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, report: ArticleReport) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(report)
+            except Exception:  # a subscriber's bug must not fail a stored article
+                log.exception("ingest listener failed for %s", report.article_id)
+
+    def _refresh_events(
+        self, article_id: str | None, vectors: dict[str, tuple[float, ...]], previous: Sequence[str]
+    ) -> EventUpdate:
+        """Recompute the events around the article. The article is committed by now, so a
+        failure here is logged and leaves the events as they were; the article's next
+        write (or any write around the same events) recomputes them."""
+        if self.events is None:
+            return EventUpdate()
+        try:
+            return self.events.refresh(article_id, vectors, previous)
+        except NewsKGError:
+            log.exception("events not refreshed around article %s", article_id)
+            return EventUpdate()
 
     def ingest(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
         """Ingest many articles; a rejected one is reported and does not stop the batch."""
@@ -313,14 +382,17 @@ class IngestPipeline:
         Raises:
             NotFoundError: no article has this id.
         """
+        previous = self.events.events_of_article(article_id) if self.events is not None else ()
         deleted = self.writer.delete_article(article_id)
         if deleted is None:
             raise NotFoundError("article", article_id)
         self.vectors.delete(deleted.passage_ids)
+        events = self._refresh_events(None, {}, previous) if previous else EventUpdate()
         return DeleteReport(
             article_id=article_id,
             passages_removed=len(deleted.passage_ids),
             nodes_removed=deleted.nodes_removed,
+            events=events,
         )
 
 

@@ -35,6 +35,7 @@ _PREFIXES = {
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "prov": "http://www.w3.org/ns/prov#",
 }
+SEM_EVENT_TYPE = URIRef(_PREFIXES["sem"] + "eventType")
 
 
 def _new_graph() -> Graph:
@@ -176,6 +177,7 @@ def _add_action(
         _add(g, subject, predicate, value, datatype)
 
     add(x, NK["eventType"], action.type, None)
+    link_event_type(g, x, action.type)
     add(x, NK["mode"], action.mode, None)
     add(x, NK["date"], action.date, XSD.date)
     add(x, NK["dateText"], action.date_text, None)
@@ -206,6 +208,13 @@ def _add_action(
     if passage is not None:
         g.add((x, NK["evidencedBy"], URIRef(passage.iri)))
     g.add((x, NK["reportedIn"], URIRef(doc.article.iri)))
+
+
+def link_event_type(g: Graph, subject: URIRef, notation: str | None) -> None:
+    """Link an Action or Event to its PLOVER concept by IRI (``sem:eventType``), beside the
+    ``nk:eventType`` notation; the link follows from the notation, so it is not stored."""
+    if notation:
+        g.add((subject, SEM_EVENT_TYPE, PLOVER[notation]))
 
 
 # --------------------------------------------------------------------------- RDF -> rows
@@ -250,8 +259,8 @@ def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
         props: dict[str, Any] = {}
         multi: dict[str, set[Any]] = {}
         for predicate, obj in g.predicate_objects(subject):
-            if predicate == RDF.type:
-                continue
+            if predicate in (RDF.type, SEM_EVENT_TYPE):
+                continue  # sem:eventType follows from nk:eventType
             rel = ontology.relationship_by_iri.get(str(predicate))
             if rel is not None:
                 if obj not in ids:
@@ -354,6 +363,8 @@ def rows_to_rdf(
             values = value if prop.multi_valued else [value]
             for item in values:
                 g.add((subject, URIRef(prop.iri), _literal(item, prop.datatype)))
+            if prop.iri == str(NK["eventType"]):
+                link_event_type(g, subject, str(value))
     for rel in rels:
         spec_rel = ontology.relationships.get(rel.type)
         if spec_rel is None:

@@ -40,6 +40,7 @@ PLOVER = Namespace("https://w3id.org/newskg/plover#")
 SHAPES_NS = Namespace("https://w3id.org/newskg/shapes#")
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 _IN_NOTATIONS_OF = SHAPES_NS["inNotationsOf"]
+_IN_CONCEPTS_OF = SHAPES_NS["inConceptsOf"]
 
 _ONTOLOGY_FILE = "newskg.ttl"
 _PLOVER_FILE = "plover.ttl"
@@ -346,6 +347,14 @@ def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:
             raise ValueError(f"scheme {scheme} has no concepts with a skos:notation")
         head = BNode()
         Collection(expanded, head, [Literal(n) for n in notations])
+        expanded.add((shape, SH["in"], head))
+    # ``nks:inConceptsOf SCHEME``: the same for the concepts' IRIs (sem:eventType links).
+    for shape, scheme in list(shapes.subject_objects(_IN_CONCEPTS_OF)):
+        concepts = sorted(schemes.subjects(SKOS.inScheme, scheme), key=str)
+        if not concepts:
+            raise ValueError(f"scheme {scheme} has no concepts")
+        head = BNode()
+        Collection(expanded, head, list(concepts))
         expanded.add((shape, SH["in"], head))
     return expanded
 

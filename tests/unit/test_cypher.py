@@ -33,7 +33,7 @@ def test_allow_list_refuses_unknown_names() -> None:
 def test_schema_statements() -> None:
     onto = load_ontology()
     constraints = schema.constraint_statements(onto)
-    assert len(constraints) == 10
+    assert len(constraints) == 12
     assert (
         "CREATE CONSTRAINT entity_id_unique IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"
         in constraints

@@ -31,7 +31,7 @@ def test_every_entity_type_is_a_class_below_entity() -> None:
     onto = load_ontology()
     for entity_type in ENTITY_TYPES:
         assert onto.labels_for(entity_type)[0] == "Entity"
-    expected = {*ENTITY_TYPES, "Entity", "Article", "Passage", "Action", "Role"}
+    expected = {*ENTITY_TYPES, "Entity", "Article", "Passage", "Action", "Event", "Role"}
     assert onto.node_labels == expected
 
 
@@ -59,6 +59,7 @@ def test_relationship_types() -> None:
         "ROLE_IN",
         "STATED_IN",
         "DUPLICATE_OF",
+        "REPORTS",
     }
     actor = onto.relationships["HAS_ACTOR"]
     assert (actor.start_label, actor.end_label) == ("Action", "Entity")
@@ -87,7 +88,7 @@ def test_property_keys_and_multi_valued() -> None:
 
 def test_uniqueness_constraints_cover_every_top_label() -> None:
     onto = load_ontology()
-    assert onto.top_labels == ("Action", "Article", "Entity", "Passage", "Role")
+    assert onto.top_labels == ("Action", "Article", "Entity", "Event", "Passage", "Role")
     assert set(onto.uniqueness_constraints) == {
         (label, key) for label in onto.top_labels for key in ("id", "iri")
     }

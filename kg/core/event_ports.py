@@ -1,0 +1,44 @@
+"""The ports of events across articles (one event, many reports): kept up to date by ingest,
+read by the API. Adapters: :mod:`kg.graph.events`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from kg.core.records import EventRecord, EventUpdate
+
+
+class EventIndex(Protocol):
+    """Events across articles (:mod:`kg.core.event_merge`), kept up to date after each
+    article write. Raises like :class:`ArticleWriter`."""
+
+    def events_of_article(self, article_id: str) -> tuple[str, ...]:
+        """The ids of the events the article's actions report (read before a replacement
+        or deletion, so the pass after it can recompute or remove them)."""
+        ...
+
+    def refresh(
+        self,
+        article_id: str | None,
+        embeddings: Mapping[str, Sequence[float]],
+        previous: Sequence[str] = (),
+    ) -> EventUpdate:
+        """Recompute, in one transaction, the events of the article's actions, of the
+        actions that could report the same events (by type and participant, within the date
+        window) and of the events in ``previous``; an event left without reports is deleted.
+
+        Args:
+            article_id: The article just written (None after a deletion).
+            embeddings: Evidence embeddings of the article's actions, by action id.
+            previous: Events the article's actions reported before the write.
+        """
+        ...
+
+
+class EventReader(Protocol):
+    """Events as the API reads them."""
+
+    def events_by_action_ids(self, ids: Sequence[str]) -> dict[str, EventRecord]:
+        """The event each action reports; actions without one are absent."""
+        ...

@@ -1,0 +1,188 @@
+"""The Neo4j adapter of :class:`~kg.core.ports.EventIndex` and
+:class:`~kg.core.ports.EventReader`: one event, many reports.
+
+After an article is written (or deleted), :meth:`Neo4jEvents.refresh` recomputes the
+events of a closed *region* of actions: the article's actions, the actions that could
+report the same events (same type, a shared actor or target, dates within the window:
+walked from the entities, never a scan), the other reports of their events, and so on
+until nothing new turns up. The region's events are then the connected components of the
+merge rule (:func:`kg.core.event_merge.group_reports`), named after their smallest
+report IRI, so the result does not depend on the order articles arrived in. All of it in
+one write transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import neo4j
+
+from kg.core.event_merge import EventGroup, MergeRule, Report, group_reports
+from kg.core.records import EventRecord, EventUpdate
+from kg.graph.event_queries import event_cypher
+from kg.graph.store import Neo4jConnection
+
+log = logging.getLogger(__name__)
+
+
+def _date(value: Any) -> date | None:
+    if value is None:
+        return None
+    to_native = getattr(value, "to_native", None)
+    native = to_native() if callable(to_native) else value
+    return native if isinstance(native, date) else None
+
+
+def _report(row: Mapping[str, Any]) -> Report:
+    published = _date(row["published"])
+    return Report(
+        id=row["id"],
+        iri=row["iri"],
+        type=row["type"],
+        actors=frozenset(row["actors"]),
+        targets=frozenset(row["targets"]),
+        date=_date(row["date"]) or published,
+        article_id=row["article_id"],
+        source=row["source"],
+        published=published,
+        confidence=float(row["confidence"] if row["confidence"] is not None else 0.5),
+        embedding=tuple(row["embedding"] or ()),
+    )
+
+
+def _record(group: EventGroup) -> EventRecord:
+    return EventRecord(
+        id=group.id,
+        iri=group.iri,
+        type=group.type,
+        article_count=group.article_count,
+        source_count=group.source_count,
+        first_reported=group.first_reported,
+        last_reported=group.last_reported,
+        confidence=group.confidence,
+        lead_id=group.lead_id,
+        report_ids=group.report_ids,
+    )
+
+
+class Neo4jEvents:
+    """Events in Neo4j. The constructor does no I/O.
+
+    Args:
+        db: The shared connection.
+        rule: The merge thresholds.
+        max_region: The most actions one pass reads; a larger region is cut (logged), so
+            a hub entity cannot make one write read the whole graph.
+    """
+
+    def __init__(self, db: Neo4jConnection, rule: MergeRule, max_region: int = 2000) -> None:
+        self._db = db
+        self._rule = rule
+        self._max_region = max_region
+
+    # ------------------------------------------------------------------ EventIndex
+
+    def events_of_article(self, article_id: str) -> tuple[str, ...]:
+        """The ids of the events the article's actions report."""
+        rows = self._db.run_read(event_cypher().events_of_article, {"id": article_id})
+        return tuple(sorted(r["id"] for r in rows))
+
+    def refresh(
+        self,
+        article_id: str | None,
+        embeddings: Mapping[str, Sequence[float]],
+        previous: Sequence[str] = (),
+    ) -> EventUpdate:
+        """Recompute the events around an article in one write transaction."""
+        q = event_cypher()
+        vectors = [{"id": k, "vector": list(v)} for k, v in sorted(embeddings.items()) if v]
+        rule, cap = self._rule, self._max_region
+
+        def work(tx: neo4j.ManagedTransaction) -> EventUpdate:
+            if vectors:
+                tx.run(q.set_embeddings, {"rows": vectors}).consume()
+            seeds: set[str] = set()
+            if article_id is not None:
+                seeds |= {r["id"] for r in tx.run(q.article_actions, {"id": article_id})}
+            if previous:
+                seeds |= {r["id"] for r in tx.run(q.reports_of_events, {"ids": list(previous)})}
+            region, frontier = set(seeds), sorted(seeds)
+            while frontier and len(region) < cap:
+                found = {
+                    r["id"]
+                    for r in tx.run(q.candidates, {"ids": frontier, "window": rule.window_days})
+                }
+                frontier = sorted(found - region)
+                region |= set(frontier)
+            if len(region) >= cap:
+                log.warning("event merge region cut at %d actions", cap)
+            rows = list(tx.run(q.reports, {"ids": sorted(region)}))
+            # An action without an embedding (stored before events existed) gets none.
+            reports = [_report(r) for r in rows if r["embedding"]]
+            # What each event held before this pass: its remaining reports and its stored
+            # counts (after a deletion the reports left may be the same, the counts not).
+            before: dict[str, set[str]] = {}
+            counts: dict[str, tuple[int, int]] = {}
+            for r in rows:
+                if r["event_id"] is not None:
+                    before.setdefault(r["event_id"], set()).add(r["id"])
+                    counts[r["event_id"]] = (r["event_articles"], r["event_sources"])
+            groups = group_reports(reports, rule)
+            payload = [
+                {
+                    "id": g.id,
+                    "iri": g.iri,
+                    "reports": list(g.report_ids),
+                    "props": {
+                        "type": g.type,
+                        "articleCount": g.article_count,
+                        "sourceCount": g.source_count,
+                        "firstReported": g.first_reported,
+                        "lastReported": g.last_reported,
+                        "eventConfidence": g.confidence,
+                        "leadAction": g.lead_id,
+                    },
+                }
+                for g in groups
+            ]
+            tx.run(q.replace_events, {"action_ids": sorted(region), "events": payload}).consume()
+            old = sorted(set(before) | set(previous))
+            new_ids = {g.id for g in groups}
+            if old:
+                tx.run(q.drop_events, {"ids": old}).consume()
+            changed = tuple(
+                _record(g)
+                for g in groups
+                if before.get(g.id) != set(g.report_ids)
+                or counts.get(g.id) != (g.article_count, g.source_count)
+            )
+            return EventUpdate(changed=changed, removed=tuple(e for e in old if e not in new_ids))
+
+        return self._db.execute_write(work)
+
+    # ------------------------------------------------------------------ EventReader
+
+    def events_by_action_ids(self, ids: Sequence[str]) -> dict[str, EventRecord]:
+        """The event each action reports; actions without one are absent."""
+        if not ids:
+            return {}
+        rows = self._db.run_read(event_cypher().events_by_action_ids, {"ids": list(ids)})
+        out: dict[str, EventRecord] = {}
+        for row in rows:
+            ev = row["event"]
+            out[row["action_id"]] = EventRecord(
+                id=ev["id"],
+                iri=ev["iri"],
+                type=ev["type"],
+                article_count=int(ev["articleCount"]),
+                source_count=int(ev["sourceCount"]),
+                first_reported=_date(ev["firstReported"]),
+                last_reported=_date(ev["lastReported"]),
+                confidence=float(ev["eventConfidence"]),
+                lead_id=ev["leadAction"],
+                report_ids=tuple(sorted(row["report_ids"])),
+            )
+        return out

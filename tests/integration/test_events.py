@@ -1,0 +1,98 @@
+"""Events across articles on the real Neo4j and models: two outlets' reports of one
+agreement are one event; the graph does not depend on the ingest order; deleting reports
+updates and then removes the event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from kg.core.models import Article
+from kg.ingest.pipeline import ArticleReport
+from kg.services import Services
+
+pytestmark = pytest.mark.integration
+
+TEXT_A = (
+    "The Colombian government and the National Liberation Army (ELN) signed a ceasefire "
+    "agreement in Havana on Monday, officials said."
+)
+TEXT_B = (
+    "Colombia's government signed a ceasefire accord with the National Liberation Army "
+    "(ELN) in Havana on Monday, ending months of fighting."
+)
+TEXT_OTHER = (
+    "The ELN rebels attacked a military base in Arauca on Monday, killing two soldiers, "
+    "the army said."
+)
+
+
+def _article(text: str, source: str, tag: str, run: str) -> Article:
+    return Article(
+        title=f"Ceasefire {tag}",
+        body=text,
+        published=date(2025, 3, 4),
+        url=f"https://test.newskg.invalid/events/{run}/{tag}",
+        source=source,
+    )
+
+
+def _events(services: Services, article_ids: list[str]) -> set[tuple[str, int, int, tuple]]:
+    rows = services.graph.run_read(
+        "UNWIND $ids AS aid MATCH (:Article {id: aid})<-[:REPORTED_IN]-(:Action)"
+        "-[:REPORTS]->(ev:Event) WITH DISTINCT ev "
+        "MATCH (ev)<-[:REPORTS]-(x:Action) "
+        "RETURN ev.id AS id, ev.type AS type, ev.articleCount AS articles, "
+        "ev.sourceCount AS sources, collect(x.id) AS reports",
+        {"ids": article_ids},
+    )
+    return {(r["id"], r["articles"], r["sources"], tuple(sorted(r["reports"]))) for r in rows}
+
+
+def test_two_reports_one_event_in_any_order_and_deletes_update_it(
+    services: Services, ingest: Callable[[Article], ArticleReport]
+) -> None:
+    run = uuid.uuid4().hex
+    a = _article(TEXT_A, "Outlet A", "a", run)
+    b = _article(TEXT_B, "Outlet B", "b", run)
+    other = _article(TEXT_OTHER, "Outlet B", "c", run)
+
+    ra, rb, rc = ingest(a), ingest(b), ingest(other)
+    ids = [ra.article_id, rb.article_id, rc.article_id]
+    first = _events(services, ids)
+    shared = [e for e in first if e[1] == 2]
+    assert shared, first
+    assert shared[0][2] == 2  # two outlets
+    # Every action reports exactly one event.
+    rows = services.graph.run_read(
+        "UNWIND $ids AS aid MATCH (:Article {id: aid})<-[:REPORTED_IN]-(x:Action) "
+        "RETURN x.id AS id, COUNT { (x)-[:REPORTS]->(:Event) } AS n",
+        {"ids": ids},
+    )
+    assert rows and all(r["n"] == 1 for r in rows)
+    # The attack is not the agreement.
+    attack = {r["id"] for r in rows} - {x for e in first if e[1] == 2 for x in e[3]}
+    assert {x for e in shared for x in e[3]}.isdisjoint(attack) and attack
+
+    for article_id in ids:
+        services.pipeline.delete_article(article_id)
+    assert _events(services, ids) == set()
+
+    rc2, rb2, ra2 = ingest(other), ingest(b), ingest(a)
+    assert _events(services, ids) == first
+
+    # Deleting one report updates the event; deleting the last removes it.
+    deleted = services.pipeline.delete_article(ra2.article_id)
+    assert deleted.events.changed or deleted.events.removed
+    after = _events(services, [rb2.article_id, rc2.article_id])
+    assert all(e[1] == 1 for e in after)
+    event_ids = {e[0] for e in first}
+    services.pipeline.delete_article(rb2.article_id)
+    services.pipeline.delete_article(rc2.article_id)
+    left = services.graph.run_read(
+        "MATCH (ev:Event) WHERE ev.id IN $ids RETURN count(ev) AS n", {"ids": sorted(event_ids)}
+    )
+    assert left[0]["n"] == 0

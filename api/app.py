@@ -22,9 +22,9 @@ from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
 from api.graphql.router import NewsKGGraphQLRouter
 from api.graphql.schema import build_schema
-from api.metrics import install_metrics
+from api.instrumentation import install_metrics
 from api.rest import admin, browser_guide, health, ingest, metrics, rdf, search
-from api.rest.errors import install_error_handlers
+from api.rest.error_handlers import install_error_handlers
 from api.web_ui import mount_web_ui
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors as table
 from api.dependencies import API_KEY_HEADER, api_key_problem
-from api.rest.errors import send_error
+from api.rest.error_handlers import send_error
 from kg.core.config import Settings
 
 MAX_CLIENTS = 10_000

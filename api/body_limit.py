@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as table
-from api.rest.errors import send_error
+from api.rest.error_handlers import send_error
 
 
 class BodyTooLargeError(HTTPException):

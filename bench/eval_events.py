@@ -4,7 +4,7 @@ Data: PLOVER Gold Standard Records (``PLOVER_GSR_CAMEO.txt`` of openeventdata/PL
 commit 5e0c24f), © 2016 Open Event Data Alliance, licensed CC BY-SA 4.0. Read from
 ``../shared/data/plover-gsr-dev`` relative to the repository root (not copied).
 
-The sentences go through the same code path as ``kg extract`` (``kg.extraction.records``).
+The sentences go through the same code path as ``kg extract`` (``kg.extraction.jsonl``).
 The records use an older PLOVER draft; their types are mapped to the current ones:
 DEMAND -> REQUEST, DISAPPROVE -> ACCUSE, INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT.
 
@@ -58,7 +58,7 @@ from kg.extraction.actions.composites import intent_type  # noqa: E402
 from kg.extraction.actions.extract import ActionExtractor  # noqa: E402
 from kg.extraction.actions.lexicon import load_lexicon  # noqa: E402
 from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
-from kg.extraction.records import extract_records  # noqa: E402
+from kg.extraction.jsonl import extract_records  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "plover-gsr-dev" / "plover_gsr_dev.json"
 OLD_TYPES = {

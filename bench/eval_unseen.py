@@ -25,8 +25,8 @@ from bench.eval_events import DEFAULT_DATA, evaluate, load_records, report  # no
 from kg.extraction.actions.extract import ActionExtractor  # noqa: E402
 from kg.extraction.actions.lexicon import Lexicon, load_lexicon  # noqa: E402
 from kg.extraction.extractor import RuleBasedExtractor  # noqa: E402
+from kg.extraction.jsonl import extraction_record  # noqa: E402
 from kg.extraction.nlp import load_nlp  # noqa: E402
-from kg.extraction.records import extraction_record  # noqa: E402
 
 
 def without(lexicon: Lexicon, words: set[str]) -> Lexicon:

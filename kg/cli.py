@@ -212,7 +212,7 @@ def extract(
     is named on stderr and skipped; the exit code is then 2.
     """
     from kg.extraction.extractor import extractor_from_settings
-    from kg.extraction.records import extract_records
+    from kg.extraction.jsonl import extract_records
 
     settings = get_settings()
     rejected: list[NewsKGError] = []

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from api.graphql.errors import invalid_argument
+from api.graphql.error_types import invalid_argument
 from api.graphql.fields import described_field
 from kg.core.records import Page
 

@@ -26,7 +26,7 @@ class ActionRoleFilter(enum.Enum):
 
 
 def _bounded(first: int, field: str = "first") -> int:
-    from api.graphql.errors import invalid_argument
+    from api.graphql.error_types import invalid_argument
 
     if not 0 <= first <= MAX_LIST_SIZE:
         raise invalid_argument(field, f"must be between 0 and {MAX_LIST_SIZE}")

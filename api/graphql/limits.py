@@ -34,7 +34,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.context import RequestContext
-from api.graphql.errors import (
+from api.graphql.error_types import (
     AUTHENTICATION_REQUIRED,
     GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,

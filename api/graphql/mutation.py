@@ -13,7 +13,7 @@ from api.graphql.action import Action
 from api.graphql.article import Article
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity
-from api.graphql.errors import (
+from api.graphql.error_types import (
     PAYLOAD_TOO_LARGE,
     VALIDATION_FAILED,
     AuthenticationError,
@@ -22,7 +22,7 @@ from api.graphql.errors import (
 )
 from api.graphql.fields import described_mutation
 from api.graphql.passage import Passage
-from api.metrics import record_ingest
+from api.instrumentation import record_ingest
 from kg.core import errors as kg_errors
 from kg.core.models import ArticleIn
 from kg.ingest.parsing import parse_article_in

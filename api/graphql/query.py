@@ -13,10 +13,10 @@ from api.graphql.article import Article, ArticleConnection
 from api.graphql.connection import connection_parts, page_window
 from api.graphql.context import GraphQLInfo
 from api.graphql.entity import Entity, EntityConnection
-from api.graphql.errors import InvalidFilterError, NotFoundError, invalid_argument
+from api.graphql.error_types import InvalidFilterError, NotFoundError, invalid_argument
 from api.graphql.fields import described_field
 from api.graphql.passage import Passage
-from api.graphql.search import SearchFilterInput, SearchResult, search_result
+from api.graphql.search_result import SearchFilterInput, SearchResult, search_result
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
 from kg.core.filters import (

@@ -1,4 +1,4 @@
-"""``GET /metrics``: the app's Prometheus metrics (see :mod:`api.metrics`).
+"""``GET /metrics``: the app's Prometheus metrics (see :mod:`api.instrumentation`).
 
 A read like the others: it needs the API key when ``NEWSKG_READS_REQUIRE_KEY`` is set (the
 metrics name routes and counts, which a closed deployment does not publish).
@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 from prometheus_client.exposition import generate_latest
 
 from api.dependencies import require_read_key
-from api.metrics import metrics_of
+from api.instrumentation import metrics_of
 
 router = APIRouter(tags=["operations"])
 

@@ -5,7 +5,7 @@
 - :mod:`~kg.graph.writes` (+ :mod:`~kg.graph.write_queries`): ``ArticleWriter``;
 - :mod:`~kg.graph.reads` (+ :mod:`~kg.graph.read_queries`, :mod:`~kg.graph.rows`):
   ``GraphReader``;
-- :mod:`~kg.graph.admin` (+ :mod:`~kg.graph.export`): ``GraphAdmin``;
+- :mod:`~kg.graph.admin` (+ :mod:`~kg.graph.export_queries`): ``GraphAdmin``;
 - :mod:`~kg.graph.search_queries`: the Cypher of hybrid search;
 - :mod:`~kg.graph.lucene`: user text made safe for the fulltext indexes.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import neo4j
 
 from kg.core.models import GraphPage, GraphRows, NodeRow, RelRow
-from kg.graph import export, schema
+from kg.graph import export_queries, schema
 from kg.graph.store import Neo4jConnection
 from kg.rdf.ontology import Ontology, load_ontology
 
@@ -53,7 +53,7 @@ class Neo4jGraphAdmin:
 
     def counts_by_label(self) -> dict[str, int]:
         """Nodes per ontology label, zero counts included."""
-        rows = self._db.run_read(export.count_nodes_by_label(), {})
+        rows = self._db.run_read(export_queries.count_nodes_by_label(), {})
         return {str(r["label"]): int(r["count"]) for r in rows}
 
     def export_rows(self) -> GraphRows:
@@ -64,7 +64,10 @@ class Neo4jGraphAdmin:
         nodes the first read did not see. Those are left out: the export is the graph as of
         its node read, and every relationship in it has both ends.
         """
-        nodes_query, rels_query = export.export_nodes(), export.export_relationships()
+        nodes_query, rels_query = (
+            export_queries.export_nodes(),
+            export_queries.export_relationships(),
+        )
 
         def work(tx: neo4j.ManagedTransaction) -> GraphRows:
             nodes = tuple(
@@ -92,7 +95,10 @@ class Neo4jGraphAdmin:
         One read transaction per page: a page is consistent, the whole export is not
         (an article written while it runs may show up in part).
         """
-        nodes_query, rels_query = export.export_nodes_page(), export.export_relationships_from()
+        nodes_query, rels_query = (
+            export_queries.export_nodes_page(),
+            export_queries.export_relationships_from(),
+        )
 
         def work(tx: neo4j.ManagedTransaction) -> GraphPage:
             nodes = tuple(

@@ -4,7 +4,7 @@ A :class:`~kg.search.request.SearchRequest` goes through three retrievers
 (:mod:`kg.search.retrievers`), run concurrently, whose rankings are fused by weighted
 reciprocal rank fusion (:mod:`kg.search.fusion`) and checked for role consistency
 (:mod:`kg.search.roles`: "attacks on X" puts X's own attacks last); actions are then
-ranked from the graph's actions and the fused passages (:mod:`kg.search.actions`). Every hit
+ranked from the graph's actions and the fused passages (:mod:`kg.search.action_ranking`). Every hit
 carries ``why``: one :class:`~kg.search.results.Why` per retriever that returned it, with its
 rank, raw score and, for the graph, the path that reached it. :meth:`HybridSearch.view`
 hydrates a result into the one shape both APIs render (:mod:`kg.search.view`).
@@ -32,7 +32,7 @@ from kg.core.records import (
     PassageRecord,
     SearchScope,
 )
-from kg.search.actions import rank_evidenced_actions, rank_graph_actions
+from kg.search.action_ranking import rank_evidenced_actions, rank_graph_actions
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.request import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest
 from kg.search.results import (

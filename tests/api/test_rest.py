@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.app import create_app
-from api.metrics import record_ingest
+from api.instrumentation import record_ingest
 from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
 from kg.ingest.parsing import parse_path

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kg.graph import export, schema, search_queries, write_queries
+from kg.graph import export_queries, schema, search_queries, write_queries
 from kg.graph.read_queries import MAX_PATH_HOPS, read_cypher, shortest_path_query
 from kg.graph.reads import RELS_BY_ROLE
 from kg.rdf.ontology import load_ontology
@@ -74,11 +74,11 @@ def test_relationship_merge_query_matches_by_top_labels() -> None:
 def test_export_and_count_queries_cover_the_ontology() -> None:
     onto = load_ontology()
     for name in onto.node_labels:
-        assert f"'{name}' AS label" in export.count_nodes_by_label()
+        assert f"'{name}' AS label" in export_queries.count_nodes_by_label()
     for name in onto.relationship_types:
-        assert f"[:{name}]" in export.export_relationships()
+        assert f"[:{name}]" in export_queries.export_relationships()
     for name in onto.top_labels:
-        assert f"MATCH (n:{name})" in export.export_nodes()
+        assert f"MATCH (n:{name})" in export_queries.export_nodes()
 
 
 def test_relationship_sets_are_derived_from_the_ontology() -> None:
@@ -101,7 +101,7 @@ def _statements() -> list[tuple[str, str]]:
     found = [(f"read.{k}", v) for k, v in dataclasses.asdict(read_cypher()).items()]
     found += [(f"path.{h}", shortest_path_query(h)) for h in range(1, MAX_PATH_HOPS + 1)]
     found += [(name, getattr(search_queries, name)) for name in search_queries.__all__]
-    for module in (write_queries, export):
+    for module in (write_queries, export_queries):
         for name, value in vars(module).items():
             wrapped = getattr(value, "__wrapped__", None)  # the functools.cache'd builders
             if callable(wrapped) and not name.startswith("_"):

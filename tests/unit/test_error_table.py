@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import errors as table
-from api.graphql.errors import CodedErrors
+from api.graphql.error_types import CodedErrors
 from api.graphql.limits import LimitErrorCodes
 from api.graphql.schema import NewsKGSchema
-from api.rest.errors import install_error_handlers
+from api.rest.error_handlers import install_error_handlers
 from kg.core import errors as kg
 from tests.conftest import ROOT
 

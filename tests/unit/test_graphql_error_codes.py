@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import strawberry
 
-from api.graphql.errors import CodedErrors
+from api.graphql.error_types import CodedErrors
 from api.graphql.schema import NewsKGSchema
 from kg.core.errors import (
     AuthenticationError,

@@ -8,7 +8,7 @@ import pytest
 
 from kg.core.errors import ArticleParseError
 from kg.core.models import Action, Entity, Extraction, Mention, Participant
-from kg.extraction.records import extract_records
+from kg.extraction.jsonl import extract_records
 
 
 class StubExtractor:

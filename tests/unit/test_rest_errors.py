@@ -9,7 +9,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from api.rest.errors import install_error_handlers
+from api.rest.error_handlers import install_error_handlers
 from kg.core.errors import (
     ArticleParseError,
     AuthenticationError,

@@ -28,10 +28,10 @@ import pytest
 
 from api.app import create_app
 from browser.cdp import find_chromium
-from kg.config import get_settings
-from kg.errors import NotFoundError
-from kg.parsing import parse_path
-from kg.pipeline import ArticleReport
+from kg.core.config import get_settings
+from kg.core.errors import NotFoundError
+from kg.ingest.parsing import parse_path
+from kg.ingest.pipeline import ArticleReport
 from kg.services import Services, bootstrap, build_services, close
 from tests.conftest import ROOT, SEED
 from tests.live_server import live_client

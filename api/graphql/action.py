@@ -7,7 +7,7 @@ import strawberry
 
 from api.graphql.connection import Connection
 from api.graphql.context import GraphQLInfo
-from api.graphql.evidence import Evidence
+from api.graphql.evidence import Evidence, load_article
 from api.graphql.fields import described_field
 from kg.core.records import ActionRecord, Participants
 
@@ -105,25 +105,13 @@ class Action:
 
     @described_field(description="The text span the action was extracted from.")
     def evidence(self) -> Evidence:
-        r = self.record
-        return Evidence(
-            text=r.evidence_text or "",
-            start=r.evidence_start,
-            end=r.evidence_end,
-            passage_id=r.passage_id,
-            article_id=r.article_id,
-        )
+        return Evidence.from_action(self.record)
 
     @described_field(description="The article reporting the action.")
     async def article(
         self, info: GraphQLInfo
     ) -> Annotated["Article", strawberry.lazy("api.graphql.article")] | None:
-        from api.graphql.article import Article
-
-        if self.record.article_id is None:
-            return None
-        record = await info.context.loaders.article.load(self.record.article_id)
-        return Article.from_record(record) if record else None
+        return await load_article(info, self.record.article_id)
 
     @described_field(
         description="The event this action reports: the same event as other articles report it."

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from api.graphql.context import GraphQLInfo
-from api.graphql.evidence import Evidence
+from api.graphql.evidence import Evidence, load_article
 from api.graphql.fields import described_field
 from kg.core.records import ActionRecord, EventRecord
 from kg.rdf.ontology import PLOVER
@@ -28,25 +28,13 @@ class Report:
 
     @described_field(description="The text span of this report.")
     def evidence(self) -> Evidence:
-        r = self.record
-        return Evidence(
-            text=r.evidence_text or "",
-            start=r.evidence_start,
-            end=r.evidence_end,
-            passage_id=r.passage_id,
-            article_id=r.article_id,
-        )
+        return Evidence.from_action(self.record)
 
     @described_field(description="The article of this report (title, url, source).")
     async def article(
         self, info: GraphQLInfo
     ) -> Annotated["Article", strawberry.lazy("api.graphql.article")] | None:
-        from api.graphql.article import Article
-
-        if self.record.article_id is None:
-            return None
-        record = await info.context.loaders.article.load(self.record.article_id)
-        return Article.from_record(record) if record else None
+        return await load_article(info, self.record.article_id)
 
 
 async def reports_of(info: GraphQLInfo, record: ActionRecord) -> list[Report]:

@@ -43,14 +43,17 @@ GIVE_UP_SECONDS = 600  # a bound on waiting for the subprocess, not a timing ass
 Footprint = tuple[frozenset[str], frozenset[tuple[str, str, str]]]
 
 # What one article owns (itself, its passages, its actions) and every relationship that
-# touches one of them: the same whatever other articles share its entities and roles.
+# touches one of them: the same whatever other articles share its entities and roles. The
+# links the Event and duplicate passes add after the article's own write are left out: they
+# are not in the article's rows.
+DERIVED = ["REPORTS", "DUPLICATE_OF"]
 FOOTPRINT = """
 MATCH (a:Article {id: $id})
 OPTIONAL MATCH (a)-[:HAS_PASSAGE]->(p:Passage)
 OPTIONAL MATCH (x:Action)-[:REPORTED_IN]->(a)
 WITH a, collect(DISTINCT p) + collect(DISTINCT x) + [a] AS owned
 UNWIND owned AS o
-MATCH (o)-[r]-()
+MATCH (o)-[r]-() WHERE NOT type(r) IN $derived
 WITH owned, collect(DISTINCT r) AS rs
 RETURN [o IN owned | o.id] AS owned,
        [r IN rs | [type(r), startNode(r).id, endNode(r).id]] AS rels
@@ -58,7 +61,7 @@ RETURN [o IN owned | o.id] AS owned,
 
 
 def _graph_footprint(services: Services, article_id: str) -> Footprint | None:
-    rows = services.graph.run_read(FOOTPRINT, {"id": article_id})
+    rows = services.graph.run_read(FOOTPRINT, {"id": article_id, "derived": DERIVED})
     if not rows:
         return None
     return frozenset(rows[0]["owned"]), frozenset(tuple(r) for r in rows[0]["rels"])

@@ -10,13 +10,14 @@ import neo4j
 
 from kg.core.models import GraphPage, GraphRows, NodeRow, RelRow
 from kg.graph import export_queries, schema
+from kg.graph.schema import OntologyBacked
 from kg.graph.store import Neo4jConnection
-from kg.rdf.ontology import Ontology, load_ontology
+from kg.rdf.ontology import Ontology
 
 _INDEX_TIMEOUT_SECONDS = 120
 
 
-class Neo4jGraphAdmin:
+class Neo4jGraphAdmin(OntologyBacked):
     """Schema, probes, counts and export of the graph in Neo4j. The constructor does no I/O.
 
     Args:
@@ -25,15 +26,8 @@ class Neo4jGraphAdmin:
     """
 
     def __init__(self, db: Neo4jConnection, ontology: Ontology | None = None) -> None:
+        super().__init__(ontology)
         self._db = db
-        self._ontology = ontology
-
-    @property
-    def ontology(self) -> Ontology:
-        """The ontology the schema is derived from (loaded on first use)."""
-        if self._ontology is None:
-            self._ontology = load_ontology()
-        return self._ontology
 
     def bootstrap(self) -> None:
         """Create the uniqueness constraints, fulltext and range indexes (idempotent), then

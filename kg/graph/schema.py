@@ -224,3 +224,22 @@ def vocabulary() -> Vocabulary:
         passage_text_index=string_literal(fulltext_index("Passage")),
         top_labels=tuple(label(name) for name in load_ontology().top_labels),
     )
+
+
+class OntologyBacked:
+    """An adapter whose statements derive from the ontology, loaded on first use (no I/O in
+    the constructor).
+
+    Args:
+        ontology: The ontology to derive from; defaults to :func:`load_ontology`.
+    """
+
+    def __init__(self, ontology: Ontology | None = None) -> None:
+        self._ontology = ontology
+
+    @property
+    def ontology(self) -> Ontology:
+        """The ontology the adapter's statements are derived from (loaded on first use)."""
+        if self._ontology is None:
+            self._ontology = load_ontology()
+        return self._ontology

@@ -17,8 +17,9 @@ from kg.core.errors import GraphWriteError
 from kg.core.models import GraphRows, NodeRow, RelRow
 from kg.core.records import ArticleWrite, DeleteResult
 from kg.graph import write_queries as q
+from kg.graph.schema import OntologyBacked
 from kg.graph.store import Neo4jConnection
-from kg.rdf.ontology import Ontology, load_ontology
+from kg.rdf.ontology import Ontology
 
 _BATCH = 1000  # rows per UNWIND: keeps parameter maps small for big multi-article writes
 
@@ -26,7 +27,7 @@ Batch = tuple[str, list[dict[str, Any]]]
 """A merge statement and the rows it unwinds."""
 
 
-class Neo4jArticleWriter:
+class Neo4jArticleWriter(OntologyBacked):
     """Writes whole articles to Neo4j. The constructor does no I/O.
 
     Args:
@@ -35,15 +36,8 @@ class Neo4jArticleWriter:
     """
 
     def __init__(self, db: Neo4jConnection, ontology: Ontology | None = None) -> None:
+        super().__init__(ontology)
         self._db = db
-        self._ontology = ontology
-
-    @property
-    def ontology(self) -> Ontology:
-        """The ontology the writes are derived from (loaded on first use)."""
-        if self._ontology is None:
-            self._ontology = load_ontology()
-        return self._ontology
 
     # ------------------------------------------------------------------ port
 

@@ -16,6 +16,7 @@ A bad article is rejected with its reason and leaves the stores as they were.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
@@ -86,15 +87,14 @@ def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) ->
     """Vector points for a document's passages; the payload links back to the graph."""
     article = doc.article
     entity_ids = {e.key: e.id for e in doc.extraction.entities}
+    mentions = sorted(doc.extraction.mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     points = []
     for passage, vector in zip(doc.passages, vectors, strict=True):
-        mentioned = sorted(
-            {
-                entity_ids[m.entity_key]
-                for m in doc.extraction.mentions
-                if passage.start <= m.start < passage.end and m.entity_key in entity_ids
-            }
-        )
+        inside = mentions[
+            bisect.bisect_left(starts, passage.start) : bisect.bisect_left(starts, passage.end)
+        ]
+        mentioned = sorted({entity_ids[m.entity_key] for m in inside if m.entity_key in entity_ids})
         payload = PassagePayload(
             passage_id=passage.id,
             passage_iri=passage.iri,

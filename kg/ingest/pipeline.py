@@ -23,8 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rdflib import Graph
-
 from kg.core.config import Settings
 from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
 from kg.core.identity import role_iri
@@ -33,8 +31,9 @@ from kg.core.ports import ArticleWriter, VectorStore
 from kg.extraction.entities.resolution import KnownEntity, add_known_mentions
 from kg.extraction.extractor import Extractor
 from kg.ingest.splitting import split_passages
-from kg.rdf.mapping import document_to_rdf, rdf_to_rows
+from kg.rdf.mapping import document_triples, triples_to_rows
 from kg.rdf.ontology import load_ontology
+from kg.rdf.triples import Triples
 from kg.vectors.payload import PassagePayload
 
 log = logging.getLogger(__name__)
@@ -194,11 +193,11 @@ class IngestPipeline:
             ValidationFailedError: the article cannot be stored as it is.
         """
         doc, rdf, dropped = self._validated(self.parse(article))
-        rows = rdf_to_rows(rdf, load_ontology())
+        rows = triples_to_rows(rdf, load_ontology())
         points = passage_points(doc, self.embedder.embed([p.text for p in doc.passages]))
         return PreparedArticle(doc=doc, rows=rows, points=tuple(points), dropped=dropped)
 
-    def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Graph, tuple[str, ...]]:
+    def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Triples, tuple[str, ...]]:
         """Map to RDF and check the shapes.
 
         An extracted action or role that fails is left out whole and reported; anything
@@ -208,8 +207,8 @@ class IngestPipeline:
             ValidationFailedError: the article cannot be stored as it is.
         """
         ontology = load_ontology()
-        rdf = document_to_rdf(doc)
-        violations = ontology.violations(rdf)
+        rdf = document_triples(doc)
+        violations = ontology.check(rdf)
         if not violations:
             return doc, rdf, ()
         if any(not v.kinds or not set(v.kinds) <= DROPPABLE_KINDS for v in violations):
@@ -226,10 +225,10 @@ class IngestPipeline:
             ),
         )
         doc = dataclasses.replace(doc, extraction=kept)
-        rdf = document_to_rdf(doc)
-        remaining = ontology.validate(rdf)
+        rdf = document_triples(doc)
+        remaining = ontology.check(rdf)
         if remaining:
-            raise ValidationFailedError(doc.article.id, remaining)
+            raise ValidationFailedError(doc.article.id, [v.message for v in remaining])
         for v in violations:
             log.warning("left out of %s: %s", doc.article.origin or doc.article.id, v.message)
         return doc, rdf, tuple(v.message for v in violations)

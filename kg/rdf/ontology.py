@@ -8,20 +8,36 @@ SHACL shapes.
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
 
 from kg.core.config import PROJECT_ROOT
 from kg.core.identity import ONTOLOGY_NS
+from kg.rdf.ontology_specs import (
+    ClassSpec,
+    DerivedJoinSpec,
+    FulltextIndexSpec,
+    PropertySpec,
+    RelationshipSpec,
+    _flag,
+    _is_nk,
+    _local,
+    _text,
+    expand_notation_lists,
+    relationship_type,
+)
+from kg.rdf.shapes import CompiledShapes, UnsupportedShapes, Violation
+from kg.rdf.shapes_compile import compile_shapes, pyshacl_violations
+from kg.rdf.triples import Triples
+
+log = logging.getLogger(__name__)
 
 NK = Namespace(ONTOLOGY_NS)
 PLOVER = Namespace("https://w3id.org/newskg/plover#")
@@ -32,86 +48,6 @@ _IN_NOTATIONS_OF = SHAPES_NS["inNotationsOf"]
 _ONTOLOGY_FILE = "newskg.ttl"
 _PLOVER_FILE = "plover.ttl"
 _SHAPES_FILE = "shapes.ttl"
-
-
-@dataclass(frozen=True, slots=True)
-class ClassSpec:
-    """An ontology class as a Neo4j node kind."""
-
-    iri: str
-    label: str  # the class local name
-    labels: tuple[str, ...]  # the class and its nk: superclasses, most general first
-    top_label: str  # the most general nk: class: nodes are merged on its id
-    class_name_key: str | None  # Neo4j key holding the most specific class name, if any
-    shared: bool  # shared across articles: keep first scalars, union lists
-
-
-@dataclass(frozen=True, slots=True)
-class PropertySpec:
-    """A datatype property as a Neo4j node property."""
-
-    iri: str
-    key: str  # the Neo4j property key
-    datatype: str  # the xsd range IRI
-    multi_valued: bool
-    unique: bool
-    node_iri: bool  # its value is the node IRI itself (never asserted in RDF)
-    derived: bool  # computed by the graph store, absent from extracted RDF
-    domain: str | None  # the label of its rdfs:domain; None when any node may have it
-
-
-@dataclass(frozen=True, slots=True)
-class RelationshipSpec:
-    """An object property as a Neo4j relationship type."""
-
-    iri: str
-    type: str  # UPPER_SNAKE
-    start_label: str  # top label of the domain
-    end_label: str  # top label of the range
-
-
-@dataclass(frozen=True, slots=True)
-class FulltextIndexSpec:
-    """A Neo4j fulltext index."""
-
-    name: str
-    labels: tuple[str, ...]
-    properties: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DerivedJoinSpec:
-    """A store-computed property: a scalar and a list property joined by a separator."""
-
-    label: str
-    key: str
-    scalar_key: str
-    list_key: str
-    separator: str
-
-
-def relationship_type(local_name: str) -> str:
-    """The relationship type of an object property: ``hasActor`` -> ``HAS_ACTOR``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name).upper()
-
-
-def _local(iri: Node) -> str:
-    text = str(iri)
-    return text[len(ONTOLOGY_NS) :] if text.startswith(ONTOLOGY_NS) else text.rsplit("#", 1)[-1]
-
-
-def _is_nk(node: Node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(ONTOLOGY_NS)
-
-
-def _flag(graph: Graph, subject: Node, predicate: URIRef) -> bool:
-    value = graph.value(subject, predicate)
-    return isinstance(value, Literal) and bool(value.toPython())
-
-
-def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
-    value = graph.value(subject, predicate)
-    return None if value is None else str(value)
 
 
 class Ontology:
@@ -125,7 +61,7 @@ class Ontology:
         self.directory = directory
         self.graph = graph
         self.plover = plover
-        self.shapes = _expand_notation_lists(shapes, plover)
+        self.shapes = expand_notation_lists(shapes, plover)
         self._classes = self._derive_classes()
         self._properties = self._derive_properties()
         self._relationships = self._derive_relationships()
@@ -399,12 +335,34 @@ class Ontology:
 
     # ------------------------------------------------------------------ validation
 
+    @cached_property
+    def compiled_shapes(self) -> CompiledShapes | None:
+        """The shapes compiled to Python checks; None when they use a feature that is not
+        compiled (validation then runs pyshacl)."""
+        try:
+            return compile_shapes(self.shapes, self.graph)
+        except UnsupportedShapes as exc:
+            log.warning("SHACL shapes not compiled (%s): validating with pyshacl", exc)
+            return None
+
+    def check(self, triples: Triples) -> list[Violation]:
+        """Validate triples against the SHACL shapes, one result per failing check.
+
+        Returns:
+            The violations, sorted by message; empty when the triples conform.
+        """
+        compiled = self.compiled_shapes
+        if compiled is None:
+            return self.violations_pyshacl(triples.to_graph())
+        return compiled.violations(triples)
+
     def violations(self, graph: Graph) -> list[Violation]:
         """Validate a data graph against the SHACL shapes, one result per failing check.
 
-        The ontology is mixed into a copy of the data graph so that ``sh:class`` follows
+        The ontology is mixed into the data so that ``sh:class`` follows
         ``rdfs:subClassOf``; event types and modes are checked with ``sh:in`` lists made
-        from the PLOVER schemes (see :func:`_expand_notation_lists`).
+        from the PLOVER schemes (see :func:`_expand_notation_lists`). The compiled shapes
+        (:mod:`kg.rdf.shapes`) do it; :meth:`violations_pyshacl` is the reference.
 
         Args:
             graph: The data graph (not modified).
@@ -412,33 +370,11 @@ class Ontology:
         Returns:
             The violations, sorted by message; empty when the graph conforms.
         """
-        import pyshacl  # only validation needs it; it is slow to import
+        return self.check(Triples.from_graph(graph))
 
-        conforms, report, _ = pyshacl.validate(
-            graph,
-            shacl_graph=self.shapes,
-            ont_graph=self.graph,
-            inference="none",
-            advanced=True,  # SHACL-AF: the SPARQL target of the evidence check
-            allow_warnings=False,
-        )
-        if conforms:
-            return []
-        found: dict[str, Violation] = {}
-        for result in report.subjects(RDF.type, SH.ValidationResult):
-            focus = report.value(result, SH.focusNode)
-            path = report.value(result, SH.resultPath)
-            value = report.value(result, SH.value)
-            text = " / ".join(sorted(str(m) for m in report.objects(result, SH.resultMessage)))
-            kinds = tuple(sorted(_local(t) for t in graph.objects(focus, RDF.type) if _is_nk(t)))
-            shape = report.value(result, SH.sourceShape)
-            line = f"{'/'.join(kinds) or 'node'} <{focus}>: {text or f'violates {shape}'}"
-            if isinstance(path, URIRef):
-                line += f" [path {_local(path)}]"
-            if value is not None and str(value) not in line:
-                line += f" [value {value}]"
-            found[line] = Violation(focus=str(focus), kinds=kinds, message=line)
-        return [found[line] for line in sorted(found)]
+    def violations_pyshacl(self, graph: Graph) -> list[Violation]:
+        """Like :meth:`violations`, with pyshacl (about a hundred times slower)."""
+        return pyshacl_violations(graph, self.shapes, self.graph)
 
     def validate(self, graph: Graph) -> list[str]:
         """Validate a data graph against the SHACL shapes.
@@ -447,40 +383,6 @@ class Ontology:
             Human-readable violation messages, sorted; empty when the graph conforms.
         """
         return [v.message for v in self.violations(graph)]
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One failed SHACL check: the node it is about, that node's classes, the message."""
-
-    focus: str
-    kinds: tuple[str, ...]
-    message: str
-
-
-def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:
-    """A copy of the shapes where ``nks:inNotationsOf SCHEME`` becomes ``sh:in`` listing the
-    skos:notation of every concept in SCHEME.
-
-    ``sh:in`` is a core constraint pyshacl checks in memory; a SPARQL constraint per action
-    was an order of magnitude slower.
-    """
-    expanded = Graph()
-    for triple in shapes:
-        expanded.add(triple)
-    for prefix, namespace in shapes.namespaces():
-        expanded.bind(prefix, namespace)
-    for shape, scheme in list(shapes.subject_objects(_IN_NOTATIONS_OF)):
-        notations = sorted(
-            str(schemes.value(concept, SKOS.notation))
-            for concept in schemes.subjects(SKOS.inScheme, scheme)
-        )
-        if not notations:
-            raise ValueError(f"scheme {scheme} has no concepts with a skos:notation")
-        head = BNode()
-        Collection(expanded, head, [Literal(n) for n in notations])
-        expanded.add((shape, SH["in"], head))
-    return expanded
 
 
 _CACHE: dict[Path, Ontology] = {}

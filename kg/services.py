@@ -18,6 +18,7 @@ from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
 from kg.ingest.pipeline import IngestPipeline
+from kg.ingest.workers import default_workers
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
 
@@ -64,6 +65,7 @@ def build_services(settings: Settings) -> Services:
         embedder=embedder,
         extractor=extractor_from_settings(settings),
         settings=settings,
+        workers=default_workers(settings),
     )
     return Services(
         settings=settings,
@@ -89,7 +91,8 @@ def bootstrap(services: Services) -> None:
 
 
 def close(services: Services) -> None:
-    """Release connections and file locks."""
+    """Release connections, file locks and ingest worker processes."""
+    services.pipeline.close()
     services.admin.close()
     services.vectors.close()
 

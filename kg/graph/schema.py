@@ -15,7 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
-from kg.rdf.ontology import ClassSpec, Ontology, load_ontology
+from kg.rdf.ontology import Ontology, load_ontology
+from kg.rdf.ontology_specs import ClassSpec
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 

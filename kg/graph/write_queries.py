@@ -17,7 +17,8 @@ from kg.graph.schema import (
     relationship_types_between,
     string_literal,
 )
-from kg.rdf.ontology import ClassSpec, Ontology, RelationshipSpec
+from kg.rdf.ontology import Ontology
+from kg.rdf.ontology_specs import ClassSpec, RelationshipSpec
 
 # --------------------------------------------------------------------------- merges
 
@@ -120,6 +121,25 @@ def claim_article() -> str:
         f"MERGE (a:{article} {{{prop('id')}: $id}})\n"
         f"SET a.{prop('id')} = $id\n"
         f"RETURN a.{prop('iri')} IS NOT NULL AS existed"
+    )
+
+
+@cache
+def existing_articles() -> str:
+    """Parameters: ``$ids``. One row ``{id}`` per stored article among them."""
+    return f"UNWIND $ids AS id MATCH (a:{label('Article')} {{id: id}}) RETURN a.id AS id"
+
+
+@cache
+def claim_articles() -> str:
+    """:func:`claim_article` for many: parameters ``$ids`` (sorted, so concurrent batches
+    lock in one order); one row ``{id, existed}`` per id."""
+    article = label("Article")
+    return (
+        "UNWIND $ids AS id\n"
+        f"MERGE (a:{article} {{{prop('id')}: id}})\n"
+        f"SET a.{prop('id')} = id\n"
+        f"RETURN id, a.{prop('iri')} IS NOT NULL AS existed"
     )
 
 

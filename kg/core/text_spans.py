@@ -54,10 +54,10 @@ def passage_spans(text: str, max_chars: int = 600) -> list[tuple[int, int]]:
 def chunk_spans(text: str, max_chars: int, passage_chars: int = 600) -> list[tuple[int, int]]:
     """Cut ``text`` into consecutive chunks of whole passages, each at most ``max_chars``.
 
-    The chunks cover the text exactly (``"".join(text[s:e] for s, e in chunks) == text``):
-    each starts where a passage starts, and the whitespace between two passages ends the
-    earlier chunk. A single passage longer than ``max_chars`` (one very long sentence) is
-    cut at the last whitespace before the limit, or at the limit when there is none.
+    The chunks cover the text exactly (``"".join(text[s:e] for s, e in chunks) == text``)
+    and each starts where a passage starts or ends (the whitespace between two passages
+    goes with either). A single passage longer than ``max_chars`` (one very long sentence)
+    is cut at the last whitespace before the limit, or at the limit when there is none.
 
     Args:
         text: The article body.
@@ -71,18 +71,18 @@ def chunk_spans(text: str, max_chars: int, passage_chars: int = 600) -> list[tup
         return []
     if len(text) <= max_chars:
         return [(0, len(text))]
-    cuts: list[int] = []  # where a chunk may start
+    cuts: list[int] = [0]  # where a chunk may start: passage starts and ends
     for start, end in passage_spans(text, min(passage_chars, max_chars)):
-        cuts.append(start)
         cursor = start
         while end - cursor > max_chars:  # one sentence longer than a chunk
-            cut = _last_space_before(text, cursor, cursor + max_chars)
-            cuts.append(cut)
-            cursor = cut
+            cursor = _last_space_before(text, cursor, cursor + max_chars)
+            cuts.append(cursor)
+        cuts += [start, end]
+    cuts = sorted({c for c in cuts if 0 < c < len(text)})
     chunks: list[tuple[int, int]] = []
     chunk_start = 0
     previous = 0
-    for cut in [*cuts[1:], len(text)]:
+    for cut in [*cuts, len(text)]:
         if cut - chunk_start > max_chars and previous > chunk_start:
             chunks.append((chunk_start, previous))
             chunk_start = previous

@@ -120,6 +120,7 @@ class IngestPipeline:
                 alias.lower(): KnownEntity(key=e.key, name=e.name, type=e.type)
                 for e in extraction.entities
                 for alias in (e.name, *e.aliases)
+                if alias
             }
             extraction = add_known_mentions(extraction, article.body, own)
             docs.append(ParsedDocument(article=article, passages=passages, extraction=extraction))

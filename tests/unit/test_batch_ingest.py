@@ -15,12 +15,14 @@ from datetime import date
 import pytest
 
 from kg.core.config import Settings
+from kg.core.errors import GraphQueryError
 from kg.core.models import Action, Article, Entity, Extraction, GraphRows, Mention, Participant
 from kg.core.records import ArticleWrite
 from kg.core.text_spans import chunk_spans, passage_spans
 from kg.ingest.pipeline import IngestFailure, IngestPipeline, PreparedArticle, batched
 from tests.fakes import InMemoryArticleWriter, InMemoryVectorStore, StubEmbedder, StubExtractor
 
+CONSTRAINT = "Neo.ClientError.Schema.ConstraintValidationFailed"
 NAMES = {"Gustavo Petro": "Person", "ELN": "ArmedGroup", "Havana": "Place"}
 
 
@@ -45,17 +47,13 @@ class CountingWriter(InMemoryArticleWriter):
     def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:
         self.transactions += 1
         if article_id in self.refused:
-            from kg.core.errors import GraphQueryError
-
-            raise GraphQueryError("Neo.ClientError.Schema.ConstraintValidationFailed", "constraint violated")
+            raise GraphQueryError(CONSTRAINT, "constraint violated")
         return super().replace_article(rows, article_id)
 
     def replace_articles(self, batch: Sequence[tuple[GraphRows, str]]) -> list[ArticleWrite]:
         self.transactions += 1
         if any(article_id in self.refused for _, article_id in batch):
-            from kg.core.errors import GraphQueryError
-
-            raise GraphQueryError("Neo.ClientError.Schema.ConstraintValidationFailed", "constraint violated")
+            raise GraphQueryError(CONSTRAINT, "constraint violated")
         return super().replace_articles(batch)
 
 

@@ -151,7 +151,9 @@ class IngestPipeline:
 
     def _prepare_batch(self, articles: Sequence[Article]) -> list[PreparedArticle | NewsKGError]:
         try:
-            docs: list[ParsedDocument | NewsKGError] = list(self.parse_many(articles))
+            docs: list[ParsedDocument | NewsKGError] = (
+                [self.parse(articles[0])] if len(articles) == 1 else list(self.parse_many(articles))
+            )
         except NewsKGError:
             if len(articles) == 1:
                 raise

@@ -7,15 +7,18 @@ Prints, for the first ``--n`` articles of a corpus:
   core. Each runs in one process per core with its model loaded and warmed up first, so
   the limit is what any pipeline built on these two models can reach here;
 - end-to-end ingest (parse -> extract -> validate -> embed -> Qdrant + Neo4j), through
-  ``IngestPipeline.ingest_iter`` as ``kg ingest`` runs it: worker processes started and
-  warmed up first, the input streamed from the file;
-- the ratio end-to-end / limit, the peak memory (this process and its workers), and where
-  the rest of the time goes (stages of ``prepare_many`` timed in this process on a sample,
-  and the time this process spent storing).
+  ``IngestPipeline.ingest_iter`` as ``kg ingest`` runs it, its worker processes started and
+  warmed up first;
+- the ratio end-to-end / limit, in wall time and in CPU time; the peak memory (this
+  process and its ingest workers); and where the rest goes (this process's and Neo4j's
+  CPU, and the stages of ``prepare_many`` timed in this process on a sample).
 
-The articles go to a temporary Qdrant directory and to the Neo4j server of the settings
-under URLs of this run (``https://bench.newskg.invalid/<run>/<i>``), and are deleted
-afterwards. Read the corpus from ``../shared/data`` (never copy it into the repository).
+The corpus is read in ``--rounds`` consecutive slices, and the limit and the end-to-end
+ingest alternate on each slice: on a machine shared with other work, both then see the
+same load. The articles go to a temporary Qdrant directory and to the Neo4j server of the
+settings under URLs of this run (``https://bench.newskg.invalid/<run>/<i>``), and are
+deleted afterwards. Read the corpus from ``../shared/data`` (never copy it into the
+repository).
 
 Run: ``make neo4j-start && .venv/bin/python bench/ingest.py
 --corpus ../shared/data/reuters21578/articles.jsonl --n 2000``
@@ -41,7 +44,7 @@ from typing import Any
 
 from kg.core.config import Settings, get_settings
 from kg.core.models import Article
-from kg.core.text_spans import chunk_spans
+from kg.core.text_spans import chunk_spans, passage_spans
 from kg.ingest.parsing import iter_path
 from kg.ingest.pipeline import IngestFailure, IngestPipeline
 from kg.ingest.splitting import split_passages
@@ -118,20 +121,30 @@ class Limit:
         return self.spacy_cpu + self.embed_cpu
 
 
-def measure_limit(settings: Settings, texts: list[str], passages: list[str], workers: int) -> Limit:
-    """spaCy over every core, then the embedding over every core (models loaded first)."""
-    context = multiprocessing.get_context("spawn")
+def limit_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    """One process per core with spaCy and the embedder loaded and warmed up."""
+    pool = ProcessPoolExecutor(
+        workers,
+        multiprocessing.get_context("spawn"),
+        initializer=_limit_worker,
+        initargs=(settings,),
+    )
+    list(pool.map(_warm, range(workers * 4)))
+    return pool
+
+
+def measure_limit(
+    pool: ProcessPoolExecutor, settings: Settings, texts: list[str], workers: int
+) -> Limit:
+    """spaCy over every core on the extractor's chunks, then the embedding over every core
+    on the passages."""
     chunks = [t[s:e] for t in texts for s, e in chunk_spans(t, settings.extract_chunk_chars)]
-    with ProcessPoolExecutor(
-        workers, context, initializer=_limit_worker, initargs=(settings,)
-    ) as pool:
-        list(pool.map(_warm, range(workers * 4)))  # every worker up and warm
-        time.sleep(1.0)
-        cpu0, t0 = _tree_cpu(), time.perf_counter()
-        list(pool.map(_parse, _spread(chunks, workers * 8)))
-        cpu1, t1 = _tree_cpu(), time.perf_counter()
-        list(pool.map(_embed, _spread(passages, workers * 8)))
-        cpu2, t2 = _tree_cpu(), time.perf_counter()
+    passages = [t[s:e] for t in texts for s, e in passage_spans(t, settings.passage_max_chars)]
+    cpu0, t0 = _tree_cpu(), time.perf_counter()
+    list(pool.map(_parse, _spread(chunks, workers * 4)))
+    cpu1, t1 = _tree_cpu(), time.perf_counter()
+    list(pool.map(_embed, _spread(passages, workers * 4)))
+    cpu2, t2 = _tree_cpu(), time.perf_counter()
     return Limit(t1 - t0, t2 - t1, cpu1 - cpu0, cpu2 - cpu1)
 
 
@@ -190,9 +203,9 @@ def _listening_pid(port: int) -> int | None:
     return None
 
 
-def _tree_rss() -> int:
-    """Resident memory of this process and all its descendants, in bytes."""
-    return sum(rss for _, rss, _ in _tree())
+def _tree_rss(excluded: frozenset[int] = frozenset()) -> int:
+    """Resident memory of this process and its descendants but ``excluded``, in bytes."""
+    return sum(rss for pid, rss, _ in _tree() if pid not in excluded)
 
 
 def _tree_cpu() -> float:
@@ -203,7 +216,8 @@ def _tree_cpu() -> float:
 class PeakMemory:
     """Samples the process tree's memory in a thread; ``peak`` is the largest sample."""
 
-    def __init__(self, every_s: float = 0.25) -> None:
+    def __init__(self, excluded: frozenset[int] = frozenset(), every_s: float = 0.25) -> None:
+        self.excluded = excluded
         self.peak = 0
         self.peak_main = 0
         self._every = every_s
@@ -214,7 +228,7 @@ class PeakMemory:
         import resource
 
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss())
+            self.peak = max(self.peak, _tree_rss(self.excluded))
             self.peak_main = max(
                 self.peak_main, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             )
@@ -233,7 +247,7 @@ class PeakMemory:
 
 
 def breakdown(pipeline: IngestPipeline, sample: list[Article]) -> dict[str, float]:
-    """Seconds per stage of ``prepare_many`` on a sample, in this process."""
+    """CPU seconds per stage of ``prepare_many`` on a sample, in this process."""
     import torch
 
     from kg.extraction.extractor import RuleBasedExtractor
@@ -247,28 +261,28 @@ def breakdown(pipeline: IngestPipeline, sample: list[Article]) -> dict[str, floa
         return {}
     nlp = extractor.nlp
     chunks = [a.body[s:e] for a in sample for s, e in chunk_spans(a.body, extractor.chunk_chars)]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     docs = list(nlp.pipe(chunks))
-    timings["spaCy"] = time.perf_counter() - t0
+    timings["spaCy"] = time.process_time() - t0
     del docs
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     parsed = pipeline.parse_many(sample)
-    timings["rules (entities, actions, coding)"] = time.perf_counter() - t0 - timings["spaCy"]
+    timings["rules (entities, actions, coding)"] = time.process_time() - t0 - timings["spaCy"]
     ontology = load_ontology()
     for doc in parsed:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         triples = document_triples(doc)
-        timings["RDF mapping"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
+        timings["RDF mapping"] += time.process_time() - t0
+        t0 = time.process_time()
         ontology.check(triples)
-        timings["SHACL (compiled)"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
+        timings["SHACL (compiled)"] += time.process_time() - t0
+        t0 = time.process_time()
         triples_to_rows(triples, ontology)
-        timings["rows"] += time.perf_counter() - t0
+        timings["rows"] += time.process_time() - t0
     texts = [p.text for a in sample for p in split_passages(a, pipeline.settings.passage_max_chars)]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     pipeline.embedder.embed(texts)
-    timings["embedding"] = time.perf_counter() - t0
+    timings["embedding"] = time.process_time() - t0
     return dict(timings)
 
 
@@ -285,10 +299,19 @@ def _warm_pipeline(pipeline: IngestPipeline, run: str) -> None:
         pass
 
 
+def slices(corpus: Path, n: int, rounds: int, run: str, max_chars: int) -> Iterator[list[Article]]:
+    """The articles in ``rounds`` consecutive slices, read from the file as needed."""
+    stream = articles(corpus, n, run, max_chars)
+    size = max(1, -(-n // rounds))
+    while chunk := list(itertools.islice(stream, size)):
+        yield chunk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="a JSONL corpus")
     parser.add_argument("--n", type=int, default=2000, help="articles to ingest")
+    parser.add_argument("--rounds", type=int, default=4, help="limit / end-to-end alternations")
     parser.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
     parser.add_argument("--sample", type=int, default=100, help="articles timed stage by stage")
     args = parser.parse_args()
@@ -298,17 +321,7 @@ def main() -> None:
         settings = get_settings(var_dir=Path(tmp), ingest_workers=args.workers)
         workers = default_workers(settings)
         max_chars = settings.max_article_chars
-        texts = [a.body for a in articles(args.corpus, args.n, run, max_chars)]
-        passages = [
-            p.text
-            for a in articles(args.corpus, args.n, run, max_chars)
-            for p in split_passages(a, settings.passage_max_chars)
-        ]
-        n, chars = len(texts), sum(map(len, texts))
-        print(f"corpus: {args.corpus.name}, {n} articles, {chars} chars, {len(passages)} passages")
         print(f"cores: {os.cpu_count()}, workers: {workers}, load: {os.getloadavg()[0]:.1f}")
-
-        before = measure_limit(settings, texts, passages, workers)
 
         services = build_services(settings)
         bootstrap(services)
@@ -317,6 +330,9 @@ def main() -> None:
         if workers > 1:
             _warm_pipeline(pipeline, run)
         startup_s = time.perf_counter() - t0
+        limit_workers = limit_pool(settings, workers)
+        excluded = frozenset(limit_workers._processes)  # noqa: SLF001 - their pids
+
         store_s = 0.0
         store_many = pipeline.store_many
 
@@ -329,26 +345,36 @@ def main() -> None:
                 store_s += time.perf_counter() - t
 
         pipeline.store_many = timed_store  # type: ignore[method-assign]
-        stored: list[str] = []
-        rejected = 0
         neo4j_pid = _listening_pid(settings.neo4j_bolt_port)
-        with PeakMemory() as memory:
-            neo0 = _process_cpu(neo4j_pid) if neo4j_pid else 0.0
-            main0 = _process_cpu(os.getpid())
-            cpu0, t0 = _tree_cpu(), time.perf_counter()
-            for result in pipeline.ingest_iter(articles(args.corpus, args.n, run, max_chars)):
-                if isinstance(result, IngestFailure):
-                    rejected += 1
-                else:
-                    stored.append(result.article_id)
-            e2e_s, e2e_cpu = time.perf_counter() - t0, _tree_cpu() - cpu0
-            main_cpu = _process_cpu(os.getpid()) - main0
-            neo_cpu = (_process_cpu(neo4j_pid) - neo0) if neo4j_pid else None
+        limits: list[Limit] = []
+        stored: list[str] = []
+        rejected = n = chars = passages = 0
+        e2e_s = e2e_cpu = main_cpu = neo_cpu = 0.0
+        # Limit and end-to-end alternate on consecutive slices of the corpus, so that both
+        # see the same machine: its load (other processes) drifts over minutes.
+        with PeakMemory(excluded) as memory:
+            for chunk in slices(args.corpus, args.n, args.rounds, run, max_chars):
+                texts = [a.body for a in chunk]
+                n += len(chunk)
+                chars += sum(map(len, texts))
+                passages += sum(len(passage_spans(t, settings.passage_max_chars)) for t in texts)
+                limits.append(measure_limit(limit_workers, settings, texts, workers))
+                neo0 = _process_cpu(neo4j_pid) if neo4j_pid else 0.0
+                main0 = _process_cpu(os.getpid())
+                cpu0, t0 = _tree_cpu(), time.perf_counter()
+                for result in pipeline.ingest_iter(iter(chunk)):
+                    if isinstance(result, IngestFailure):
+                        rejected += 1
+                    else:
+                        stored.append(result.article_id)
+                e2e_s += time.perf_counter() - t0
+                e2e_cpu += _tree_cpu() - cpu0
+                main_cpu += _process_cpu(os.getpid()) - main0
+                neo_cpu += (_process_cpu(neo4j_pid) - neo0) if neo4j_pid else 0.0
+                del chunk, texts
         pipeline.store_many = store_many  # type: ignore[method-assign]
+        limit_workers.shutdown()
         pipeline.close()
-
-        after = measure_limit(settings, texts, passages, workers)
-        del texts, passages
         load_after = os.getloadavg()[0]
 
         sample = list(articles(args.corpus, args.sample, run, max_chars))
@@ -357,33 +383,32 @@ def main() -> None:
             pipeline.delete_article(article_id)
         close(services)
 
-    # The limit is the better of its two measurements (before and after), component by
-    # component: the ratio errs against the pipeline when the machine's load varies.
-    spacy_s, embed_s = min(before.spacy_s, after.spacy_s), min(before.embed_s, after.embed_s)
-    limit_s = spacy_s + embed_s
-    limit_cpu = min(before.spacy_cpu, after.spacy_cpu) + min(before.embed_cpu, after.embed_cpu)
-    for name, m in (("before", before), ("after", after)):
-        print(
-            f"limit {name}: spaCy {m.spacy_s:.1f} s ({m.spacy_cpu:.1f} s CPU) + "
-            f"embedding {m.embed_s:.1f} s ({m.embed_cpu:.1f} s CPU)"
-        )
-    print(f"limit (best of both): {n / limit_s:8.2f} articles/s ({limit_s:.1f} s)")
+    spacy_s = sum(m.spacy_s for m in limits)
+    embed_s = sum(m.embed_s for m in limits)
+    limit_s, limit_cpu = spacy_s + embed_s, sum(m.cpu for m in limits)
+    print(f"corpus: {args.corpus.name}, {n} articles, {chars} chars, {passages} passages")
+    print(
+        f"limit: spaCy over {workers} cores {spacy_s:.1f} s + embedding over {workers} cores "
+        f"{embed_s:.1f} s"
+    )
+    print(f"limit:                {n / limit_s:8.2f} articles/s ({limit_s:.1f} s)")
     print(
         f"end-to-end ingest:    {n / e2e_s:8.2f} articles/s ({e2e_s:.1f} s, "
         f"{len(stored)} stored, {rejected} rejected)"
     )
     print(f"ratio end-to-end / limit: {limit_s / e2e_s:.2f}")
+    print(f"alternations of limit and end-to-end: {len(limits)}")
     print(
         f"CPU seconds (this process and its workers; Neo4j's server not counted): "
         f"limit {limit_cpu:.1f}, end-to-end {e2e_cpu:.1f}, ratio {limit_cpu / e2e_cpu:.2f}"
     )
     print(f"  of which this process (reading, storing): {main_cpu:.1f} s CPU")
-    if neo_cpu is not None:
+    if neo4j_pid:
         print(f"  Neo4j's server meanwhile (shared: other clients count too): {neo_cpu:.1f} s CPU")
     print(f"worker start-up (models loaded once per process, not timed): {startup_s:.1f} s")
     print(f"storing in this process (Qdrant + Neo4j, overlapping the workers): {store_s:.1f} s")
     print(
-        f"peak memory: {memory.peak / 2**20:.0f} MiB (this process and its workers); "
+        f"peak memory: {memory.peak / 2**20:.0f} MiB (this process and its ingest workers); "
         f"this process {memory.peak_main / 2**20:.0f} MiB"
     )
     print(f"load average after: {load_after:.1f}")

@@ -11,6 +11,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -245,3 +246,22 @@ def test_chunks_cover_the_text_and_never_cut_a_passage(limit: int) -> None:
     if all(e - s <= limit for s, e in passages):  # no sentence longer than a chunk
         assert all(s in edges for s, _ in chunks)
     assert chunk_spans(text[:limit], limit) == [(0, limit)]
+
+
+def test_jsonl_files_are_read_as_records_are_taken(tmp_path: Path) -> None:
+    import json
+
+    from kg.ingest.parsing import iter_path
+
+    path = tmp_path / "many.jsonl"
+    line = json.dumps({"title": "T", "text": "Officials met in Paris. " * 40}) + "\n"
+    path.write_text(line * 5000)
+    records = iter_path(path)
+    first = next(records)
+    assert isinstance(first, Article) and first.origin.endswith("many.jsonl:1")
+    # One record taken: the reader is still open near the start of a ~5 MB file.
+    frame = records.gi_frame
+    assert frame is not None
+    stream = frame.f_locals["stream"]
+    assert stream.tell() < path.stat().st_size / 10
+    assert sum(1 for _ in records) == 4999

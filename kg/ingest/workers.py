@@ -88,9 +88,18 @@ class PreparePool:
         workers: How many processes.
         in_flight_per_worker: Batches handed out per worker before waiting for the oldest
             (two keep every worker busy while the parent stores; more only cost memory).
+        batches_per_worker: A worker is replaced after this many batches: spaCy's string
+            store grows with every new word it sees, so a worker that lived for millions
+            of articles would grow too (a replacement reloads the models, ~10 s).
     """
 
-    def __init__(self, settings: Settings, workers: int, in_flight_per_worker: int = 2) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int,
+        in_flight_per_worker: int = 2,
+        batches_per_worker: int = 1000,
+    ) -> None:
         self.workers = workers
         self.in_flight = max(1, workers * in_flight_per_worker)
         self._executor = ProcessPoolExecutor(
@@ -98,6 +107,7 @@ class PreparePool:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(settings,),
+            max_tasks_per_child=batches_per_worker,
         )
 
     def map_bounded(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:

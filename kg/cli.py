@@ -69,12 +69,12 @@ def ingest(
     they are ingested in this process. With --ray, parsing, extraction, validation and
     embedding run on Ray and this process writes the stores (see README "Scale-out").
     """
-    from kg.ingest.parsing import iter_input_files, read_path
+    from kg.ingest.parsing import iter_input_files, iter_path
     from kg.ops.server_handle import read_handle
 
     def records() -> Iterator[Article | NewsKGError]:
         for path in iter_input_files(paths):
-            yield from read_path(path, settings.max_article_chars)
+            yield from iter_path(path, settings.max_article_chars)
 
     settings = get_settings()
     if ray is not None:
@@ -161,32 +161,40 @@ def _ingest_on_ray(
 
 
 def _ingest_in_process(records: Iterable[Article | NewsKGError]) -> None:
+    """Ingest in this process, streaming: records are read as batches are needed, and
+    only counts and failures are kept, so memory stays flat whatever the input's size."""
+    from kg.ingest.pipeline import IngestFailure
     from kg.services import bootstrap, build_services, close
 
     settings = get_settings()
-    articles = []
-    failures = []
-    for record in records:
-        if isinstance(record, NewsKGError):
-            failures.append(str(record))
-        else:
-            articles.append(record)
+    failures: list[str] = []
+
+    def articles() -> Iterator[Article]:
+        for record in records:
+            if isinstance(record, NewsKGError):
+                failures.append(str(record))
+            else:
+                yield record
+
+    stored = created = passages = actions = 0
     services = build_services(settings)
     try:
         bootstrap(services)
-        report = services.pipeline.ingest(articles, progress=True)
+        for result in services.pipeline.ingest_iter(articles(), progress=True):
+            if isinstance(result, IngestFailure):
+                failures.append(f"{result.origin}: {result.error}")
+                continue
+            stored += 1
+            created += result.created
+            passages += result.passages
+            actions += result.actions
     except NewsKGError as exc:
         raise _fail(exc) from exc
     finally:
         close(services)
-    _summary(
-        len(report.articles),
-        sum(1 for a in report.articles if a.created),
-        sum(a.passages for a in report.articles),
-        sum(a.actions for a in report.articles),
-    )
-    _rejected([*failures, *(f"{f.origin}: {f.error}" for f in report.failures)])
-    if failures or report.failures:
+    _summary(stored, created, passages, actions)
+    _rejected(failures)
+    if failures:
         raise typer.Exit(code=2)
 
 

@@ -22,6 +22,7 @@ from kg.graph.search_graph import Neo4jSearchGraph
 from kg.graph.store import Neo4jConnection, connection_from_settings
 from kg.graph.writes import Neo4jArticleWriter
 from kg.ingest.pipeline import IngestPipeline
+from kg.ingest.workers import default_workers
 from kg.search.engine import HybridSearch
 from kg.vectors.embedder import Embedder, embedder_from_settings
 from kg.vectors.factory import open_vector_store
@@ -82,6 +83,7 @@ def build_services(settings: Settings) -> Services:
         extractor=extractor_from_settings(settings),
         settings=settings,
         events=events,
+        workers=default_workers(settings),
     )
     return Services(
         settings=settings,
@@ -116,8 +118,9 @@ def bootstrap(services: Services, dimension: int | None = None) -> None:
 
 
 def close(services: Services) -> None:
-    """Release connections, file locks and the search threads."""
+    """Release connections, file locks, the search threads and ingest worker processes."""
     services.search.close()
+    services.pipeline.close()
     services.admin.close()
     services.vectors.close()
 

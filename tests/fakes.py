@@ -44,6 +44,8 @@ class InMemoryArticleWriter:
         self.articles: dict[str, GraphRows] = {}
         self.duplicate_of: dict[str, str] = {}
         self.replacements = 0
+        self.batch_writes = 0  # calls of replace_articles
+        self.fail_batches = False  # make replace_articles refuse every batch
 
     # ------------------------------------------------------------------ views for tests
 
@@ -66,17 +68,38 @@ class InMemoryArticleWriter:
         return article_id in self.articles
 
     def replace_article(self, rows: GraphRows, article_id: str) -> ArticleWrite:
+        self._check(rows, article_id)
+        return self._replace(rows, article_id)
+
+    def _check(self, rows: GraphRows, article_id: str) -> None:
         if not any(node.id == article_id for node in rows.nodes):
             raise GraphWriteError(f"the rows hold no node for article {article_id!r}")
         ids = {n.id for n in rows.nodes}
         for rel in rows.relationships:
             if rel.start_id not in ids or rel.end_id not in ids:
                 raise GraphWriteError("relationship ends missing", expected=1)
+
+    def _replace(self, rows: GraphRows, article_id: str) -> ArticleWrite:
         existed = article_id in self.articles
         removed = tuple(sorted(self.passage_ids(article_id)))
         self.articles[article_id] = rows
         self.replacements += 1
         return ArticleWrite(existed=existed, removed_passage_ids=removed if existed else ())
+
+    def existing_articles(self, article_ids: Sequence[str]) -> set[str]:
+        return {i for i in article_ids if i in self.articles}
+
+    def replace_articles(self, batch: Sequence[tuple[GraphRows, str]]) -> list[ArticleWrite]:
+        """All or nothing, like the one transaction of the Neo4j adapter."""
+        self.batch_writes += 1
+        if self.fail_batches:
+            raise GraphWriteError("the batch transaction was refused by the test")
+        ids = [article_id for _, article_id in batch]
+        if len(set(ids)) != len(ids):
+            raise GraphWriteError("an article appears twice in one batch")
+        for rows, article_id in batch:
+            self._check(rows, article_id)
+        return [self._replace(rows, article_id) for rows, article_id in batch]
 
     def delete_article(self, article_id: str) -> DeleteResult | None:
         rows = self.articles.pop(article_id, None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
+from pydantic import Field, PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg.core import limits
@@ -65,6 +65,16 @@ class Settings(BaseSettings):
 
     # Passage splitting
     passage_max_chars: int = 600
+
+    # Ingest throughput. spaCy sees at most this many characters at once: a longer article
+    # is parsed in chunks of whole passages (offsets shifted back; names resolve across
+    # chunks). Articles are prepared in batches of ``ingest_batch_articles`` (or fewer when
+    # they reach ``ingest_batch_chars``), in ``ingest_workers`` processes (0: one per core;
+    # 1: in this process), and each batch is stored with one graph transaction.
+    extract_chunk_chars: PositiveInt = 5000
+    ingest_workers: int = Field(default=0, ge=0)
+    ingest_batch_articles: PositiveInt = 32
+    ingest_batch_chars: PositiveInt = 200_000
 
     # Search fusion (reciprocal rank fusion)
     rrf_k: int = 60

@@ -13,25 +13,25 @@ class EventIndex(Protocol):
     """Events across articles (:mod:`kg.core.event_merge`), kept up to date after each
     article write. Raises like :class:`ArticleWriter`."""
 
-    def events_of_article(self, article_id: str) -> tuple[str, ...]:
-        """The ids of the events the article's actions report (read before a replacement
+    def events_of_articles(self, article_ids: Sequence[str]) -> tuple[str, ...]:
+        """The ids of the events the articles' actions report (read before a replacement
         or deletion, so the pass after it can recompute or remove them)."""
         ...
 
     def refresh(
         self,
-        article_id: str | None,
+        article_ids: Sequence[str],
         embeddings: Mapping[str, Sequence[float]],
         previous: Sequence[str] = (),
     ) -> EventUpdate:
-        """Recompute, in one transaction, the events of the article's actions, of the
+        """Recompute, in one transaction, the events of the articles' actions, of the
         actions that could report the same events (by type and participant, within the date
         window) and of the events in ``previous``; an event left without reports is deleted.
 
         Args:
-            article_id: The article just written (None after a deletion).
-            embeddings: Evidence embeddings of the article's actions, by action id.
-            previous: Events the article's actions reported before the write.
+            article_ids: The articles just written (none after a deletion).
+            embeddings: Evidence embeddings of their actions, by action id.
+            previous: Events their actions reported before the write.
         """
         ...
 

@@ -118,6 +118,26 @@ class ArticleWriter(Protocol):
         """
         ...
 
+    def existing_articles(self, article_ids: Sequence[str]) -> set[str]:
+        """The ids among ``article_ids`` of the articles that are stored."""
+        ...
+
+    def replace_articles(self, batch: Sequence[tuple[GraphRows, str]]) -> list[ArticleWrite]:
+        """:meth:`replace_article` for many articles in ONE write transaction: all or
+        nothing. Each article is replaced whole; a node that several of them write is
+        merged as successive replacements would merge it.
+
+        Args:
+            batch: ``(rows, article_id)`` pairs, each article id once.
+
+        Returns:
+            One :class:`ArticleWrite` per pair, in order.
+
+        Raises:
+            GraphWriteError: as :meth:`replace_article`, for any of the articles.
+        """
+        ...
+
     def delete_article(self, article_id: str) -> DeleteResult | None:
         """Delete an article, its passages and actions, the roles only it stated and the
         entities nothing else supports, in one transaction. None when it does not exist."""

@@ -21,7 +21,7 @@ class EventCypher:
 
     set_embeddings: str
     article_actions: str
-    events_of_article: str
+    events_of_articles: str
     reports_of_events: str
     candidates: str
     reports: str
@@ -53,13 +53,16 @@ UNWIND $rows AS row
 MATCH (x:{action} {{id: row.id}})
 SET x.evidenceEmbedding = row.vector
 """,
-        # $id -> rows {id}
+        # $ids: article ids -> rows {id} of their actions
         article_actions=f"""
-MATCH (x:{action})-[:{reported_in}]->(:{article} {{id: $id}})
+UNWIND $ids AS aid
+MATCH (x:{action})-[:{reported_in}]->(:{article} {{id: aid}})
 RETURN x.id AS id
 """,
-        events_of_article=f"""
-MATCH (:{article} {{id: $id}})<-[:{reported_in}]-(:{action})-[:{reports}]->(ev:{event})
+        # $ids: article ids -> rows {id} of the events their actions report
+        events_of_articles=f"""
+UNWIND $ids AS aid
+MATCH (:{article} {{id: aid}})<-[:{reported_in}]-(:{action})-[:{reports}]->(ev:{event})
 RETURN DISTINCT ev.id AS id
 """,
         # $ids: event ids -> the actions still reporting them

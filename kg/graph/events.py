@@ -85,18 +85,18 @@ class Neo4jEvents:
 
     # ------------------------------------------------------------------ EventIndex
 
-    def events_of_article(self, article_id: str) -> tuple[str, ...]:
-        """The ids of the events the article's actions report."""
-        rows = self._db.run_read(event_cypher().events_of_article, {"id": article_id})
+    def events_of_articles(self, article_ids: Sequence[str]) -> tuple[str, ...]:
+        """The ids of the events the articles' actions report."""
+        rows = self._db.run_read(event_cypher().events_of_articles, {"ids": list(article_ids)})
         return tuple(sorted(r["id"] for r in rows))
 
     def refresh(
         self,
-        article_id: str | None,
+        article_ids: Sequence[str],
         embeddings: Mapping[str, Sequence[float]],
         previous: Sequence[str] = (),
     ) -> EventUpdate:
-        """Recompute the events around an article in one write transaction."""
+        """Recompute the events around the articles in one write transaction."""
         q = event_cypher()
         vectors = [{"id": k, "vector": list(v)} for k, v in sorted(embeddings.items()) if v]
         rule, cap = self._rule, self._max_region
@@ -105,8 +105,9 @@ class Neo4jEvents:
             if vectors:
                 tx.run(q.set_embeddings, {"rows": vectors}).consume()
             seeds: set[str] = set()
-            if article_id is not None:
-                seeds |= {r["id"] for r in tx.run(q.article_actions, {"id": article_id})}
+            if article_ids:
+                ids = list(article_ids)
+                seeds |= {r["id"] for r in tx.run(q.article_actions, {"ids": ids})}
             if previous:
                 seeds |= {r["id"] for r in tx.run(q.reports_of_events, {"ids": list(previous)})}
             region, frontier = set(seeds), sorted(seeds)

@@ -125,6 +125,25 @@ def claim_article() -> str:
 
 
 @cache
+def existing_articles() -> str:
+    """Parameters: ``$ids``. One row ``{id}`` per stored article among them."""
+    return f"UNWIND $ids AS id MATCH (a:{label('Article')} {{id: id}}) RETURN a.id AS id"
+
+
+@cache
+def claim_articles() -> str:
+    """:func:`claim_article` for many: parameters ``$ids`` (sorted, so concurrent batches
+    lock in one order); one row ``{id, existed}`` per id."""
+    article = label("Article")
+    return (
+        "UNWIND $ids AS id\n"
+        f"MERGE (a:{article} {{{prop('id')}: id}})\n"
+        f"SET a.{prop('id')} = id\n"
+        f"RETURN id, a.{prop('iri')} IS NOT NULL AS existed"
+    )
+
+
+@cache
 def lock_article() -> str:
     """Take the article's write lock. Parameters: ``$id``. One row when it exists."""
     return f"MATCH (a:{label('Article')} {{id: $id}})\nSET a.id = $id\nRETURN a.id AS id"

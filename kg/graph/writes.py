@@ -88,6 +88,90 @@ class Neo4jArticleWriter(OntologyBacked):
 
         return self._db.execute_write(work)
 
+    def existing_articles(self, article_ids: Sequence[str]) -> set[str]:
+        """The ids among ``article_ids`` of the articles that are stored (one query)."""
+        rows = self._db.run_read(q.existing_articles(), {"ids": list(article_ids)})
+        return {str(row["id"]) for row in rows}
+
+    def replace_articles(self, batch: Sequence[tuple[GraphRows, str]]) -> list[ArticleWrite]:
+        """Replace many articles in ONE write transaction: all or nothing.
+
+        Each article is replaced whole, as :meth:`replace_article` does: the articles are
+        claimed (in id order, so two batch writers cannot deadlock on each other), the
+        previous versions of those that existed are cleared, then the nodes and
+        relationships of all of them are merged with one ``UNWIND`` statement per class
+        and relationship type. A node that several articles of the batch write (a shared
+        entity) is merged here as successive writes would merge it: the first article's
+        labels and scalars, the union of the list properties in order.
+
+        Args:
+            batch: ``(rows, article_id)`` pairs; an article id may appear only once.
+
+        Returns:
+            For each pair, in order: whether the article existed, and its previous
+            passages.
+
+        Raises:
+            GraphWriteError: as :meth:`replace_article`, for any article; nothing was written.
+            GraphQueryError: Neo4j refused a statement; nothing was written.
+            ServiceUnavailableError: Neo4j cannot be reached; nothing was written.
+        """
+        ids = [article_id for _, article_id in batch]
+        if len(set(ids)) != len(ids):
+            raise GraphWriteError("an article appears twice in one batch")
+        for rows, article_id in batch:
+            if not any(node.id == article_id for node in rows.nodes):
+                raise GraphWriteError(f"the rows hold no node for article {article_id!r}")
+        nodes = self._merged_nodes([node for rows, _ in batch for node in rows.nodes])
+        rels = list(dict.fromkeys(rel for rows, _ in batch for rel in rows.relationships))
+        batches = self._node_batches(nodes) + self._rel_batches(rels)
+        claim, clear = q.claim_articles(), q.clear_article()
+
+        def work(tx: neo4j.ManagedTransaction) -> list[ArticleWrite]:
+            existed = {
+                str(record["id"]): bool(record["existed"])
+                for record in tx.run(claim, {"ids": sorted(ids)})
+            }
+            removed: dict[str, tuple[str, ...]] = {}
+            for article_id in ids:
+                if existed[article_id]:
+                    record = tx.run(clear, {"id": article_id}).single()
+                    removed[article_id] = tuple(record["passage_ids"]) if record else ()
+            _merge(tx, batches)
+            return [
+                ArticleWrite(existed=existed[i], removed_passage_ids=removed.get(i, ()))
+                for i in ids
+            ]
+
+        return self._db.execute_write(work)
+
+    def _merged_nodes(self, nodes: Sequence[NodeRow]) -> list[NodeRow]:
+        """One row per node id, merged as successive MERGE statements would merge them."""
+        merged: dict[str, NodeRow] = {}
+        for node in nodes:
+            first = merged.get(node.id)
+            if first is None:
+                merged[node.id] = node
+                continue
+            try:
+                shared = self.ontology.class_for_labels(first.labels).shared
+            except ValueError as exc:
+                raise GraphWriteError(str(exc), expected=1) from exc
+            if not shared:  # replaced by each write: the last one wins
+                merged[node.id] = node
+                continue
+            multi = self.ontology.multi_valued_keys
+            props = {k: v for k, v in node.properties.items() if v is not None}
+            props.update({k: v for k, v in first.properties.items() if v is not None})
+            for key in multi:
+                old, new = first.properties.get(key) or [], node.properties.get(key) or []
+                if old or new:
+                    props[key] = list(dict.fromkeys([*old, *new]))
+            merged[node.id] = NodeRow(
+                id=first.id, iri=node.iri, labels=first.labels, properties=props
+            )
+        return list(merged.values())
+
     def delete_article(self, article_id: str) -> DeleteResult | None:
         """Delete an article and what only it supported, in one transaction.
 

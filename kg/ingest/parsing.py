@@ -129,20 +129,25 @@ def parse_jsonl(
         origin: The input's name, for error messages.
         max_chars: The longest article text accepted.
     """
-    records: list[ParsedRecord] = []
+    return list(iter_jsonl(lines, origin, max_chars))
+
+
+def iter_jsonl(
+    lines: Iterable[str | bytes], origin: str, max_chars: int = MAX_ARTICLE_CHARS
+) -> Iterator[ParsedRecord]:
+    """:func:`parse_jsonl`, one record at a time as the lines are read."""
     for number, line in numbered_lines(lines, origin):
         if isinstance(line, ArticleParseError):
-            records.append(line)
+            yield line
             continue
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            records.append(ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number))
+            yield ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number)
             continue
-        records.append(_try_record(data, origin, number, max_chars))
-    return records
+        yield _try_record(data, origin, number, max_chars)
 
 
 def _parse_date(value: str) -> date | None:
@@ -235,12 +240,18 @@ def parse_feed(text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS) -> li
 
 
 def read_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> list[ParsedRecord]:
+    """:func:`iter_path`, as a list."""
+    return list(iter_path(path, max_chars))
+
+
+def iter_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> Iterator[ParsedRecord]:
     """Parse one file, choosing the parser by its suffix, record by record.
 
     A multi-article file (JSON list, JSONL, feed) gives one entry per record, so one bad
     record is reported without losing the good ones; a file that cannot be read at all
-    gives a single error. JSONL is decoded line by line (a line that is not UTF-8 is one
-    bad record); the other formats are one document, decoded whole.
+    gives a single error. JSONL is read and decoded line by line as records are taken, so
+    a file of any length streams in bounded memory (a line that is not UTF-8 is one bad
+    record); the other formats are one document, decoded whole.
 
     Args:
         path: The file.
@@ -249,25 +260,28 @@ def read_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> list[ParsedReco
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        return [
-            ArticleParseError(
-                origin,
-                f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}",
-            )
-        ]
+        yield ArticleParseError(
+            origin,
+            f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}",
+        )
+        return
+    if suffix in JSONL_SUFFIXES:
+        with path.open("rb") as stream:  # binary: split on "\n" only (kg/core/lines.py)
+            yield from iter_jsonl(stream, origin, max_chars)
+        return
     try:
-        if suffix in JSONL_SUFFIXES:
-            return parse_jsonl(path.read_bytes().split(b"\n"), origin, max_chars)
         text = path.read_text(encoding="utf-8")
         if suffix in TEXT_SUFFIXES:
-            return [parse_seed_text(text, origin, max_chars)]
-        if suffix in JSON_SUFFIXES:
-            return parse_json(text, origin, max_chars)
-        return parse_feed(text, origin, max_chars)
+            records: list[ParsedRecord] = [parse_seed_text(text, origin, max_chars)]
+        elif suffix in JSON_SUFFIXES:
+            records = parse_json(text, origin, max_chars)
+        else:
+            records = parse_feed(text, origin, max_chars)
     except UnicodeDecodeError:
-        return [ArticleParseError(origin, "the file is not UTF-8 text")]
+        records = [ArticleParseError(origin, "the file is not UTF-8 text")]
     except ArticleParseError as exc:
-        return [exc]
+        records = [exc]
+    yield from records
 
 
 def parse_path(path: Path, max_chars: int = MAX_ARTICLE_CHARS) -> list[Article]:

@@ -1,166 +1,71 @@
-"""The ingest pipeline, in two stages.
+"""The ingest pipeline, in two stages, for one article or a batch.
 
-1. :meth:`IngestPipeline.prepare`: split -> extract -> resolve -> map to RDF + validate ->
-   embed. Pure CPU work that reads no store, so it gives the same result whatever the graph
-   holds (ingest is order-independent: the same articles make the same graph in any order)
-   and it can run anywhere: in this process, in worker processes or on a Ray cluster. Its
-   result, :class:`PreparedArticle`, is plain picklable data.
-2. :meth:`IngestPipeline.store`: the writes, in an order that keeps search whole through a
-   crash: the vectors first (a vector hit is only shown through its graph passage), then the
-   graph in one transaction (an article appears whole or not at all), then the stale
-   vectors of a replaced version are deleted. Whatever a crash leaves between the two
-   stores (orphan or outdated vectors) is found and mended by ``kg check``.
+1. :meth:`IngestPipeline.prepare` / :meth:`IngestPipeline.prepare_many`: split -> extract
+   -> map to RDF + validate -> embed. Pure CPU work that reads no store, so it gives the
+   same result whatever the graph holds (ingest is order-independent: the same articles
+   make the same graph in any order) and it can run anywhere: in this process, in worker
+   processes (:mod:`kg.ingest.workers`) or on a Ray cluster. Its result,
+   :class:`PreparedArticle`, is plain picklable data. A batch is parsed with one
+   ``nlp.pipe`` and embedded with one call; each article is validated on its own, so a
+   failing article or record is attributed to that article alone.
+2. :meth:`IngestPipeline.store` / :meth:`IngestPipeline.store_many`: the writes, in an order
+   that keeps search whole through a crash: the vectors first (a vector hit is only shown
+   through its graph passage), then the graph in one transaction (an article, or a batch
+   of them, appears whole or not at all; each article replaces its previous version
+   whole), then the stale vectors of replaced versions are deleted. When a batch's
+   transaction fails, its articles are stored one by one, so one bad article does not lose
+   the others. Whatever a crash leaves between the two stores (orphan or outdated
+   vectors) is found and mended by ``kg check``.
+
+:meth:`IngestPipeline.ingest` streams: it reads its input in bounded batches, so memory
+stays flat however many articles come.
 
 A bad article is rejected with its reason and leaves the stores as they were.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
-
-from rdflib import Graph
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from kg.core.config import Settings
-from kg.core.errors import NewsKGError, NotFoundError, ValidationFailedError
+from kg.core.errors import NewsKGError, NotFoundError
 from kg.core.event_ports import EventIndex
-from kg.core.identity import role_iri, stable_id
-from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
+from kg.core.models import Article, ParsedDocument
 from kg.core.ports import ArticleWriter, VectorStore
-from kg.core.records import ArticleRecord, EventUpdate, PassageRecord, StoredPassage
+from kg.core.records import ArticleWrite
 from kg.extraction.entities.resolution import add_known_mentions
-from kg.extraction.extractor import Extractor
+from kg.extraction.extractor import Extractor, extract_many
+from kg.ingest.event_pass import EventPass
+from kg.ingest.prepared import (
+    ArticleReport,
+    DeleteReport,
+    IngestFailure,
+    IngestReport,
+    Outcome,
+    PassageEmbedder,
+    PreparedArticle,
+    Stored,
+    batched,
+    evidence_texts,
+    failure,
+    passage_points,
+    stored_passages,
+    stored_report,
+    unique_runs,
+)
 from kg.ingest.splitting import split_passages
-from kg.rdf.mapping import document_to_rdf, rdf_to_rows
+from kg.ingest.validation import validated
+from kg.rdf.mapping import triples_to_rows
 from kg.rdf.ontology import load_ontology
-from kg.vectors.payload import passage_point
+from kg.rdf.triples import Triples
+
+if TYPE_CHECKING:
+    from kg.ingest.workers import PreparePool
 
 log = logging.getLogger(__name__)
-
-# Extracted records that can be left out alone when they fail the shapes; the article,
-# its passages and its entities cannot.
-DROPPABLE_KINDS = frozenset({"Action", "Role"})
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleReport:
-    """What ingesting one article stored."""
-
-    article_id: str
-    article_iri: str
-    title: str
-    passages: int
-    entities: int
-    actions: int
-    created: bool
-    dropped: tuple[str, ...] = ()  # records left out, with the SHACL reason
-    events: EventUpdate = field(default_factory=EventUpdate)  # events made or changed
-
-
-@dataclass(frozen=True, slots=True)
-class IngestFailure:
-    """An article that was rejected, and why."""
-
-    origin: str
-    error: str
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    """The outcome of a batch: what was stored and what was rejected."""
-
-    articles: tuple[ArticleReport, ...] = ()
-    failures: tuple[IngestFailure, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
-class DeleteReport:
-    """What deleting an article removed."""
-
-    article_id: str
-    passages_removed: int
-    nodes_removed: int
-    events: EventUpdate = field(default_factory=EventUpdate)  # events changed or removed
-
-
-def stored_passages(doc: ParsedDocument) -> list[StoredPassage]:
-    """A document's passages as the graph will hold them: with their article and the
-    entities each mentions (what the vector payload repeats, see ``kg check``)."""
-    article = doc.article
-    record = ArticleRecord(
-        id=article.id,
-        iri=article.iri,
-        title=article.title,
-        published=article.published,
-        url=article.url,
-        source=article.source,
-        section=article.section,
-    )
-    entity_ids = {e.key: e.id for e in doc.extraction.entities}
-    out = []
-    for passage in doc.passages:
-        mentioned = sorted(
-            {
-                entity_ids[m.entity_key]
-                for m in doc.extraction.mentions
-                if passage.start <= m.start < passage.end and m.entity_key in entity_ids
-            }
-        )
-        stored = PassageRecord(
-            id=passage.id,
-            iri=passage.iri,
-            article_id=article.id,
-            index=passage.index,
-            text=passage.text,
-            start=passage.start,
-            end=passage.end,
-        )
-        out.append(StoredPassage(passage=stored, article=record, entity_ids=tuple(mentioned)))
-    return out
-
-
-def passage_points(doc: ParsedDocument, vectors: Sequence[tuple[float, ...]]) -> list[VectorPoint]:
-    """Vector points for a document's passages; the payload links back to the graph."""
-    return [
-        passage_point(stored, vector)
-        for stored, vector in zip(stored_passages(doc), vectors, strict=True)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedArticle:
-    """An article ready to store: what :meth:`IngestPipeline.prepare` computed.
-
-    Attributes:
-        doc: The article, its passages and its (validated) extraction.
-        rows: The graph rows of the validated RDF.
-        points: One vector point per passage.
-        dropped: Extracted records left out because they failed the shapes, with why.
-        evidence_vectors: The embedding of each action's evidence text, by action id (for
-            the event merge).
-    """
-
-    doc: ParsedDocument
-    rows: GraphRows
-    points: tuple[VectorPoint, ...]
-    dropped: tuple[str, ...] = ()
-    evidence_vectors: tuple[tuple[str, tuple[float, ...]], ...] = ()
-
-    @property
-    def article(self) -> Article:
-        """The article."""
-        return self.doc.article
-
-
-class PassageEmbedder(Protocol):
-    """What ingest needs of :class:`kg.vectors.embedder.Embedder`."""
-
-    def embed(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        """One vector per text, in input order."""
-        ...
 
 
 class IngestPipeline:
@@ -171,8 +76,12 @@ class IngestPipeline:
         vectors: the vector store (bootstrapped by the caller).
         embedder: the passage embedder.
         extractor: entity and action extractor.
-        settings: newskg settings (passage size).
+        settings: newskg settings (passage size, batch sizes).
         events: the events across articles, refreshed after each write; None: no events.
+        workers: processes that prepare articles in :meth:`ingest` (1: this process).
+            They are built from ``settings`` (the same extractor and embedder as
+            :func:`kg.services.build_services` builds), started on the first input of
+            more than one batch, and stopped by :meth:`close`.
     """
 
     def __init__(
@@ -183,27 +92,38 @@ class IngestPipeline:
         extractor: Extractor,
         settings: Settings,
         events: EventIndex | None = None,
+        *,
+        workers: int = 1,
     ) -> None:
-        self.events = events
-        self._listeners: list[Callable[[ArticleReport], None]] = []
+        self.after_write = EventPass(events)
         self.writer = writer
         self.vectors = vectors
         self.embedder = embedder
         self.extractor = extractor
         self.settings = settings
+        self.workers = max(1, workers)
+        self._pool: PreparePool | None = None
 
-    # ------------------------------------------------------------------ stages
+    # ------------------------------------------------------------------ prepare
 
     def parse(self, article: Article) -> ParsedDocument:
         """Split and extract; names resolve within the article and against the gazetteers
         only, never against what the graph happens to hold (that would make the result
         depend on the order articles arrive in)."""
-        passages = split_passages(article, self.settings.passage_max_chars)
-        extraction = self.extractor.extract(article.body, article.published)
-        # The document's own entities name its other mentions too, so that a name the model
-        # missed ("the US" once "United States" is resolved) links on the first ingest.
-        extraction = add_known_mentions(extraction, article.body)
-        return ParsedDocument(article=article, passages=passages, extraction=extraction)
+        return self.parse_many([article])[0]
+
+    def parse_many(self, articles: Sequence[Article]) -> list[ParsedDocument]:
+        """:meth:`parse` for each article, with one extractor call for the batch."""
+        extractions = extract_many(self.extractor, [(a.body, a.published) for a in articles])
+        docs = []
+        for article, extraction in zip(articles, extractions, strict=True):
+            passages = split_passages(article, self.settings.passage_max_chars)
+            # The document's own entities name its other mentions too, so that a name the
+            # model missed ("the US" once "United States" is resolved) links on the first
+            # ingest.
+            extraction = add_known_mentions(extraction, article.body)
+            docs.append(ParsedDocument(article=article, passages=passages, extraction=extraction))
+        return docs
 
     def prepare(self, article: Article) -> PreparedArticle:
         """Everything before the writes: parse, validate, map to rows, embed.
@@ -211,65 +131,72 @@ class IngestPipeline:
         Raises:
             ValidationFailedError: the article cannot be stored as it is.
         """
-        doc, rdf, dropped = self._validated(self.parse(article))
-        rows = rdf_to_rows(rdf, load_ontology())
-        body, iri = doc.article.body, doc.article.iri
-        # One action IRI may come twice (identical extractions); the mapping keeps one.
-        evidence = {stable_id(a.iri_in(iri)): body[a.start : a.end] for a in doc.extraction.actions}
-        # Evidence embeddings for the event merge, whatever this pipeline is wired to: a
-        # worker that only prepares (Ray) hands them to the writer that merges.
-        texts = [p.text for p in doc.passages] + list(evidence.values())
-        vectors = self.embedder.embed(texts)
-        points = passage_points(doc, vectors[: len(doc.passages)])
-        evidence_vectors = tuple(
-            (action_id, tuple(v))
-            for action_id, v in zip(evidence, vectors[len(doc.passages) :], strict=False)
-        )
-        return PreparedArticle(
-            doc=doc,
-            rows=rows,
-            points=tuple(points),
-            dropped=dropped,
-            evidence_vectors=evidence_vectors,
-        )
+        (outcome,) = self._prepare_batch([article])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
-    def _validated(self, doc: ParsedDocument) -> tuple[ParsedDocument, Graph, tuple[str, ...]]:
-        """Map to RDF and check the shapes.
+    def prepare_many(self, articles: Sequence[Article]) -> list[Outcome]:
+        """:meth:`prepare` for a batch: one ``nlp.pipe`` and one embedding call for all.
 
-        An extracted action or role that fails is left out whole and reported; anything
-        else failing (the article, a passage, an entity) rejects the article.
-
-        Raises:
-            ValidationFailedError: the article cannot be stored as it is.
+        Returns:
+            One outcome per article, in order: the prepared article, or an
+            :class:`IngestFailure` saying why it was rejected.
         """
-        ontology = load_ontology()
-        rdf = document_to_rdf(doc)
-        violations = ontology.violations(rdf)
-        if not violations:
-            return doc, rdf, ()
-        if any(not v.kinds or not set(v.kinds) <= DROPPABLE_KINDS for v in violations):
-            raise ValidationFailedError(doc.article.id, [v.message for v in violations])
-        bad = {v.focus for v in violations}
-        extraction = doc.extraction
-        kept = dataclasses.replace(
-            extraction,
-            actions=tuple(a for a in extraction.actions if a.iri_in(doc.article.iri) not in bad),
-            roles=tuple(
-                r
-                for r in extraction.roles
-                if role_iri(r.holder_key, r.title, r.organization_key) not in bad
-            ),
-        )
-        doc = dataclasses.replace(doc, extraction=kept)
-        rdf = document_to_rdf(doc)
-        remaining = ontology.validate(rdf)
-        if remaining:
-            raise ValidationFailedError(doc.article.id, remaining)
-        for v in violations:
-            log.warning("left out of %s: %s", doc.article.origin or doc.article.id, v.message)
-        return doc, rdf, tuple(v.message for v in violations)
+        return [
+            failure(article, outcome) if isinstance(outcome, Exception) else outcome
+            for article, outcome in zip(articles, self._prepare_batch(articles), strict=True)
+        ]
 
-    # ------------------------------------------------------------------ public
+    def _prepare_batch(self, articles: Sequence[Article]) -> list[PreparedArticle | NewsKGError]:
+        try:
+            docs: list[ParsedDocument | NewsKGError] = (
+                [self.parse(articles[0])] if len(articles) == 1 else list(self.parse_many(articles))
+            )
+        except NewsKGError:
+            if len(articles) == 1:
+                raise
+            docs = []  # find the article the extractor fails on: one by one
+            for article in articles:
+                try:
+                    docs.append(self.parse(article))
+                except NewsKGError as exc:
+                    docs.append(exc)
+        checked: list[tuple[ParsedDocument, Triples, tuple[str, ...]] | NewsKGError] = []
+        for doc in docs:
+            try:
+                checked.append(doc if isinstance(doc, NewsKGError) else validated(doc))
+            except NewsKGError as exc:
+                checked.append(exc)
+        # One embedding call for the batch: every passage, and every action's evidence (for
+        # the event merge, which the writer runs; a Ray worker hands them over with the rest).
+        texts: list[str] = []
+        for c in checked:
+            if not isinstance(c, NewsKGError):
+                texts += [p.text for p in c[0].passages] + list(evidence_texts(c[0]).values())
+        vectors = iter(self.embedder.embed(texts) if texts else [])
+        ontology = load_ontology()
+        outcomes: list[PreparedArticle | NewsKGError] = []
+        for item in checked:
+            if isinstance(item, NewsKGError):
+                outcomes.append(item)
+                continue
+            doc, rdf, dropped = item
+            own = list(itertools.islice(vectors, len(doc.passages)))
+            evidence = list(evidence_texts(doc))
+            evidence_vectors = zip(evidence, itertools.islice(vectors, len(evidence)), strict=True)
+            outcomes.append(
+                PreparedArticle(
+                    doc=doc,
+                    rows=triples_to_rows(rdf, ontology),
+                    points=tuple(passage_points(doc, own)),
+                    dropped=dropped,
+                    evidence_vectors=tuple((a, tuple(v)) for a, v in evidence_vectors),
+                )
+            )
+        return outcomes
+
+    # ------------------------------------------------------------------ store
 
     def ingest_article(self, article: Article) -> ArticleReport:
         """Ingest one article: all of it is stored, or nothing is.
@@ -292,11 +219,7 @@ class IngestPipeline:
         article = prepared.article
         points = list(prepared.points)
         existed_before = self.writer.article_exists(article.id)
-        previous = (
-            self.events.events_of_article(article.id)
-            if self.events is not None and existed_before
-            else ()
-        )
+        previous = self.after_write.previous([article.id]) if existed_before else ()
         self.vectors.upsert(points)
         try:
             # An article seen before is replaced whole, in one transaction, so an updated
@@ -308,73 +231,148 @@ class IngestPipeline:
                 self.vectors.delete([p.id for p in points])
             raise
         self.vectors.delete(sorted(set(written.removed_passage_ids) - {p.id for p in points}))
-        events = self._refresh_events(article.id, dict(prepared.evidence_vectors), previous)
-        report = ArticleReport(
-            article_id=article.id,
-            article_iri=article.iri,
-            title=article.title,
-            passages=len(prepared.doc.passages),
-            entities=len(prepared.doc.extraction.entities),
-            actions=len(prepared.doc.extraction.actions),
-            created=not written.existed,
-            dropped=prepared.dropped,
-            events=events,
-        )
-        self._notify(report)
+        events = self.after_write.refresh([article.id], dict(prepared.evidence_vectors), previous)
+        report = stored_report(prepared, written, events)
+        self.after_write.notify(report)
         return report
 
-    # ------------------------------------------------------------------ events
+    def store_many(self, prepared: Sequence[PreparedArticle]) -> list[Stored]:
+        """Write a batch: all vectors in one upsert, the graph in one transaction (each
+        article replaced whole), then the stale vectors in one delete.
 
-    def add_listener(self, listener: Callable[[ArticleReport], None]) -> None:
-        """Call ``listener`` with the report of every article stored from now on (live
-        updates); a listener that raises is logged and does not fail the ingest."""
-        self._listeners.append(listener)
+        When the batch's transaction fails, each article is stored alone with
+        :meth:`store`, so one bad article is reported and the others are stored.
+        An article twice in the batch is stored twice, in order (the later one wins).
 
-    def remove_listener(self, listener: Callable[[ArticleReport], None]) -> None:
-        """Stop calling ``listener``; unknown listeners are ignored."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        Returns:
+            One result per prepared article, in order: its report, or why it failed.
+        """
+        results: list[Stored] = []
+        for run in unique_runs(prepared):
+            results += self._store_run(run)
+        return results
 
-    def _notify(self, report: ArticleReport) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(report)
-            except Exception:  # a subscriber's bug must not fail a stored article
-                log.exception("ingest listener failed for %s", report.article_id)
-
-    def _refresh_events(
-        self, article_id: str | None, vectors: dict[str, tuple[float, ...]], previous: Sequence[str]
-    ) -> EventUpdate:
-        """Recompute the events around the article. The article is committed by now, so a
-        failure here is logged and leaves the events as they were; the article's next
-        write (or any write around the same events) recomputes them."""
-        if self.events is None:
-            return EventUpdate()
+    def _store_run(self, run: Sequence[PreparedArticle]) -> list[Stored]:
+        replace_articles = getattr(self.writer, "replace_articles", None)
+        if len(run) == 1 or replace_articles is None:
+            return [self._store_alone(p) for p in run]
+        points = [point for p in run for point in p.points]
+        ids = [p.article.id for p in run]
         try:
-            return self.events.refresh(article_id, vectors, previous)
-        except NewsKGError:
-            log.exception("events not refreshed around article %s", article_id)
-            return EventUpdate()
+            previous = self.after_write.previous(ids)
+            self.vectors.upsert(points)
+            written: list[ArticleWrite] = replace_articles([(p.rows, p.article.id) for p in run])
+        except Exception as exc:  # noqa: BLE001 - any failure: store them one by one
+            log.warning(
+                "a batch of %d articles failed (%s); storing them one by one", len(run), exc
+            )
+            return [self._store_alone(p) for p in run]
+        removed = {pid for w in written for pid in w.removed_passage_ids}
+        self.vectors.delete(sorted(removed - {p.id for p in points}))
+        # One events pass for the batch; its update is reported on the batch's first article.
+        vectors = {a: v for p in run for a, v in p.evidence_vectors}
+        events = self.after_write.refresh(ids, vectors, previous)
+        reports: list[Stored] = [
+            stored_report(p, w, events if i == 0 else None)
+            for i, (p, w) in enumerate(zip(run, written, strict=True))
+        ]
+        for report in reports:
+            self.after_write.notify(report)
+        return reports
+
+    def _store_alone(self, prepared: PreparedArticle) -> Stored:
+        try:
+            return self.store(prepared)
+        except NewsKGError as exc:
+            log.warning("rejected %s: %s", prepared.article.origin or prepared.article.title, exc)
+            return failure(prepared.article, exc)
+
+    # ------------------------------------------------------------------ streams
 
     def ingest(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
-        """Ingest many articles; a rejected one is reported and does not stop the batch."""
-        items = list(articles)
+        """Ingest many articles; a rejected one is reported and does not stop the rest.
+
+        The input is read lazily, in batches; see :meth:`ingest_iter`.
+        """
         reports: list[ArticleReport] = []
         failures: list[IngestFailure] = []
-        iterator: Iterable[Article] = items
+        for result in self.ingest_iter(articles, progress=progress):
+            if isinstance(result, IngestFailure):
+                failures.append(result)
+            else:
+                reports.append(result)
+        return IngestReport(articles=tuple(reports), failures=tuple(failures))
+
+    def ingest_iter(
+        self,
+        articles: Iterable[Article],
+        progress: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Iterator[Stored]:
+        """Ingest a stream of articles, yielding each one's result as its batch is stored.
+
+        Batches of ``settings.ingest_batch_articles`` articles (bounded in characters by
+        ``settings.ingest_batch_chars``) are prepared with :meth:`prepare_many`, in the
+        worker processes when there are several and the input is longer than one batch
+        (at most two batches per worker in flight), and stored with :meth:`store_many`.
+        Memory is bounded by the batches in flight, whatever the input's length.
+
+        Args:
+            articles: Any iterable; it is read as batches are needed.
+            progress: Show a progress bar (no total: the input is not counted first).
+            on_batch: Called with the size of each stored batch.
+        """
+        settings = self.settings
+        batches = batched(articles, settings.ingest_batch_articles, settings.ingest_batch_chars)
+        bar = None
         if progress:
             from tqdm import tqdm
 
-            iterator = tqdm(items, desc="ingest", unit="article")
-        for article in iterator:
-            try:
-                reports.append(self.ingest_article(article))
-            except NewsKGError as exc:
-                log.warning("rejected %s: %s", article.origin or article.title, exc)
-                failures.append(
-                    IngestFailure(origin=article.origin or article.title, error=str(exc))
-                )
-        return IngestReport(articles=tuple(reports), failures=tuple(failures))
+            bar = tqdm(desc="ingest", unit="article")
+        try:
+            for outcomes in self._prepared_batches(batches):
+                ready = [o for o in outcomes if isinstance(o, PreparedArticle)]
+                stored = iter(self.store_many(ready))
+                for outcome in outcomes:
+                    if isinstance(outcome, IngestFailure):
+                        log.warning("rejected %s: %s", outcome.origin, outcome.error)
+                        yield outcome
+                    else:
+                        yield next(stored)
+                if bar is not None:
+                    bar.update(len(outcomes))
+                if on_batch is not None:
+                    on_batch(len(outcomes))
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _prepared_batches(self, batches: Iterator[list[Article]]) -> Iterator[list[Outcome]]:
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None)
+        if second is None or self.workers <= 1:  # one batch: not worth starting processes
+            for batch in itertools.chain([first], [] if second is None else [second], batches):
+                yield self.prepare_many(batch)
+            return
+        yield from self.pool().map_bounded(itertools.chain([first, second], batches))
+
+    def pool(self) -> PreparePool:
+        """The worker processes (started on first use)."""
+        if self._pool is None:
+            from kg.ingest.workers import PreparePool
+
+            self._pool = PreparePool(self.settings, self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # ------------------------------------------------------------------ delete
 
     def delete_article(self, article_id: str) -> DeleteReport:
         """Delete an article, its passages (graph and vectors) and nodes nothing else supports.
@@ -382,18 +380,26 @@ class IngestPipeline:
         Raises:
             NotFoundError: no article has this id.
         """
-        previous = self.events.events_of_article(article_id) if self.events is not None else ()
+        previous = self.after_write.previous([article_id])
         deleted = self.writer.delete_article(article_id)
         if deleted is None:
             raise NotFoundError("article", article_id)
         self.vectors.delete(deleted.passage_ids)
-        events = self._refresh_events(None, {}, previous) if previous else EventUpdate()
         return DeleteReport(
             article_id=article_id,
             passages_removed=len(deleted.passage_ids),
             nodes_removed=deleted.nodes_removed,
-            events=events,
+            events=self.after_write.refresh([], {}, previous),
         )
+
+    def add_listener(self, listener: Callable[[ArticleReport], None]) -> None:
+        """Call ``listener`` with the report of every article stored from now on (live
+        updates); a listener that raises is logged and does not fail the ingest."""
+        self.after_write.add_listener(listener)
+
+    def remove_listener(self, listener: Callable[[ArticleReport], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        self.after_write.remove_listener(listener)
 
 
 __all__ = [
@@ -403,7 +409,10 @@ __all__ = [
     "IngestFailure",
     "IngestPipeline",
     "IngestReport",
+    "Outcome",
     "PassageEmbedder",
+    "Stored",
+    "batched",
     "passage_points",
     "stored_passages",
 ]

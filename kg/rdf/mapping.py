@@ -27,6 +27,7 @@ from kg.core.models import (
 )
 from kg.rdf.ontology import PLOVER, Ontology
 from kg.rdf.specs import NK
+from kg.rdf.triples import Iri, Lit, Triples
 
 _PREFIXES = {
     "nk": str(NK),
@@ -84,6 +85,21 @@ def _merge_entities(entities: Iterable[Entity]) -> list[Entity]:
 
 
 def document_to_rdf(doc: ParsedDocument) -> Graph:
+    """The RDF description of one parsed document, as an rdflib graph.
+
+    See :func:`document_triples`, which ingest uses (rdflib only costs here).
+    """
+    return document_triples(doc).to_graph(_new_graph())
+
+
+_RDF_TYPE = str(RDF.type)
+_NK = str(NK)
+_DATE, _URI, _INTEGER = str(XSD.date), str(XSD.anyURI), str(XSD.integer)
+_BOOLEAN, _DOUBLE = str(XSD.boolean), str(XSD.double)
+_SEM_EVENT_TYPE = str(SEM_EVENT_TYPE)
+
+
+def document_triples(doc: ParsedDocument) -> Triples:
     """The RDF description of one parsed document.
 
     Entity references (mentions, participants, roles) to keys missing from
@@ -94,58 +110,62 @@ def document_to_rdf(doc: ParsedDocument) -> Graph:
         doc: The article, its passages and its extraction.
 
     Returns:
-        A graph with the Article, Passages, Entities, Roles and Actions.
+        The triples of the Article, Passages, Entities, Roles and Actions.
     """
-    g = _new_graph()
+    g = Triples()
     article = doc.article
-    a_iri = URIRef(article.iri)
+    a_iri = Iri(article.iri)
 
-    def add(subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None) -> None:
-        _add(g, subject, predicate, value, datatype)
+    def add(subject: str, predicate: str, value: object, datatype: str | None) -> None:
+        if value is not None:
+            g.add(subject, _NK + predicate, Lit(value, datatype))
 
-    def node(iri: str, cls: URIRef) -> URIRef:
-        subject = URIRef(iri)
-        g.add((subject, RDF.type, cls))
-        g.add((subject, NK["id"], Literal(stable_id(iri))))
+    def link(subject: str, predicate: str, obj: str) -> None:
+        g.add(subject, _NK + predicate, Iri(obj))
+
+    def node(iri: str, cls: str) -> Iri:
+        subject = Iri(iri)
+        g.add(subject, _RDF_TYPE, Iri(_NK + cls))
+        g.add(subject, _NK + "id", Lit(stable_id(iri)))
         return subject
 
-    node(article.iri, NK["Article"])
-    add(a_iri, NK["title"], article.title, None)
-    add(a_iri, NK["published"], article.published, XSD.date)
-    add(a_iri, NK["url"], article.url, XSD.anyURI)
-    add(a_iri, NK["source"], article.source, None)
-    add(a_iri, NK["section"], article.section, None)
+    node(article.iri, "Article")
+    add(a_iri, "title", article.title, None)
+    add(a_iri, "published", article.published, _DATE)
+    add(a_iri, "url", article.url, _URI)
+    add(a_iri, "source", article.source, None)
+    add(a_iri, "section", article.section, None)
 
     for passage in doc.passages:
-        p = node(passage.iri, NK["Passage"])
-        g.add((a_iri, NK["hasPassage"], p))
-        add(p, NK["text"], passage.text, None)
-        add(p, NK["index"], passage.index, XSD.integer)
-        add(p, NK["start"], passage.start, XSD.integer)
-        add(p, NK["end"], passage.end, XSD.integer)
+        p = node(passage.iri, "Passage")
+        link(a_iri, "hasPassage", p)
+        add(p, "text", passage.text, None)
+        add(p, "index", passage.index, _INTEGER)
+        add(p, "start", passage.start, _INTEGER)
+        add(p, "end", passage.end, _INTEGER)
 
     extraction = doc.extraction
     for entity in _merge_entities(extraction.entities):
-        e = node(entity.iri, NK[entity.type])
-        add(e, NK["name"], entity.name, None)
+        e = node(entity.iri, entity.type)
+        add(e, "name", entity.name, None)
         for alias in entity.aliases:
-            add(e, NK["alias"], alias, None)
-        add(e, NK["wikidata"], entity.wikidata, None)
-        add(e, NK["cameoCode"], entity.cameo_code, None)
+            add(e, "alias", alias, None)
+        add(e, "wikidata", entity.wikidata, None)
+        add(e, "cameoCode", entity.cameo_code, None)
 
     locator = _PassageLocator(doc.passages)
     for mention in extraction.mentions:
         holder = locator.containing(mention.start)
         if holder is not None:
-            g.add((URIRef(holder.iri), NK["mentions"], URIRef(entity_iri(mention.entity_key))))
+            link(holder.iri, "mentions", entity_iri(mention.entity_key))
 
     for role in extraction.roles:
-        r = node(role_iri(role.holder_key, role.title, role.organization_key), NK["Role"])
-        add(r, NK["title"], role.title, None)
-        g.add((URIRef(entity_iri(role.holder_key)), NK["holdsRole"], r))
-        g.add((r, NK["statedIn"], URIRef(article.iri)))
+        r = node(role_iri(role.holder_key, role.title, role.organization_key), "Role")
+        add(r, "title", role.title, None)
+        link(entity_iri(role.holder_key), "holdsRole", r)
+        link(r, "statedIn", article.iri)
         if role.organization_key:
-            g.add((r, NK["roleIn"], URIRef(entity_iri(role.organization_key))))
+            link(r, "roleIn", entity_iri(role.organization_key))
 
     seen: set[str] = set()
     for action in extraction.actions:
@@ -154,60 +174,57 @@ def document_to_rdf(doc: ParsedDocument) -> Graph:
         if iri in seen:
             continue
         seen.add(iri)
-        _add_action(g, node(iri, NK["Action"]), action, doc, locator)
+        _add_action(g, node(iri, "Action"), action, doc, locator)
     return g
 
 
-def _add(
-    g: Graph, subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None
-) -> None:
-    """Add a literal triple unless the value is missing."""
-    if value is not None:
-        g.add((subject, predicate, Literal(value, datatype=datatype)))
-
-
 def _add_action(
-    g: Graph,
-    x: URIRef,
+    g: Triples,
+    x: str,
     action: Action,
     doc: ParsedDocument,
     locator: _PassageLocator,
 ) -> None:
-    def add(subject: URIRef, predicate: URIRef, value: object, datatype: URIRef | None) -> None:
-        _add(g, subject, predicate, value, datatype)
+    def add(predicate: str, value: object, datatype: str | None) -> None:
+        if value is not None:
+            g.add(x, _NK + predicate, Lit(value, datatype))
 
-    add(x, NK["eventType"], action.type, None)
-    link_event_type(g, x, action.type)
-    add(x, NK["mode"], action.mode, None)
-    add(x, NK["date"], action.date, XSD.date)
-    add(x, NK["dateText"], action.date_text, None)
-    add(x, NK["negated"], action.negated, XSD.boolean)
-    add(x, NK["hypothetical"], action.hypothetical, XSD.boolean)
-    add(x, NK["future"], action.future, XSD.boolean)
-    add(x, NK["confidence"], float(action.confidence), XSD.double)
-    add(x, NK["trigger"], action.trigger, None)
-    add(x, NK["evidenceStart"], action.start, XSD.integer)
-    add(x, NK["evidenceEnd"], action.end, XSD.integer)
-    add(x, NK["evidenceText"], doc.article.body[action.start : action.end], None)
+    def link(predicate: str, obj: str) -> None:
+        g.add(x, _NK + predicate, Iri(obj))
+
+    add("eventType", action.type, None)
+    if action.type:
+        g.add(x, _SEM_EVENT_TYPE, Iri(PLOVER[action.type]))
+    add("mode", action.mode, None)
+    add("date", action.date, _DATE)
+    add("dateText", action.date_text, None)
+    add("negated", action.negated, _BOOLEAN)
+    add("hypothetical", action.hypothetical, _BOOLEAN)
+    add("future", action.future, _BOOLEAN)
+    add("confidence", float(action.confidence), _DOUBLE)
+    add("trigger", action.trigger, None)
+    add("evidenceStart", action.start, _INTEGER)
+    add("evidenceEnd", action.end, _INTEGER)
+    add("evidenceText", doc.article.body[action.start : action.end], None)
     for actor in action.actors:
-        add(x, NK["actorText"], actor.text, None)
-        add(x, NK["actorCode"], actor.code, None)
+        add("actorText", actor.text, None)
+        add("actorCode", actor.code, None)
         if actor.entity_key:
-            g.add((x, NK["hasActor"], URIRef(entity_iri(actor.entity_key))))
+            link("hasActor", entity_iri(actor.entity_key))
     for target in action.targets:
-        add(x, NK["targetText"], target.text, None)
-        add(x, NK["targetCode"], target.code, None)
+        add("targetText", target.text, None)
+        add("targetCode", target.code, None)
         if target.entity_key:
-            g.add((x, NK["hasTarget"], URIRef(entity_iri(target.entity_key))))
+            link("hasTarget", entity_iri(target.entity_key))
     if action.place is not None and action.place.entity_key:
-        g.add((x, NK["hasPlace"], URIRef(entity_iri(action.place.entity_key))))
+        link("hasPlace", entity_iri(action.place.entity_key))
     for source in action.attributed_to:
         if source.entity_key:
-            g.add((x, NK["attributedTo"], URIRef(entity_iri(source.entity_key))))
+            link("attributedTo", entity_iri(source.entity_key))
     passage = locator.containing(action.start)
     if passage is not None:
-        g.add((x, NK["evidencedBy"], URIRef(passage.iri)))
-    g.add((x, NK["reportedIn"], URIRef(doc.article.iri)))
+        link("evidencedBy", passage.iri)
+    link("reportedIn", doc.article.iri)
 
 
 def link_event_type(g: Graph, subject: URIRef, notation: str | None) -> None:
@@ -220,20 +237,19 @@ def link_event_type(g: Graph, subject: URIRef, notation: str | None) -> None:
 # --------------------------------------------------------------------------- RDF -> rows
 
 
-def _python_value(literal: Literal) -> Any:
-    value = literal.toPython()
-    # Literals rdflib cannot convert (xsd:anyURI, ill-typed values) come back as Literals.
-    return str(value) if isinstance(value, Literal) else value
-
-
 def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
-    """The property-graph rows of an RDF graph.
+    """The property-graph rows of an RDF graph (see :func:`triples_to_rows`)."""
+    return triples_to_rows(Triples.from_graph(g), ontology)
+
+
+def triples_to_rows(g: Triples, ontology: Ontology) -> GraphRows:
+    """The property-graph rows of RDF triples.
 
     Every subject must be typed with an ontology class, and every predicate must be
     ``rdf:type`` or an nk: property; relationship ends must be nodes of the graph.
 
     Args:
-        g: A graph built by :func:`document_to_rdf` (or any graph in the ontology).
+        g: Triples built by :func:`document_triples` (or any RDF in the ontology).
         ontology: The ontology giving labels, relationship types and property keys.
 
     Returns:
@@ -242,43 +258,47 @@ def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
     Raises:
         ValueError: on a class, predicate or node the ontology does not allow.
     """
-    classes: dict[URIRef, list[URIRef]] = {}
-    for subject, cls in g.subject_objects(RDF.type):
-        if not isinstance(subject, URIRef) or not isinstance(cls, URIRef):
-            raise ValueError(f"rdf:type triples need IRIs, got {subject} a {cls}")
-        classes.setdefault(subject, []).append(cls)
+    classes: dict[str, list[str]] = {}
+    for subject, by_predicate in g.out.items():
+        found = list(by_predicate.get(_RDF_TYPE, ()))
+        if not found:
+            raise ValueError(f"{subject} has properties but no rdf:type")
+        if subject in g.bnodes or any(not isinstance(t, Iri) or t in g.bnodes for t in found):
+            raise ValueError(f"rdf:type triples need IRIs, got {subject} a {found}")
+        classes[subject] = [str(t) for t in found]
 
     nodes: list[NodeRow] = []
     rels: set[tuple[str, str, str]] = set()
-    ids = {subject: stable_id(str(subject)) for subject in classes}
-    for subject in g.subjects(unique=True):
-        if subject not in classes:
-            raise ValueError(f"{subject} has properties but no rdf:type")
+    ids = {subject: stable_id(subject) for subject in classes}
+    relationship_by_iri = ontology.relationship_by_iri
+    properties = ontology.properties
     for subject, types in classes.items():
         spec = _most_specific(ontology, subject, types)
         props: dict[str, Any] = {}
         multi: dict[str, set[Any]] = {}
-        for predicate, obj in g.predicate_objects(subject):
-            if predicate in (RDF.type, SEM_EVENT_TYPE):
+        for predicate, objects in g.out[subject].items():
+            if predicate in (_RDF_TYPE, _SEM_EVENT_TYPE):
                 continue  # sem:eventType follows from nk:eventType
-            rel = ontology.relationship_by_iri.get(str(predicate))
+            rel = relationship_by_iri.get(predicate)
             if rel is not None:
-                if obj not in ids:
-                    raise ValueError(f"{subject} {rel.type} {obj}: the end node is not typed")
-                rels.add((rel.type, ids[subject], ids[obj]))  # type: ignore[index]
+                for obj in objects:
+                    if obj not in ids:
+                        raise ValueError(f"{subject} {rel.type} {obj}: the end node is not typed")
+                    rels.add((rel.type, ids[subject], ids[str(obj)]))
                 continue
-            prop = ontology.properties.get(str(predicate))
+            prop = properties.get(predicate)
             if prop is None or prop.node_iri:
                 raise ValueError(f"{subject}: predicate {predicate} is not an ontology property")
-            if not isinstance(obj, Literal):
-                raise ValueError(f"{subject} {predicate}: expected a literal, got {obj}")
-            value = _python_value(obj)
-            if prop.multi_valued:
-                multi.setdefault(prop.key, set()).add(value)
-            elif prop.key in props and props[prop.key] != value:
-                raise ValueError(f"{subject}: {prop.key} has several values")
-            else:
-                props[prop.key] = value
+            for obj in objects:
+                if not isinstance(obj, Lit):
+                    raise ValueError(f"{subject} {predicate}: expected a literal, got {obj}")
+                value = obj.value
+                if prop.multi_valued:
+                    multi.setdefault(prop.key, set()).add(value)
+                elif prop.key in props and props[prop.key] != value:
+                    raise ValueError(f"{subject}: {prop.key} has several values")
+                else:
+                    props[prop.key] = value
         for key, values in multi.items():
             props[key] = sorted(values)
         node_id = props.pop(ontology.id_key, ids[subject])
@@ -286,7 +306,7 @@ def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
             raise ValueError(f"{subject}: id {node_id} is not the uuid5 of its IRI")
         if spec.class_name_key:
             props[spec.class_name_key] = spec.label
-        nodes.append(NodeRow(id=node_id, iri=str(subject), labels=spec.labels, properties=props))
+        nodes.append(NodeRow(id=node_id, iri=subject, labels=spec.labels, properties=props))
 
     return GraphRows(
         nodes=tuple(sorted(nodes, key=lambda n: n.id)),
@@ -294,7 +314,7 @@ def rdf_to_rows(g: Graph, ontology: Ontology) -> GraphRows:
     )
 
 
-def _most_specific(ontology: Ontology, subject: URIRef, types: list[URIRef]) -> Any:
+def _most_specific(ontology: Ontology, subject: str, types: list[str]) -> Any:
     specs = [ontology.class_spec(str(t)) for t in types if str(t).startswith(str(NK))]
     if len(specs) != len(types):
         foreign = [str(t) for t in types if not str(t).startswith(str(NK))]

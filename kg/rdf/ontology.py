@@ -8,9 +8,9 @@ SHACL shapes.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +20,8 @@ from rdflib.collection import Collection
 
 from kg.core.config import PROJECT_ROOT
 from kg.core.identity import ONTOLOGY_NS
+from kg.rdf.shapes import CompiledShapes, UnsupportedShapes, Violation
+from kg.rdf.shapes_compile import compile_shapes, pyshacl_violations
 from kg.rdf.specs import (
     NK,
     ClassSpec,
@@ -31,10 +33,12 @@ from kg.rdf.specs import (
     derive_properties,
     derive_relationships,
     flag,
-    is_nk,
     local_name,
     text_of,
 )
+from kg.rdf.triples import Triples
+
+log = logging.getLogger(__name__)
 
 PLOVER = Namespace("https://w3id.org/newskg/plover#")
 SHAPES_NS = Namespace("https://w3id.org/newskg/shapes#")
@@ -267,12 +271,34 @@ class Ontology:
 
     # ------------------------------------------------------------------ validation
 
+    @cached_property
+    def compiled_shapes(self) -> CompiledShapes | None:
+        """The shapes compiled to Python checks; None when they use a feature that is not
+        compiled (validation then runs pyshacl)."""
+        try:
+            return compile_shapes(self.shapes, self.graph)
+        except UnsupportedShapes as exc:
+            log.warning("SHACL shapes not compiled (%s): validating with pyshacl", exc)
+            return None
+
+    def check(self, triples: Triples) -> list[Violation]:
+        """Validate triples against the SHACL shapes, one result per failing check.
+
+        Returns:
+            The violations, sorted by message; empty when the triples conform.
+        """
+        compiled = self.compiled_shapes
+        if compiled is None:
+            return self.violations_pyshacl(triples.to_graph())
+        return compiled.violations(triples)
+
     def violations(self, graph: Graph) -> list[Violation]:
         """Validate a data graph against the SHACL shapes, one result per failing check.
 
-        The ontology is mixed into a copy of the data graph so that ``sh:class`` follows
+        The ontology is mixed into the data so that ``sh:class`` follows
         ``rdfs:subClassOf``; event types and modes are checked with ``sh:in`` lists made
-        from the PLOVER schemes (see :func:`_expand_notation_lists`).
+        from the PLOVER schemes (see :func:`_expand_notation_lists`). The compiled shapes
+        (:mod:`kg.rdf.shapes`) do it; :meth:`violations_pyshacl` is the reference.
 
         Args:
             graph: The data graph (not modified).
@@ -280,33 +306,11 @@ class Ontology:
         Returns:
             The violations, sorted by message; empty when the graph conforms.
         """
-        import pyshacl  # only validation needs it; it is slow to import
+        return self.check(Triples.from_graph(graph))
 
-        conforms, report, _ = pyshacl.validate(
-            graph,
-            shacl_graph=self.shapes,
-            ont_graph=self.graph,
-            inference="none",
-            advanced=True,  # SHACL-AF: the SPARQL target of the evidence check
-            allow_warnings=False,
-        )
-        if conforms:
-            return []
-        found: dict[str, Violation] = {}
-        for result in report.subjects(RDF.type, SH.ValidationResult):
-            focus = report.value(result, SH.focusNode)
-            path = report.value(result, SH.resultPath)
-            value = report.value(result, SH.value)
-            text = " / ".join(sorted(str(m) for m in report.objects(result, SH.resultMessage)))
-            kinds = tuple(sorted(local_name(t) for t in graph.objects(focus, RDF.type) if is_nk(t)))
-            shape = report.value(result, SH.sourceShape)
-            line = f"{'/'.join(kinds) or 'node'} <{focus}>: {text or f'violates {shape}'}"
-            if isinstance(path, URIRef):
-                line += f" [path {local_name(path)}]"
-            if value is not None and str(value) not in line:
-                line += f" [value {value}]"
-            found[line] = Violation(focus=str(focus), kinds=kinds, message=line)
-        return [found[line] for line in sorted(found)]
+    def violations_pyshacl(self, graph: Graph) -> list[Violation]:
+        """Like :meth:`violations`, with pyshacl (about a hundred times slower)."""
+        return pyshacl_violations(graph, self.shapes, self.graph)
 
     def validate(self, graph: Graph) -> list[str]:
         """Validate a data graph against the SHACL shapes.
@@ -315,15 +319,6 @@ class Ontology:
             Human-readable violation messages, sorted; empty when the graph conforms.
         """
         return [v.message for v in self.violations(graph)]
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One failed SHACL check: the node it is about, that node's classes, the message."""
-
-    focus: str
-    kinds: tuple[str, ...]
-    message: str
 
 
 def _expand_notation_lists(shapes: Graph, schemes: Graph) -> Graph:

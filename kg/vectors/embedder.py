@@ -93,7 +93,18 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        """Length of the vectors the model produces (384 for all-MiniLM-L6-v2)."""
+        """Length of the vectors the model produces (384 for all-MiniLM-L6-v2).
+
+        Read from the model's configuration when it says it plainly (a transformer, one
+        pooling mode, normalisation), so that a process that only writes (``kg ingest``
+        with worker processes) never loads torch; otherwise from the loaded model.
+        """
+        if self._model is None:
+            os.environ["HF_HUB_OFFLINE"] = "1"  # as loading the model would
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            declared = declared_dimension(self.model_path)
+            if declared is not None:
+                return declared
         model = self._load()
         # sentence-transformers 6 renamed the method; keep working with 3.x-5.x too.
         getter = getattr(model, "get_embedding_dimension", None)
@@ -132,6 +143,43 @@ class Embedder:
     def embed_query(self, text: str) -> tuple[float, ...]:
         """Embed one search query."""
         return self.embed([text])[0]
+
+
+_PLAIN_MODULES = {
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+}
+_POOLING_MODES = (
+    "pooling_mode_cls_token",
+    "pooling_mode_mean_tokens",
+    "pooling_mode_max_tokens",
+    "pooling_mode_mean_sqrt_len_tokens",
+    "pooling_mode_weightedmean_tokens",
+    "pooling_mode_lasttoken",
+)
+
+
+def declared_dimension(path: Path) -> int | None:
+    """The vector size a SentenceTransformer directory declares, without loading it.
+
+    Only for the plain layout (transformer, pooling with one mode, optional normalisation);
+    None for anything else (a Dense layer, several pooling modes, unreadable files).
+    """
+    import json
+
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        types = {m["type"] for m in modules}
+        pooling = next(m for m in modules if m["type"].endswith(".Pooling"))
+        config = json.loads((path / pooling["path"] / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
+    modes = [mode for mode in _POOLING_MODES if config.get(mode)]
+    if not types <= _PLAIN_MODULES or len(modes) != 1:
+        return None
+    dimension = config.get("word_embedding_dimension")
+    return dimension if isinstance(dimension, int) and dimension > 0 else None
 
 
 def embedder_from_settings(settings: Settings) -> Embedder:

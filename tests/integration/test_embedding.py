@@ -11,7 +11,12 @@ import pytest
 
 from kg.core.config import get_settings
 from kg.core.errors import ConfigurationError
-from kg.vectors.embedder import Embedder, default_model_path, embedder_from_settings
+from kg.vectors.embedder import (
+    Embedder,
+    declared_dimension,
+    default_model_path,
+    embedder_from_settings,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -69,3 +74,15 @@ def test_paraphrase_scores_higher_than_unrelated(embedder: Embedder) -> None:
 def test_a_directory_without_a_model_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
         _ = Embedder(model_path=tmp_path).dimension
+
+
+def test_the_declared_dimension_is_the_models(tmp_path: Path) -> None:
+    # Read from the configuration, the model unloaded; the same as the loaded model's.
+    fresh = Embedder()
+    assert declared_dimension(default_model_path()) == fresh.dimension == 384
+    assert fresh._model is None
+    assert fresh.embed(["x"]) and len(fresh.embed(["x"])[0]) == fresh.dimension
+    (tmp_path / "modules.json").write_text(
+        '[{"type": "sentence_transformers.models.Dense", "path": "1", "idx": 0, "name": "0"}]'
+    )
+    assert declared_dimension(tmp_path) is None

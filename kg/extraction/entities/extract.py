@@ -41,6 +41,7 @@ from kg.extraction.entities.resolution import SurnameIndex
 from kg.extraction.entities.roles import TokenMention, roles_from_occurrences, title_occurrences
 from kg.extraction.entities.span_resolution import HONORIFICS, SpanResolver
 from kg.extraction.entities.span_rules import honorific_start
+from kg.extraction.intervals import SpanSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ class EntityExtractor:
 
     def extract_detailed(self, doc: Doc) -> DetailedExtraction:
         """Like :meth:`extract`, also returning each mention's label and resolving rule."""
+        text = doc.text  # built from the tokens on every access: read it once
         candidates = candidate_spans(doc, self._gaz)
         surnames = SurnameIndex()
         for cand in candidates:
@@ -105,27 +107,27 @@ class EntityExtractor:
         detailed: list[DetailedMention] = []
         for cand in candidates:
             resolved = self._spans.resolve(cand, surnames, acronyms, long_forms)
-            text = doc.text[cand.start : cand.end]
+            surface = text[cand.start : cand.end]
             if resolved is None:
                 detailed.append(
                     DetailedMention(
-                        cand.start, cand.end, text, cand.label, None, None, "unresolved"
+                        cand.start, cand.end, surface, cand.label, None, None, "unresolved"
                     )
                 )
                 continue
-            add_to_cluster(clusters, resolved, text)
+            add_to_cluster(clusters, resolved, surface)
             detailed.append(
                 DetailedMention(
                     cand.start,
                     cand.end,
-                    text,
+                    surface,
                     cand.label,
                     resolved.key,
                     resolved.type,
                     resolved.via,
                 )
             )
-        detailed += self._scan_untagged(doc, detailed, surnames, acronyms, long_forms, clusters)
+        detailed += self._scan_untagged(text, detailed, surnames, acronyms, long_forms, clusters)
         detailed.sort(key=lambda m: m.start)
 
         entities = {key: cluster_entity(c) for key, c in clusters.items()}
@@ -146,10 +148,8 @@ class EntityExtractor:
                 final.append(m)
                 continue
             typ = entities[key].type
-            start = honorific_start(doc.text, m.start) if typ == "Person" else m.start
-            final.append(
-                DetailedMention(start, m.end, doc.text[start : m.end], m.label, key, typ, via)
-            )
+            start = honorific_start(text, m.start) if typ == "Person" else m.start
+            final.append(DetailedMention(start, m.end, text[start : m.end], m.label, key, typ, via))
         mentions = tuple(
             Mention(m.start, m.end, m.text, m.entity_key, m.type)
             for m in final
@@ -165,7 +165,7 @@ class EntityExtractor:
 
     def _scan_untagged(
         self,
-        doc: Doc,
+        text: str,
         found: list[DetailedMention],
         surnames: SurnameIndex,
         acronyms: dict[str, Resolved],
@@ -173,7 +173,7 @@ class EntityExtractor:
         clusters: dict[str, Cluster],
     ) -> list[DetailedMention]:
         """Mentions of surnames and acronyms that the model did not tag."""
-        taken = [(m.start, m.end) for m in found]
+        taken = SpanSet((m.start, m.end) for m in found)
         words: dict[str, str] = {}
         for key, cluster in clusters.items():
             parts = cluster.name.split()
@@ -187,8 +187,8 @@ class EntityExtractor:
                 words[acronym.upper()] = acronyms[acronym].key
         added: list[DetailedMention] = []
         for word in words:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", doc.text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+                if taken.overlaps(m.start(), m.end()):
                     continue
                 if word in acronyms:
                     resolved = acronyms[word]
@@ -202,7 +202,7 @@ class EntityExtractor:
                     )
                     label = "SURNAME"
                 add_to_cluster(clusters, resolved, word)
-                taken.append((m.start(), m.end()))
+                taken.add(m.start(), m.end())
                 added.append(
                     DetailedMention(
                         m.start(), m.end(), word, label, resolved.key, resolved.type, resolved.via

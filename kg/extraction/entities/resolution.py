@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from kg.core.models import Entity, Extraction, Mention, Participant
 from kg.extraction.entities.gazetteer import fold
+from kg.extraction.intervals import SpanSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +29,21 @@ class SurnameIndex:
 
     def __init__(self) -> None:
         self._by_surname: dict[str, list[FullName]] = {}
+        self._starts: dict[str, list[int]] = {}  # the entries' starts, kept sorted with them
+        self._names: dict[str, set[str]] = {}
 
     def add(self, name: str, start: int) -> None:
         """Register the full name ``name`` (two tokens or more) seen at offset ``start``."""
         parts = name.split()
         if len(parts) < 2:
             return
-        entries = self._by_surname.setdefault(fold(parts[-1]), [])
-        entries.append(FullName(start, name))
-        entries.sort(key=lambda e: e.start)
+        surname = fold(parts[-1])
+        entries = self._by_surname.setdefault(surname, [])
+        starts = self._starts.setdefault(surname, [])
+        i = bisect.bisect_right(starts, start)
+        entries.insert(i, FullName(start, name))
+        starts.insert(i, start)
+        self._names.setdefault(surname, set()).add(name)
 
     def resolve(self, surname: str, at: int) -> str | None:
         """The full name a bare surname at offset ``at`` refers to.
@@ -44,13 +51,13 @@ class SurnameIndex:
         With one distinct full name it is that one; with several ("Raúl Castro", "Fidel
         Castro") it is the nearest earlier one, or None when none is earlier.
         """
-        entries = self._by_surname.get(fold(surname))
+        key = fold(surname)
+        entries = self._by_surname.get(key)
         if not entries:
             return None
-        names = {e.name for e in entries}
-        if len(names) == 1:
+        if len(self._names[key]) == 1:
             return entries[0].name
-        index = bisect.bisect_right([e.start for e in entries], at) - 1
+        index = bisect.bisect_right(self._starts[key], at) - 1
         return entries[index].name if index >= 0 else None
 
     def surnames(self) -> list[str]:
@@ -71,7 +78,8 @@ def _surface_forms(entities: Iterable[Entity]) -> dict[str, Entity]:
     forms: dict[str, list[Entity]] = {}
     for entity in entities:
         for alias in (entity.name, *entity.aliases):
-            forms.setdefault(alias.lower(), []).append(entity)
+            if alias.strip():  # an empty name (rejected later by the shapes) matches nothing
+                forms.setdefault(alias.lower(), []).append(entity)
         parts = entity.name.split()
         if entity.type == "Person" and len(parts) > 1:
             forms.setdefault(parts[-1].lower(), []).append(entity)
@@ -100,17 +108,17 @@ def add_known_mentions(extraction: Extraction, text: str) -> Extraction:
         r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b",
         re.IGNORECASE,
     )
-    covered = [(m.start, m.end) for m in extraction.mentions]
+    covered = SpanSet((m.start, m.end) for m in extraction.mentions)
     added: list[Mention] = []
     for match in pattern.finditer(text):
         surface = match.group(0)
         if not surface[0].isupper():
             continue  # a common word: "us" is not the US
-        if any(s < match.end() and match.start() < e for s, e in covered):
+        if covered.overlaps(match.start(), match.end()):
             continue
         hit = forms[surface.lower()]
         added.append(Mention(match.start(), match.end(), surface, hit.key, hit.type))
-        covered.append((match.start(), match.end()))
+        covered.add(match.start(), match.end())
 
     entities = {e.key: e for e in extraction.entities}
     for mention in added:

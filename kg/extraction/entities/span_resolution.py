@@ -21,6 +21,9 @@ from kg.extraction.entities.gazetteer import Country, CuratedEntity, Gazetteer, 
 from kg.extraction.entities.resolution import SurnameIndex
 from kg.extraction.entities.typing_rules import label_type
 
+# "(ACR)" right after an entity span.
+_ACRONYM_AFTER = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Za-z0-9&.\-]{1,9})[ \t]*\)")
+
 # Labels the small model gives to unfamiliar city names ("Aleppo" NORP, "Sinjar" ORG,
 # "Palmyra" PERSON): a one-token span with one of them that names a city is a Place.
 _CITY_MISLABELS = frozenset({"PERSON", "ORG", "NORP", "LANGUAGE"})
@@ -58,21 +61,22 @@ class SpanResolver:
         self, doc: Doc, candidates: list[Candidate]
     ) -> tuple[dict[str, Resolved], dict[str, Resolved]]:
         """Acronym -> entity and folded long form -> entity, from definitions in the text."""
-        definitions = find_acronym_definitions(doc.text)
+        text = doc.text  # built from the tokens on every access: read it once
+        definitions = find_acronym_definitions(text)
         defined = {(d.long_start, d.acronym) for d in definitions}
         # An entity directly followed by "(ACR)", initials or not ("... Army (ELN)").
         for cand in candidates:
             if cand.label in ("PERSON", "NORP"):
                 continue
-            m = re.match(r"[ \t]*\([ \t]*([A-Z][A-Za-z0-9&.\-]{1,9})[ \t]*\)", doc.text[cand.end :])
+            m = _ACRONYM_AFTER.match(text, cand.end)
             if m is None or not is_acronym(m.group(1)) or self._gaz.country(m.group(1)):
                 continue
             if (cand.start, m.group(1)) in defined:
                 continue
-            a_start = cand.end + m.start(1)
+            a_start = m.start(1)
             definitions.append(
                 AcronymDefinition(
-                    doc.text[cand.start : cand.end],
+                    text[cand.start : cand.end],
                     m.group(1),
                     cand.start,
                     cand.end,

@@ -1,0 +1,133 @@
+"""Preparing articles in worker processes: one per core, models loaded once per process.
+
+spaCy, the rule-based extractors, the SHACL checks and the embedder all hold the GIL, so a
+second core only helps from a second process. :class:`PreparePool` keeps a persistent
+``ProcessPoolExecutor`` whose initializer builds, in each worker, the extractor and the
+embedder :func:`kg.services.build_services` would build (and warms them up); each task is
+one batch through :meth:`IngestPipeline.prepare_many`, which sends back
+:class:`~kg.ingest.prepared.PreparedArticle` and :class:`~kg.ingest.prepared.IngestFailure`
+values: frozen, picklable data. Workers never touch a store: the parent process writes.
+
+The workers are started with ``spawn`` (a forked copy of a process that has started
+torch's or the Neo4j driver's threads can hang), and each runs torch on one thread, so the
+processes share the cores instead of fighting over them.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, cast
+
+from kg.core.config import Settings
+from kg.core.errors import ConfigurationError
+from kg.core.models import Article
+from kg.core.ports import ArticleWriter, VectorStore
+from kg.ingest.prepared import Outcome
+
+_PIPELINE: Any = None  # the worker's pipeline, built by _start_worker
+
+
+class _NoStore:
+    """The stores of a worker that only prepares: touching one is a bug, said loudly."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ConfigurationError(
+            f"an ingest worker prepares only; it has no store (called {name!r})",
+            setting="ingest_workers",
+        )
+
+
+def _start_worker(settings: Settings) -> None:
+    """Build and warm up the worker's extractor and embedder (runs once per process)."""
+    global _PIPELINE
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from kg.extraction.extractor import extractor_from_settings
+    from kg.ingest.pipeline import IngestPipeline
+    from kg.vectors.embedder import embedder_from_settings
+
+    embedder = embedder_from_settings(settings)
+    extractor = extractor_from_settings(settings)
+    _PIPELINE = IngestPipeline(
+        writer=cast(ArticleWriter, _NoStore()),
+        vectors=cast(VectorStore, _NoStore()),
+        embedder=embedder,
+        extractor=extractor,
+        settings=settings,
+    )
+    embedder.embed(["warm up"])
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover - torch comes with sentence-transformers
+        pass
+    extractor.extract("Officials met in Paris on Monday.", None)
+
+
+def _prepare(articles: list[Article]) -> list[Outcome]:
+    outcomes: list[Outcome] = _PIPELINE.prepare_many(articles)
+    return outcomes
+
+
+def default_workers(settings: Settings) -> int:
+    """``settings.ingest_workers``, or one per core when it is 0."""
+    return settings.ingest_workers or os.cpu_count() or 1
+
+
+class PreparePool:
+    """Worker processes that prepare batches of articles.
+
+    Args:
+        settings: What the workers build their extractor and embedder from.
+        workers: How many processes.
+        in_flight_per_worker: Batches handed out per worker before waiting for the oldest
+            (two keep every worker busy while the parent stores; more only cost memory).
+        batches_per_worker: A worker is replaced after this many batches: spaCy's string
+            store grows with every new word it sees, so a worker that lived for millions
+            of articles would grow too (a replacement reloads the models, ~10 s).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int,
+        in_flight_per_worker: int = 2,
+        batches_per_worker: int = 1000,
+    ) -> None:
+        self.workers = workers
+        self.in_flight = max(1, workers * in_flight_per_worker)
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(settings,),
+            max_tasks_per_child=batches_per_worker,
+        )
+
+    def map_bounded(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
+        """Prepare each batch in a worker; results come back in input order.
+
+        At most ``in_flight`` batches are out at once and the input is read only as
+        results are taken, so memory stays flat whatever the input's length.
+        """
+        pending: collections.deque[Future[list[Outcome]]] = collections.deque()
+        try:
+            for batch in batches:
+                pending.append(self._executor.submit(_prepare, batch))
+                if len(pending) >= self.in_flight:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -17,9 +17,9 @@ from kg.core.event_merge import event_iri
 from kg.core.identity import entity_iri
 from kg.rdf.mapping import SEM_EVENT_TYPE, document_to_rdf, document_triples, rows_to_rdf
 from kg.rdf.ontology import PLOVER, load_ontology
-from kg.rdf.specs import NK
 from kg.rdf.shapes import UnsupportedShapes
 from kg.rdf.shapes_compile import compile_shapes
+from kg.rdf.specs import NK
 from kg.rdf.triples import Triples
 from tests.unit.rdf_fixtures import build_document
 

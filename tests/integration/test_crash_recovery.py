@@ -37,6 +37,7 @@ from tests.conftest import ROOT, SEED
 pytestmark = pytest.mark.integration
 
 COPIES = 8
+BATCH = 2  # articles per batch: one graph transaction each, so a kill can fall between them
 POLL_SECONDS = 0.02
 GIVE_UP_SECONDS = 600  # a bound on waiting for the subprocess, not a timing assertion
 
@@ -114,6 +115,8 @@ def _ingest_process(
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "NEWSKG_VAR_DIR": str(var_dir),  # no server.json here: it ingests in this process
+        "NEWSKG_INGEST_BATCH_ARTICLES": str(BATCH),
+        "NEWSKG_INGEST_WORKERS": "1",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }
@@ -161,8 +164,8 @@ def test_a_killed_ingest_loses_nothing(
     var_dir = tmp_path / "var"
     settings = get_settings(var_dir=var_dir, qdrant_dir=None, qdrant_url=None)
 
-    # Kill the ingest as soon as the graph holds its first article, or while the third
-    # article's vectors are written and its graph write is not.
+    # Kill the ingest as soon as the graph holds its first batch, or while the third
+    # batch's vectors are written and its graph write is not.
     flag = tmp_path / "held"
     between = moment == "between the stores"
     process = _ingest_process(path, var_dir, (flag, HELD_AT) if between else None)
@@ -197,11 +200,12 @@ def test_a_killed_ingest_loses_nothing(
     assert report.found["missing_vector"] == 0 and report.found["outdated_vector"] == 0
     assert {p.article_id for p in report.problems}.isdisjoint(stored)
     if between:
-        held = flag.read_text(encoding="utf-8")
-        passages = len(prepared[held].points)
-        assert len(stored) == HELD_AT - 1
+        held = set(flag.read_text(encoding="utf-8").splitlines())
+        passages = sum(len(prepared[h].points) for h in held)
+        assert len(held) == BATCH
+        assert len(stored) == (HELD_AT - 1) * BATCH
         assert report.found["orphan_vector"] == passages > 0
-        assert {p.article_id for p in report.problems} == {held}
+        assert {p.article_id for p in report.problems} == held
     assert (report.articles, report.points - report.found["orphan_vector"]) == (
         len(stored),
         report.passages,

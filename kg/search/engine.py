@@ -50,8 +50,7 @@ from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
 from kg.search.roles import apply_roles, asked_roles
-from kg.search.understanding import normalize_name, parse_query, resolve_entities
-from kg.search.understanding.ordering import order_cue
+from kg.search.understanding import normalize_name, order_cue, parse_query, resolve_entities
 from kg.search.view import Prefetched, SearchView, build_view
 
 __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "SearchResult"]

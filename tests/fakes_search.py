@@ -22,6 +22,7 @@ from kg.core.records import (
     ArticleRecord,
     EntityMatch,
     EntityRecord,
+    EventRecord,
     Participants,
     PassageRecord,
     PassageRole,
@@ -54,6 +55,8 @@ class FakeSearchGraph:
     actions_by_id: dict[str, ActionRecord] = field(default_factory=dict)
     mentions: dict[str, set[str]] = field(default_factory=dict)  # passage id -> entity ids
     roles: list[tuple[str, str, str]] = field(default_factory=list)  # (action, rel, entity)
+    duplicate_of: dict[str, str] = field(default_factory=dict)  # copy article -> original
+    events_by_action: dict[str, EventRecord] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------ helpers
@@ -77,9 +80,13 @@ class FakeSearchGraph:
             a.passage_id == passage_id and a.type in types for a in self.actions_by_id.values()
         )
 
+    def _original(self, article_id: str | None, scope: SearchScope) -> bool:
+        return scope.include_duplicates or article_id not in self.duplicate_of
+
     def _passage_in_scope(self, passage: PassageRecord, scope: SearchScope) -> bool:
         return (
-            self._in_dates(self._published(passage), scope)
+            self._original(passage.article_id, scope)
+            and self._in_dates(self._published(passage), scope)
             and (not scope.types or self._evidences_type(passage.id, scope.types))
             and (scope.mention is None or scope.mention in self.mentions.get(passage.id, set()))
         )
@@ -88,7 +95,8 @@ class FakeSearchGraph:
         involved = {e for a, _, e in self.roles if a == action.id}
         mentioned = self.mentions.get(action.passage_id or "", set())
         return (
-            (not scope.types or action.type in scope.types)
+            self._original(action.article_id, scope)
+            and (not scope.types or action.type in scope.types)
             and self._in_dates(self._day(action), scope)
             and (scope.mention is None or scope.mention in involved | mentioned)
         )
@@ -172,7 +180,9 @@ class FakeSearchGraph:
         self, passage_ids: Sequence[str], scope: SearchScope
     ) -> list[ActionEvidence]:
         self.calls.append("actions_of_passages")
-        unmentioned = SearchScope(scope.from_date, scope.to_date, scope.types)
+        unmentioned = SearchScope(
+            scope.from_date, scope.to_date, scope.types, None, scope.include_duplicates
+        )
         return [
             self._evidence(a, None)
             for a in self.actions_by_id.values()
@@ -184,6 +194,14 @@ class FakeSearchGraph:
     ) -> frozenset[str]:
         self.calls.append("passages_with_action_types")
         return frozenset(p for p in passage_ids if self._evidences_type(p, types))
+
+    def copy_article_ids(self) -> frozenset[str]:
+        self.calls.append("copy_article_ids")
+        return frozenset(self.duplicate_of)
+
+    def events(self, action_ids: Sequence[str]) -> dict[str, EventRecord]:
+        self.calls.append("events")
+        return {i: self.events_by_action[i] for i in action_ids if i in self.events_by_action}
 
     def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
         self.calls.append("passages")
@@ -256,6 +274,8 @@ class FakeVectorStore:
             payload = PassagePayload.from_dict(point.payload)
             day = payload.published.toordinal() if payload.published else None
             if terms.entity_ids and not set(terms.entity_ids) & set(payload.entity_ids):
+                continue
+            if payload.article_id in terms.exclude_article_ids:
                 continue
             if terms.day_from is not None and (day is None or day < terms.day_from):
                 continue

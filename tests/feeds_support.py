@@ -114,12 +114,16 @@ def serve(routes: dict[str, Route]) -> Iterator[Served]:
         server.server_close()
 
 
-def rss(items: Sequence[tuple[str, str, str]], title: str = "Test Wire") -> bytes:
-    """An RSS 2.0 document of (title, link, summary) items."""
+def rss(
+    items: Sequence[tuple[str, str, str]],
+    title: str = "Test Wire",
+    pub_date: str = "Mon, 12 Jan 2026 08:30:00 GMT",
+) -> bytes:
+    """An RSS 2.0 document of (title, link, summary) items, each published ``pub_date``."""
     body = "".join(
         f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
         f"<description><![CDATA[{summary}]]></description>"
-        "<pubDate>Mon, 12 Jan 2026 08:30:00 GMT</pubDate></item>"
+        f"<pubDate>{pub_date}</pubDate></item>"
         for t, link, summary in items
     )
     return (
@@ -129,11 +133,15 @@ def rss(items: Sequence[tuple[str, str, str]], title: str = "Test Wire") -> byte
     ).encode()
 
 
-def atom(items: Sequence[tuple[str, str, str]], title: str = "Test Atom") -> bytes:
-    """An Atom 1.0 document of (title, link, content) entries."""
+def atom(
+    items: Sequence[tuple[str, str, str]],
+    title: str = "Test Atom",
+    updated: str = "2026-01-13T09:00:00Z",
+) -> bytes:
+    """An Atom 1.0 document of (title, link, content) entries, each updated ``updated``."""
     body = "".join(
         f'<entry><title>{t}</title><link href="{link}"/><id>{link}</id>'
-        f"<updated>2026-01-13T09:00:00Z</updated>"
+        f"<updated>{updated}</updated>"
         f'<content type="html"><![CDATA[{content}]]></content></entry>'
         for t, link, content in items
     )

@@ -16,7 +16,12 @@ from api.graphql.entity import Entity, EntityConnection
 from api.graphql.error_types import InvalidFilterError, NotFoundError, invalid_argument
 from api.graphql.fields import described_field
 from api.graphql.passage import Passage
-from api.graphql.search_result import SearchFilterInput, SearchResult, search_result
+from api.graphql.search_result import (
+    SearchFilterInput,
+    SearchOrder,
+    SearchResult,
+    search_result,
+)
 from api.graphql.traversal import Neighbor, Neighborhood, PathType
 from kg.core import errors as kg_errors
 from kg.core.filters import (
@@ -64,7 +69,10 @@ class ActionOrder(enum.Enum):
 class Query:
     @described_field(
         description="Hybrid search (vector + fulltext + graph, fused by reciprocal rank). "
-        f"Every hit says why it was returned. `limit` is 1..{MAX_LIMIT}."
+        f"Every hit says why it was returned. `limit` is 1..{MAX_LIMIT}. Near-duplicate "
+        "copies (`Article.duplicateOf`) are left out unless `includeDuplicates`. `orderBy: "
+        "SOURCE_COUNT` lists one action per event, the most reported first; without "
+        '`orderBy` the query decides ("most reported ...", "... by number of sources").'
     )
     async def search(
         self,
@@ -72,11 +80,20 @@ class Query:
         query: str,
         limit: int = 10,
         filter: SearchFilterInput | None = None,
+        include_duplicates: bool = False,
+        order_by: SearchOrder | None = None,
     ) -> SearchResult:
         # SearchRequest checks the query, limit and filter (InvalidQueryError, which reaches
         # the client as INVALID_FILTER with its field).
         flt = filter.to_filter() if filter else SearchFilter()
-        request = SearchRequest(query, limit, flt, info.context.settings)
+        request = SearchRequest(
+            query,
+            limit,
+            flt,
+            info.context.settings,
+            include_duplicates=include_duplicates,
+            order_by=order_by.value if order_by is not None else None,
+        )
         view = await asyncio.to_thread(info.context.search.view, request)
         return search_result(view, info.context.loaders)
 

@@ -2,6 +2,7 @@
 says why it was returned."""
 
 import datetime
+import enum
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -12,12 +13,22 @@ from api.graphql.entity import Entity
 from api.graphql.fields import described_field
 from api.graphql.loaders import Loaders
 from kg.core.filters import SearchFilter
+from kg.search.results import ORDER_RELEVANCE, ORDER_SOURCE_COUNT
 from kg.search.results import Why as WhyData
 from kg.search.view import ActionView, PassageView, SearchView
 
 if TYPE_CHECKING:
     from api.graphql.article import Article
+    from api.graphql.event import Report
     from api.graphql.passage import Passage
+
+
+@strawberry.enum(description="How `search` orders its actions.")
+class SearchOrder(enum.Enum):
+    RELEVANCE = ORDER_RELEVANCE
+    """By relevance: graph evidence and the rank of the evidence passage."""
+    SOURCE_COUNT = ORDER_SOURCE_COUNT
+    """One action per event, the events reported by the most distinct sources first."""
 
 
 @strawberry.input(description="Restricts a search. Unset fields do not filter.")
@@ -97,14 +108,34 @@ class PassageHit:
 class ActionHit(Action):
     score: float
     why: list[Why]
+    include_duplicates: strawberry.Private[bool]
 
     @classmethod
-    def from_view(cls, hit: ActionView) -> Self:
+    def from_view(cls, hit: ActionView, include_duplicates: bool = False) -> Self:
         return cls(
             **action_fields(hit.action),
             score=hit.score,
             why=[Why.from_data(w) for w in hit.why],
+            include_duplicates=include_duplicates,
         )
+
+    @described_field(
+        description="Every article's report of this action's event (this one included). "
+        "Without `includeDuplicates`, the reports of near-duplicate copies are left out, "
+        "as search leaves them out."
+    )
+    async def reports(
+        self, info: GraphQLInfo
+    ) -> list[Annotated["Report", strawberry.lazy("api.graphql.event")]]:
+        from api.graphql.event import reports_of
+
+        reports = await reports_of(info, self.record)
+        if self.include_duplicates:
+            return reports
+        copies = await info.context.loaders.article_duplicate_of.load_many(
+            [r.record.article_id or "" for r in reports]
+        )
+        return [r for r, original in zip(reports, copies, strict=True) if original is None]
 
 
 @strawberry.type(description="An entity named in the query, resolved to the graph.")
@@ -120,6 +151,12 @@ class QueryUnderstanding:
     entities: list[QueryEntity]
     event_types: list[str]
     event_words: list[str]
+    order_by_sources: bool = strawberry.field(
+        description="The query asks for the most widely reported actions first."
+    )
+    order_words: list[str] = strawberry.field(
+        description='The phrases that asked for it ("most widely reported").'
+    )
 
 
 @strawberry.type(description="Everything a search returns.")
@@ -129,6 +166,10 @@ class SearchResult:
     entities: list[Entity]
     actions: list[ActionHit]
     understanding: QueryUnderstanding
+    order_by: SearchOrder = strawberry.field(description="How `actions` are ordered.")
+    include_duplicates: bool = strawberry.field(
+        description="Whether near-duplicate copies were searched too."
+    )
 
 
 def prime_loaders(loaders: Loaders, view: SearchView) -> None:
@@ -140,6 +181,7 @@ def prime_loaders(loaders: Loaders, view: SearchView) -> None:
     loaders.prime_actions([a.action for a in view.actions])
     for action in view.actions:
         loaders.participants.prime(action.action.id, action.participants)
+        loaders.event.prime(action.action.id, action.event)
         p = action.participants
         loaders.prime_entities([*p.actors, *p.targets, *p.places, *p.attributed_to])
     loaders.prime_entities(list(view.entities))
@@ -159,7 +201,7 @@ def search_result(view: SearchView, loaders: Loaders) -> SearchResult:
         query=view.query,
         passages=[PassageHit.from_view(p) for p in view.passages],
         entities=[entities[e.id] for e in view.entities],
-        actions=[ActionHit.from_view(a) for a in view.actions],
+        actions=[ActionHit.from_view(a, view.include_duplicates) for a in view.actions],
         understanding=QueryUnderstanding(
             entities=[
                 QueryEntity(span=q.span, role=q.role, score=q.score, entity=entities[q.entity.id])
@@ -167,5 +209,9 @@ def search_result(view: SearchView, loaders: Loaders) -> SearchResult:
             ],
             event_types=list(u.event_types),
             event_words=list(u.event_words),
+            order_by_sources=u.order_by_sources,
+            order_words=list(u.order_words),
         ),
+        order_by=SearchOrder(view.order_by),
+        include_duplicates=view.include_duplicates,
     )

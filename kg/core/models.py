@@ -288,6 +288,7 @@ class VectorFilter:
     entity_ids: tuple[str, ...] = ()  # any-of
     published_from: date | None = None
     published_to: date | None = None
+    exclude_article_ids: tuple[str, ...] = ()  # none-of (search leaves near-duplicates out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from kg.core.records import (
     DeleteResult,
     EntityMatch,
     EntityRecord,
+    EventRecord,
     Participants,
     PassageRecord,
     PassageRole,
@@ -260,6 +261,14 @@ class SearchGraph(Protocol):
         self, passage_ids: Sequence[str], types: Sequence[str]
     ) -> frozenset[str]:
         """The ids among ``passage_ids`` of passages evidencing an action of ``types``."""
+        ...
+
+    def copy_article_ids(self) -> frozenset[str]:
+        """The ids of the near-duplicate copies (articles ``DUPLICATE_OF`` another)."""
+        ...
+
+    def events(self, action_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """The event each action reports (its source count, its reports); others are absent."""
         ...
 
     def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:

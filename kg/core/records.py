@@ -206,12 +206,15 @@ class SearchScope:
         to_date: Latest publication / action date, inclusive.
         types: PLOVER types; only passages evidencing such an action, only such actions.
         mention: An entity id; only passages mentioning it / actions involving it.
+        include_duplicates: Also the passages and actions of near-duplicate copies (articles
+            ``DUPLICATE_OF`` another); by default only the originals are searched.
     """
 
     from_date: date | None = None
     to_date: date | None = None
     types: tuple[str, ...] = ()
     mention: str | None = None
+    include_duplicates: bool = False
 
 
 @dataclass(frozen=True, slots=True)

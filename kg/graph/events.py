@@ -23,7 +23,7 @@ import neo4j
 from kg.core.event_merge import EventGroup, MergeRule, Report, group_reports
 from kg.core.records import EventRecord, EventUpdate
 from kg.graph.event_queries import event_cypher
-from kg.graph.store import Neo4jConnection
+from kg.graph.store import CypherReader, Neo4jConnection
 
 log = logging.getLogger(__name__)
 
@@ -168,22 +168,31 @@ class Neo4jEvents:
 
     def events_by_action_ids(self, ids: Sequence[str]) -> dict[str, EventRecord]:
         """The event each action reports; actions without one are absent."""
-        if not ids:
-            return {}
-        rows = self._db.run_read(event_cypher().events_by_action_ids, {"ids": list(ids)})
-        out: dict[str, EventRecord] = {}
-        for row in rows:
-            ev = row["event"]
-            out[row["action_id"]] = EventRecord(
-                id=ev["id"],
-                iri=ev["iri"],
-                type=ev["type"],
-                article_count=int(ev["articleCount"]),
-                source_count=int(ev["sourceCount"]),
-                first_reported=_date(ev["firstReported"]),
-                last_reported=_date(ev["lastReported"]),
-                confidence=float(ev["eventConfidence"]),
-                lead_id=ev["leadAction"],
-                report_ids=tuple(sorted(row["report_ids"])),
-            )
-        return out
+        return read_events_by_action_ids(self._db, ids)
+
+
+def read_events_by_action_ids(db: CypherReader, ids: Sequence[str]) -> dict[str, EventRecord]:
+    """The event each action in ``ids`` reports (one batch read); others are absent.
+
+    Shared by the API's reader (:class:`Neo4jEvents`) and search's
+    (:class:`kg.graph.search_graph.Neo4jSearchGraph`), so both read an event one way.
+    """
+    if not ids:
+        return {}
+    rows = db.run_read(event_cypher().events_by_action_ids, {"ids": list(ids)})
+    out: dict[str, EventRecord] = {}
+    for row in rows:
+        ev = row["event"]
+        out[row["action_id"]] = EventRecord(
+            id=ev["id"],
+            iri=ev["iri"],
+            type=ev["type"],
+            article_count=int(ev["articleCount"]),
+            source_count=int(ev["sourceCount"]),
+            first_reported=_date(ev["firstReported"]),
+            last_reported=_date(ev["lastReported"]),
+            confidence=float(ev["eventConfidence"]),
+            lead_id=ev["leadAction"],
+            report_ids=tuple(sorted(row["report_ids"])),
+        )
+    return out

@@ -17,6 +17,7 @@ from kg.core.records import (
     ArticleRecord,
     EntityMatch,
     EntityRecord,
+    EventRecord,
     Participants,
     PassageRecord,
     PassageRole,
@@ -25,6 +26,7 @@ from kg.core.records import (
     SearchScope,
 )
 from kg.graph import search_queries as q
+from kg.graph.events import read_events_by_action_ids
 from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import CypherReader
@@ -39,6 +41,7 @@ def _scope_params(scope: SearchScope) -> dict[str, Any]:
         "to": scope.to_date,
         "types": list(scope.types),
         "mention": scope.mention,
+        "duplicates": scope.include_duplicates,
     }
 
 
@@ -181,6 +184,15 @@ class Neo4jSearchGraph:
             q.SEARCH_PASSAGES_WITH_ACTION_TYPES, {"ids": list(passage_ids), "types": list(types)}
         )
         return frozenset(str(r["passage_id"]) for r in rows)
+
+    def copy_article_ids(self) -> frozenset[str]:
+        """See :meth:`kg.core.ports.SearchGraph.copy_article_ids`."""
+        rows = self._store.run_read(q.SEARCH_COPY_ARTICLES, {})
+        return frozenset(str(r["article_id"]) for r in rows)
+
+    def events(self, action_ids: Sequence[str]) -> dict[str, EventRecord]:
+        """See :meth:`kg.core.ports.SearchGraph.events`."""
+        return read_events_by_action_ids(self._store, action_ids)
 
     def passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
         """See :meth:`kg.core.ports.SearchGraph.passages`."""

@@ -24,6 +24,7 @@ __all__ = [
     "SEARCH_ARTICLE_PASSAGES",
     "SEARCH_ENTITIES_BY_FULLTEXT",
     "SEARCH_PASSAGE_ROLES",
+    "SEARCH_COPY_ARTICLES",
 ]
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     SEARCH_ARTICLE_PASSAGES: str
     SEARCH_ENTITIES_BY_FULLTEXT: str
     SEARCH_PASSAGE_ROLES: str
+    SEARCH_COPY_ARTICLES: str
     ROLE_RELS: dict[str, tuple[str, ...]]
 
 
@@ -59,6 +61,17 @@ def _queries() -> dict[str, Any]:
     _HAS_PASSAGE, _MENTIONS = rel_type("HAS_PASSAGE"), rel_type("MENTIONS")
     _EVIDENCED_BY = rel_type("EVIDENCED_BY")
     _HAS_ACTOR, _HAS_TARGET = rel_type("HAS_ACTOR"), rel_type("HAS_TARGET")
+    _REPORTED_IN, _DUPLICATE_OF = rel_type("REPORTED_IN"), rel_type("DUPLICATE_OF")
+
+    # $duplicates (include them) or the article is no near-duplicate copy of another. In
+    # the query itself, not after it: the LIMIT then counts originals only.
+    def _original(a: str) -> str:
+        return f"($duplicates OR NOT EXISTS {{ ({a})-[:{_DUPLICATE_OF}]->(:{_ARTICLE}) }})"
+
+    _ORIGINAL_ACTION = (
+        f"($duplicates OR NOT EXISTS {{ (act)-[:{_REPORTED_IN}]->(:{_ARTICLE})"
+        f"-[:{_DUPLICATE_OF}]->(:{_ARTICLE}) }})"
+    )
 
     # Every relationship from an action to an entity it involves.
     _ACTION_ENTITY_RELS = "|".join(relationship_types_between({"Action"}, {"Entity"}))
@@ -86,6 +99,7 @@ WHERE ($from IS NULL OR a.published >= $from)
   AND ($entity IS NULL OR EXISTS {{ (node)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $entity}}) }})
   AND (size($types) = 0 OR EXISTS {{
         (act:{_ACTION})-[:{_EVIDENCED_BY}]->(node) WHERE act.type IN $types }})
+  AND {_original("a")}
 RETURN {_passage_columns("node", "a")}, score
 ORDER BY score DESC
 """
@@ -96,6 +110,7 @@ ORDER BY score DESC
 MATCH (e:{_ENTITY} {{id: $entity}})<-[r:{_ROLE_RELS}]-(act:{_ACTION})
 WHERE type(r) IN $rels
   AND (size($types) = 0 OR act.type IN $types)
+  AND {_ORIGINAL_ACTION}
 OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WITH e, r, act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from)
@@ -117,6 +132,7 @@ WHERE ($from IS NULL OR a.published >= $from)
   AND (size($types) = 0 OR EXISTS {{
         (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p) WHERE act.type IN $types }})
   AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }})
+  AND {_original("a")}
 RETURN {_PASSAGE_COLUMNS}
 ORDER BY a.published DESC, p.index ASC
 LIMIT $limit
@@ -124,7 +140,7 @@ LIMIT $limit
 
     # Actions of given types (when the query names event words but no entity).
     SEARCH_ACTIONS_OF_TYPES = f"""
-MATCH (act:{_ACTION}) WHERE act.type IN $types
+MATCH (act:{_ACTION}) WHERE act.type IN $types AND {_ORIGINAL_ACTION}
 OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WITH act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from)
@@ -148,7 +164,7 @@ RETURN DISTINCT p.id AS passage_id
     # Actions evidenced by given passages (the actions of a query naming no entity).
     SEARCH_ACTIONS_OF_PASSAGES = f"""
 MATCH (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
-WHERE p.id IN $ids AND (size($types) = 0 OR act.type IN $types)
+WHERE p.id IN $ids AND (size($types) = 0 OR act.type IN $types) AND {_original("a")}
 WITH act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
 RETURN act.id AS action_id, act.type AS type, null AS rel,
@@ -177,7 +193,14 @@ WHERE p.id IN $ids
 RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
        act.type AS type
 """
+    # The near-duplicate copies (the vector retriever leaves their points out in Qdrant).
+    # Walks the DUPLICATE_OF relationships (the type's lookup index), never the articles.
+    SEARCH_COPY_ARTICLES = f"""
+MATCH (c:{_ARTICLE})-[:{_DUPLICATE_OF}]->(:{_ARTICLE})
+RETURN DISTINCT c.id AS article_id
+"""
     return {
+        "SEARCH_COPY_ARTICLES": SEARCH_COPY_ARTICLES,
         "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
         "SEARCH_ENTITY_ACTIONS": SEARCH_ENTITY_ACTIONS,

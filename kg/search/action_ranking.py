@@ -2,16 +2,24 @@
 
 Actions are ranked after the passages, because an action's evidence passage ranking well
 among the fused passages is evidence for the action too (its ``why`` says so with an
-``evidence`` vote).
+``evidence`` vote). A query asking for the most widely reported actions then reorders
+them by their event's number of distinct sources (:func:`rank_by_sources`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
-from kg.core.records import ActionEvidence
+from kg.core.records import ActionEvidence, EventRecord
 from kg.search.fusion import Fused
-from kg.search.results import RETRIEVER_EVIDENCE, RETRIEVER_GRAPH, ActionHit, Why
+from kg.search.results import (
+    RETRIEVER_EVIDENCE,
+    RETRIEVER_GRAPH,
+    RETRIEVER_SOURCES,
+    ActionHit,
+    Why,
+)
 from kg.search.retrievers.graph import GraphAction
 
 
@@ -88,3 +96,32 @@ def rank_evidenced_actions(
         if found.action_id not in hits or hits[found.action_id].score < hit.score:
             hits[found.action_id] = hit
     return tuple(sorted(hits.values(), key=lambda a: -a.score)[:limit])
+
+
+def rank_by_sources(
+    hits: Sequence[ActionHit], events: Mapping[str, EventRecord], limit: int
+) -> tuple[ActionHit, ...]:
+    """One hit per event, the events reported by the most distinct sources first.
+
+    Each event is shown by its best-scored report among ``hits``; equal counts keep the
+    relevance order. An action without an event is an event of one source. Each kept hit
+    gets a ``sources`` vote: its rank by source count, and the count.
+
+    Args:
+        hits: The ranked actions, best first (every candidate, not only the first
+            ``limit``: a widely reported event may rank low by relevance).
+        events: The event of each action, by action id (actions without one are absent).
+        limit: How many actions to keep.
+    """
+    best: dict[str, tuple[int, int, ActionHit]] = {}  # event -> (sources, order, hit)
+    for order, hit in enumerate(hits):
+        event = events.get(hit.action_id)
+        key = event.id if event is not None else hit.action_id
+        if key not in best:
+            best[key] = (event.source_count if event is not None else 1, order, hit)
+    # Most sources first; the relevance order breaks ties.
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))[:limit]
+    return tuple(
+        replace(hit, why=(*hit.why, Why(RETRIEVER_SOURCES, rank, float(count))))
+        for rank, (count, _, hit) in enumerate(ranked, start=1)
+    )

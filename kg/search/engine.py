@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kg.core.config import Settings
@@ -28,14 +28,17 @@ from kg.core.records import (
     ActionRecord,
     ArticleRecord,
     EntityMatch,
+    EventRecord,
     Participants,
     PassageRecord,
     SearchScope,
 )
-from kg.search.action_ranking import rank_evidenced_actions, rank_graph_actions
+from kg.search.action_ranking import rank_by_sources, rank_evidenced_actions, rank_graph_actions
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.request import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest
 from kg.search.results import (
+    ORDER_RELEVANCE,
+    ORDER_SOURCE_COUNT,
     RETRIEVER_FULLTEXT,
     RETRIEVER_GRAPH,
     RETRIEVER_VECTOR,
@@ -47,7 +50,7 @@ from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
 from kg.search.roles import apply_roles, asked_roles
-from kg.search.understanding import normalize_name, parse_query, resolve_entities
+from kg.search.understanding import normalize_name, order_cue, parse_query, resolve_entities
 from kg.search.view import Prefetched, SearchView, build_view
 
 __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "SearchResult"]
@@ -137,9 +140,13 @@ class HybridSearch:
         """
         return self._result(request)[0]
 
-    def _result(self, request: SearchRequest, prefetch: bool = False) -> tuple[SearchResult, _Run]:
+    def _result(
+        self, request: SearchRequest, prefetch: bool = False
+    ) -> tuple[SearchResult, _Run, dict[str, EventRecord]]:
         limit = request.limit
-        run = self._run(request.query, _depth(limit), request.filter, prefetch)
+        run = self._run(
+            request.query, _depth(limit), request.filter, prefetch, request.include_duplicates
+        )
         fused = run.fused[:limit]
         missing = [f.key for f in fused if f.key not in run.passages]
         passages = {**run.passages, **self._graph.passages(missing)} if missing else run.passages
@@ -149,25 +156,35 @@ class HybridSearch:
             if f.key in passages
         )
         understanding = run.understanding
+        by_sources = _orders_by_sources(request.order_by, understanding)
         if understanding.entities:
+            # By sources, every candidate is ranked: a widely reported event may rank low.
+            keep = max(limit, len(run.graph_actions)) if by_sources else limit
             actions = rank_graph_actions(
                 run.graph_actions,
                 fused,
-                limit,
+                keep,
                 rrf_k=self._settings.rrf_k,
                 weight_graph=self._settings.weight_graph,
             )
         else:
             evidence = self._graph.actions_of_passages([f.key for f in fused], run.scope)
-            actions = rank_evidenced_actions(evidence, fused, understanding.event_types, limit)
+            keep = max(limit, len(evidence)) if by_sources else limit
+            actions = rank_evidenced_actions(evidence, fused, understanding.event_types, keep)
+        events: dict[str, EventRecord] = {}
+        if by_sources and actions:
+            events = self._graph.events([a.action_id for a in actions])
+            actions = rank_by_sources(actions, events, limit)
         result = SearchResult(
             query=request.query,
             passages=hits,
             entities=tuple(qe.entity for qe in understanding.entities),
             actions=actions,
             understanding=understanding,
+            order_by=ORDER_SOURCE_COUNT if by_sources else ORDER_RELEVANCE,
+            include_duplicates=request.include_duplicates,
         )
-        return result, run
+        return result, run, events
 
     def search(
         self, query: str, limit: int = DEFAULT_LIMIT, flt: SearchFilter | None = None
@@ -182,8 +199,12 @@ class HybridSearch:
         and their participants while the vector retriever still runs, the candidates'
         articles beside the role check; the view then reads only what is still missing.
         """
-        result, run = self._result(request, prefetch=True)
-        known = run.prefetch.result() if run.prefetch else None
+        result, run, events = self._result(request, prefetch=True)
+        known = run.prefetch.result() if run.prefetch else Prefetched()
+        if events:
+            # Ordered by sources: the events were read to rank; the view reuses them.
+            read = frozenset(a.action_id for a in result.actions)
+            known = replace(known, events=events, events_read=read)
         return build_view(self._graph, result, self._executor(), known)
 
     def rankings(
@@ -231,15 +252,26 @@ class HybridSearch:
                 self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search")
             return self._pool
 
-    def _run(self, query: str, depth: int, flt: SearchFilter, prefetch: bool = False) -> _Run:
+    def _run(
+        self,
+        query: str,
+        depth: int,
+        flt: SearchFilter,
+        prefetch: bool = False,
+        include_duplicates: bool = False,
+    ) -> _Run:
         if self._ready is not None:
             self._ready()
-        scope = SearchScope(flt.from_date, flt.to_date, flt.types, self._mention(flt.entity))
+        scope = SearchScope(
+            flt.from_date, flt.to_date, flt.types, self._mention(flt.entity), include_duplicates
+        )
+        # "most reported" orders the actions; it is not something to search for.
+        text = order_cue(query).search_text or query
         pool = self._executor()
         vector_job = pool.submit(
-            retrieve_vector, self._vectors, self._embedder, self._graph, query, scope, depth
+            retrieve_vector, self._vectors, self._embedder, self._graph, text, scope, depth
         )
-        fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
+        fulltext_job = pool.submit(retrieve_fulltext, self._graph, text, scope, depth)
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
             understanding = self.understand(query)
@@ -302,6 +334,13 @@ class HybridSearch:
     def _lookup_entities(self, texts: Sequence[str]) -> tuple[EntityMatch, ...]:
         names = [normalize_name(t) for t in texts]
         return self._graph.entities_named(names, _ENTITY_LOOKUP_LIMIT)
+
+
+def _orders_by_sources(order_by: str | None, understanding: QueryUnderstanding) -> bool:
+    """The request's order when it gives one; otherwise what the query asks ("most reported")."""
+    if order_by is not None:
+        return order_by == ORDER_SOURCE_COUNT
+    return understanding.order_by_sources
 
 
 def _merge(*found: Mapping[str, PassageRecord]) -> dict[str, PassageRecord]:

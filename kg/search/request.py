@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kg.core.errors import InvalidQueryError
 from kg.core.filters import SearchFilter, check_date_range, check_plover_types
 from kg.core.limits import DEFAULT_LIMITS, MAX_QUERY_CHARS, TextLimits, check_name, check_query
+from kg.search.results import SEARCH_ORDERS
 
 MAX_QUERY_LENGTH = MAX_QUERY_CHARS
 """The longest query by default, in characters (after trimming); ``limits`` decides."""
@@ -37,17 +38,26 @@ class SearchRequest:
         limits: The text limits: the edges pass the running settings; the defaults of
             :mod:`kg.core.limits` otherwise. Every word of the query becomes a Lucene
             clause, so the word limit is what keeps Neo4j from ``TooManyClauses``.
+        include_duplicates: Also search near-duplicate copies (articles ``DUPLICATE_OF``
+            another: a wire story republished under a new headline). By default their
+            passages, actions and evidence are left out; the originals stay.
+        order_by: How the actions are ordered: ``"relevance"``, or ``"source_count"``
+            (one action per event, the events reported by the most distinct sources
+            first); case-insensitive. None (the default) lets the query decide: "most
+            reported ...", "... by number of sources" order by source count.
 
     Raises:
         InvalidQueryError: Empty or too long query (field ``query``), limit out of range
             (``limit``), inverted dates (``from``), unknown type (``types``), too long
-            entity (``entity``).
+            entity (``entity``), unknown order (``order_by``).
     """
 
     query: str
     limit: int = DEFAULT_LIMIT
     filter: SearchFilter = field(default_factory=SearchFilter)
     limits: TextLimits = field(default=DEFAULT_LIMITS, compare=False, repr=False)
+    include_duplicates: bool = False
+    order_by: str | None = None
 
     def __post_init__(self) -> None:
         query = self.query.strip()
@@ -57,6 +67,11 @@ class SearchRequest:
         if not MIN_LIMIT <= self.limit <= MAX_LIMIT:
             raise InvalidQueryError(
                 "limit", f"must be between {MIN_LIMIT} and {MAX_LIMIT}, got {self.limit}"
+            )
+        order = self.order_by.strip().lower() if self.order_by is not None else None
+        if order is not None and order not in SEARCH_ORDERS:
+            raise InvalidQueryError(
+                "order_by", f"unknown order {self.order_by!r}; use {', '.join(SEARCH_ORDERS)}"
             )
         flt = self.filter
         check_date_range(flt.from_date, flt.to_date)
@@ -68,6 +83,7 @@ class SearchRequest:
         # Frozen: the normalised values are set once, here, and never change afterwards.
         object.__setattr__(self, "query", query)
         object.__setattr__(self, "filter", normalised)
+        object.__setattr__(self, "order_by", order)
 
 
 def parse_types(raw: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -18,6 +18,13 @@ RETRIEVERS: tuple[str, ...] = (RETRIEVER_VECTOR, RETRIEVER_FULLTEXT, RETRIEVER_G
 RETRIEVER_EVIDENCE = "evidence"
 # Role consistency: what the passage's actions say of the query's entities' roles (passages).
 RETRIEVER_ROLE = "role"
+# Ranked by source count: rank among the events, score the event's distinct sources (actions).
+RETRIEVER_SOURCES = "sources"
+
+ORDER_RELEVANCE = "relevance"
+ORDER_SOURCE_COUNT = "source_count"
+SEARCH_ORDERS: tuple[str, ...] = (ORDER_RELEVANCE, ORDER_SOURCE_COUNT)
+"""How a search orders its actions: by relevance, or one per event, most sources first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +33,11 @@ class Why:
 
     Attributes:
         retriever: ``"vector"``, ``"fulltext"`` or ``"graph"``; for actions also
-            ``"evidence"`` (its evidence passage's rank and score among the fused passages);
-            for passages also ``"role"`` (see :mod:`kg.search.roles`: rank before the role
-            check, score the factor applied, path the action that decided it).
+            ``"evidence"`` (its evidence passage's rank and score among the fused passages)
+            and ``"sources"`` (ordered by source count: its event's rank, score its number
+            of distinct sources); for passages also ``"role"`` (see
+            :mod:`kg.search.roles`: rank before the role check, score the factor applied,
+            path the action that decided it).
         rank: 1-based rank of the hit in that retriever's list.
         score: The retriever's raw score (cosine, Lucene BM25, or graph score).
         path: For the graph retriever, the path that reached the hit, alternating node and
@@ -72,6 +81,9 @@ class QueryUnderstanding:
         role_spans: Surface spans with the role their wording implies, before resolution
             (e.g. ``(("the ELN", "target"),)`` for "actions against the ELN").
         pairwise: "between X and Y": the actions asked about involve all named entities.
+        order_by_sources: The query asks for the most widely reported actions first ("most
+            reported", "by number of sources").
+        order_words: The phrases that asked for it, as written.
     """
 
     query: str
@@ -80,6 +92,8 @@ class QueryUnderstanding:
     event_words: tuple[str, ...] = ()
     role_spans: tuple[tuple[str, Role], ...] = ()
     pairwise: bool = False
+    order_by_sources: bool = False
+    order_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +142,11 @@ class SearchResult:
         query: The query, trimmed.
         passages: Fused passages, best first.
         entities: The entities the query names (those of ``understanding``), in query order.
-        actions: Actions ranked by graph evidence and by their evidence passage's rank.
+        actions: Actions ranked by graph evidence and by their evidence passage's rank, or
+            (``order_by`` ``source_count``) one per event, most distinct sources first.
         understanding: How the query was understood.
+        order_by: How the actions are ordered (one of :data:`SEARCH_ORDERS`).
+        include_duplicates: Whether near-duplicate copies were searched too.
     """
 
     query: str
@@ -137,3 +154,5 @@ class SearchResult:
     entities: tuple[EntityRecord, ...]
     actions: tuple[ActionHit, ...]
     understanding: QueryUnderstanding
+    order_by: str = ORDER_RELEVANCE
+    include_duplicates: bool = False

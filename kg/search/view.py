@@ -1,8 +1,9 @@
 """The one result shape both APIs render: search hits hydrated with what they show.
 
-:func:`build_view` reads, in one batch each, the articles of the passages, the actions and
-their participants; REST serialises the :class:`SearchView`, GraphQL wraps it (and primes
-its DataLoaders with the records read here, so resolvers read nothing twice).
+:func:`build_view` reads, in one batch each, the articles of the passages, the actions,
+their participants and their events (source count, reports); REST serialises the
+:class:`SearchView`, GraphQL wraps it (and primes its DataLoaders with the records read
+here, so resolvers read nothing twice).
 
 ``actors`` and ``targets`` mean the same everywhere: the resolved entities, by name. The
 surface texts of participants that no resolved entity covers are kept apart, in
@@ -21,6 +22,7 @@ from kg.core.records import (
     ActionRecord,
     ArticleRecord,
     EntityRecord,
+    EventRecord,
     Participants,
     PassageRecord,
 )
@@ -55,6 +57,7 @@ class ActionView:
         participants: The entities it involves, by role (resolved only).
         unresolved_actors: Actor texts no resolved actor covers, as written.
         unresolved_targets: Target texts no resolved target covers, as written.
+        event: The event it reports (source and article counts, every report), or None.
     """
 
     action: ActionRecord
@@ -63,6 +66,7 @@ class ActionView:
     participants: Participants
     unresolved_actors: tuple[str, ...] = ()
     unresolved_targets: tuple[str, ...] = ()
+    event: EventRecord | None = None
 
     @property
     def actors(self) -> tuple[EntityRecord, ...]:
@@ -85,6 +89,8 @@ class SearchView:
         entities: The entities the query names, in query order.
         actions: Action hits, best first (actions deleted since the search are dropped).
         understanding: How the query was understood.
+        order_by: How the actions are ordered (``relevance`` or ``source_count``).
+        include_duplicates: Whether near-duplicate copies were searched too.
     """
 
     query: str
@@ -92,6 +98,8 @@ class SearchView:
     entities: tuple[EntityRecord, ...]
     actions: tuple[ActionView, ...]
     understanding: QueryUnderstanding
+    order_by: str = "relevance"
+    include_duplicates: bool = False
 
 
 _R = TypeVar("_R")
@@ -128,12 +136,16 @@ class Prefetched:
         participants: Participants by action id.
         actions_read: The action ids whose action and participants were read (an action
             absent from ``actions`` was deleted; one absent from ``participants`` has none).
+        events: Events by action id.
+        events_read: The action ids whose event was read (absent from ``events``: none).
     """
 
     articles: Mapping[str, ArticleRecord] = field(default_factory=dict)
     actions: Mapping[str, ActionRecord] = field(default_factory=dict)
     participants: Mapping[str, Participants] = field(default_factory=dict)
     actions_read: frozenset[str] = frozenset()
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
+    events_read: frozenset[str] = frozenset()
 
 
 def build_view(
@@ -147,8 +159,9 @@ def build_view(
     Args:
         graph: Reads the records (one batch per kind).
         result: The search result.
-        pool: Runs the articles' and the participants' reads while this thread reads the
-            actions (three round trips at once); without it, one after the other.
+        pool: Runs the articles', the participants' and the events' reads while this
+            thread reads the actions (four round trips at once); without it, one after the
+            other.
         known: Records already read; only the others are read.
     """
     known = known or Prefetched()
@@ -156,18 +169,23 @@ def build_view(
         i for i in dict.fromkeys(p.article_id for p in result.passages) if i not in known.articles
     ]
     action_ids = [a.action_id for a in result.actions if a.action_id not in known.actions_read]
+    event_ids = [a.action_id for a in result.actions if a.action_id not in known.events_read]
     if pool is not None:
         articles_job = pool.submit(_read, graph.articles, article_ids)
         participants_job = pool.submit(_read, graph.participants, action_ids)
+        events_job = pool.submit(_read, graph.events, event_ids)
         actions = _read(graph.actions, action_ids)
         articles, participants = articles_job.result(), participants_job.result()
+        events = events_job.result()
     else:
         articles = _read(graph.articles, article_ids)
         actions = _read(graph.actions, action_ids)
         participants = _read(graph.participants, action_ids)
+        events = _read(graph.events, event_ids)
     articles = {**known.articles, **articles}
     actions = {**known.actions, **actions}
     participants = {**known.participants, **participants}
+    events = {**known.events, **events}
     action_views = []
     for hit in result.actions:
         action = actions.get(hit.action_id)
@@ -182,6 +200,7 @@ def build_view(
                 participants=found,
                 unresolved_actors=unresolved(found.actors, action.actor_texts),
                 unresolved_targets=unresolved(found.targets, action.target_texts),
+                event=events.get(hit.action_id),
             )
         )
     return SearchView(
@@ -193,4 +212,6 @@ def build_view(
         entities=result.entities,
         actions=tuple(action_views),
         understanding=result.understanding,
+        order_by=result.order_by,
+        include_duplicates=result.include_duplicates,
     )

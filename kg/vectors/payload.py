@@ -150,13 +150,15 @@ class FilterTerms:
 
     Every set field is one ``must`` condition; ``article_ids`` and ``entity_ids`` are
     any-of matches on :data:`ARTICLE_ID_KEY` / :data:`ENTITY_IDS_KEY`, the day bounds an
-    inclusive range on :data:`PUBLISHED_DAY_KEY`.
+    inclusive range on :data:`PUBLISHED_DAY_KEY`. ``exclude_article_ids`` is the one
+    ``must_not`` condition, an any-of match on :data:`ARTICLE_ID_KEY`.
     """
 
     article_ids: tuple[str, ...] = ()
     entity_ids: tuple[str, ...] = ()
     day_from: int | None = None
     day_to: int | None = None
+    exclude_article_ids: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -166,6 +168,7 @@ class FilterTerms:
             and not self.entity_ids
             and self.day_from is None
             and self.day_to is None
+            and not self.exclude_article_ids
         )
 
 
@@ -178,6 +181,7 @@ def filter_terms(flt: VectorFilter | None) -> FilterTerms:
         entity_ids=tuple(dict.fromkeys(flt.entity_ids)),
         day_from=flt.published_from.toordinal() if flt.published_from is not None else None,
         day_to=flt.published_to.toordinal() if flt.published_to is not None else None,
+        exclude_article_ids=tuple(dict.fromkeys(flt.exclude_article_ids)),
     )
 
 

@@ -257,4 +257,9 @@ def _edge_filter(flt: VectorFilter | None) -> qe.Filter | None:
                 ),
             )
         )
-    return qe.Filter(must=must)
+    must_not: list[Any] = []
+    if terms.exclude_article_ids:
+        must_not.append(
+            qe.FieldCondition(ARTICLE_ID_KEY, match=qe.MatchAny(list(terms.exclude_article_ids)))
+        )
+    return qe.Filter(must=must or None, must_not=must_not or None)

@@ -360,4 +360,11 @@ def _client_filter(flt: VectorFilter | None) -> models.Filter | None:
                 key=PUBLISHED_DAY_KEY, range=models.Range(gte=terms.day_from, lte=terms.day_to)
             )
         )
-    return models.Filter(must=must)
+    must_not: list[models.Condition] = []
+    if terms.exclude_article_ids:
+        must_not.append(
+            models.FieldCondition(
+                key=ARTICLE_ID_KEY, match=models.MatchAny(any=list(terms.exclude_article_ids))
+            )
+        )
+    return models.Filter(must=must or None, must_not=must_not or None)

@@ -37,7 +37,8 @@ def test_committed_schema_matches_live_schema() -> None:
 def test_skeleton_fields_exist() -> None:
     sdl = SCHEMA_FILE.read_text(encoding="utf-8")
     for needle in (
-        "search(query: String!, limit: Int! = 10, filter: SearchFilterInput = null)",
+        "search(query: String!, limit: Int! = 10, filter: SearchFilterInput = null, "
+        "includeDuplicates: Boolean! = false, orderBy: SearchOrder = null): SearchResult!",
         "entity(id: ID = null, name: String = null): EntityResult!",
         "union IngestArticleResult = IngestArticleSuccess | ValidationError | AuthenticationError",
     ):

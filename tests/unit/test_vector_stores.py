@@ -120,6 +120,14 @@ def test_filter_by_article(store: VectorStore) -> None:
     assert _ids(hits) == [_pid("p3"), _pid("p4")]
 
 
+def test_excluded_articles_are_left_out_in_the_store(store: VectorStore) -> None:
+    """Search leaves near-duplicate copies out this way: the limit counts the others only."""
+    hits = store.search(QUERY, limit=2, flt=VectorFilter(exclude_article_ids=(ARTICLE_A,)))
+    assert _ids(hits) == [_pid("p3"), _pid("p4")]
+    flt = VectorFilter(entity_ids=(ENTITY_Y,), exclude_article_ids=(ARTICLE_B,))
+    assert _ids(store.search(QUERY, limit=10, flt=flt)) == [_pid("p2")]
+
+
 def test_filter_by_entities_is_any_of(store: VectorStore) -> None:
     only_y = store.search(QUERY, limit=10, flt=VectorFilter(entity_ids=(ENTITY_Y,)))
     assert _ids(only_y) == [_pid("p2"), _pid("p3")]

@@ -220,7 +220,7 @@ def test_search_answers_with_the_joint_action_and_its_highlighted_evidence(
 
     card = page.locator("[data-testid=action]").filter(has_text=JOINT).first
     card.wait_for()
-    mark = card.locator("mark.evidence")
+    mark = card.locator("[data-testid=evidence] mark.evidence")  # not its reports
     assert JOINT in mark.inner_text()
     # The mark is the evidence span, placed by its offsets inside its passage.
     hits = stack.gql(
@@ -241,7 +241,7 @@ def test_search_answers_with_the_joint_action_and_its_highlighted_evidence(
     assert before == offset
     title = card.locator(".action-title").inner_text()
     assert "Petro" in title and "Trump" in title and "Liberation" in title
-    href = card.locator("a.article-link").get_attribute("href") or ""
+    href = card.locator(".card-foot a.article-link").get_attribute("href") or ""
     assert re.fullmatch(r"/ui/article/[^/#]+#ev-[^/]+", href), href
 
     passages = page.locator("[data-testid=passage]")

@@ -3,12 +3,28 @@
 import { graphql } from "./gql";
 
 export const SearchQuery = graphql(`
-  query Search($query: String!, $limit: Int!, $filter: SearchFilterInput) {
-    search(query: $query, limit: $limit, filter: $filter) {
+  query Search(
+    $query: String!
+    $limit: Int!
+    $filter: SearchFilterInput
+    $orderBy: SearchOrder
+    $includeDuplicates: Boolean!
+  ) {
+    search(
+      query: $query
+      limit: $limit
+      filter: $filter
+      orderBy: $orderBy
+      includeDuplicates: $includeDuplicates
+    ) {
       query
+      orderBy
+      includeDuplicates
       understanding {
         eventTypes
         eventWords
+        orderBySources
+        orderWords
         entities {
           span
           role
@@ -68,6 +84,31 @@ export const SearchQuery = graphql(`
           article {
             id
             title
+            published
+          }
+        }
+        sourceCount
+        articleCount
+        reports {
+          action {
+            id
+          }
+          evidence {
+            text
+            start
+            end
+            passage {
+              id
+              text
+              start
+              end
+            }
+          }
+          article {
+            id
+            title
+            url
+            source
             published
           }
         }

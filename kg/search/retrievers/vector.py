@@ -60,22 +60,29 @@ def retrieve_vector(
 ) -> Retrieved:
     """Nearest passages by cosine similarity, within the scope.
 
-    Dates and the mentioned entity are payload filters in Qdrant; action types are not in
-    the payload, so the hits are kept only if the graph says they evidence such an action.
+    Dates, the mentioned entity and the near-duplicate copies to leave out (unless
+    ``scope.include_duplicates``; the graph names them) are payload filters in Qdrant;
+    action types are not in the payload, so the hits are kept only if the graph says they
+    evidence such an action.
 
     Args:
         vectors: The passage vector store.
         embedder: Embeds the query.
-        graph: Checks action types (only when ``scope.types`` is set).
+        graph: Names the near-duplicate copies; checks action types (only when
+            ``scope.types`` is set).
         query: The query text.
         scope: Dates, types and mentioned entity.
         depth: How many hits to ask for.
     """
     vector = embedder.embed_query(query)
+    # Near-duplicate copies are left out in Qdrant itself, so the `depth` nearest points
+    # are originals (a post-filter would let copies eat the top of the list).
+    copies = () if scope.include_duplicates else tuple(sorted(graph.copy_article_ids()))
     flt = VectorFilter(
         entity_ids=(scope.mention,) if scope.mention else (),
         published_from=scope.from_date,
         published_to=scope.to_date,
+        exclude_article_ids=copies,
     )
     hits = shown(vectors.search(vector, depth, flt), graph)
     passages = {hit.id: passage_of(PassagePayload.from_dict(hit.payload, hit.id)) for hit in hits}

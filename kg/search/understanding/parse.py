@@ -3,7 +3,9 @@
 :func:`parse_query` finds role cues ("against X" -> X is a target, "by X" / "X's" -> actor,
 "between X and Y" -> both involved), event words ("attacks" -> ASSAULT, see
 :mod:`kg.search.understanding.words`), and the spans that might name an entity (role spans,
-capitalised runs, n-grams). It is pure: testable on strings alone.
+capitalised runs, n-grams), and an ordering cue ("most widely reported": rank the actions
+by their number of sources, see :mod:`kg.search.understanding.ordering`). It is pure:
+testable on strings alone.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kg.core.records import Role
+from kg.search.understanding.ordering import order_cue
 from kg.search.understanding.words import STOP_WORDS, Token, event_type_of, tokenize
 
 # Cue word(s) -> role of the span that follows.
@@ -73,6 +76,8 @@ class ParsedQuery:
     event_types: tuple[str, ...]
     event_words: tuple[str, ...]
     pairwise: bool  # "between X and Y": actions must involve all the named entities
+    order_by_sources: bool = False  # "most reported": actions by their number of sources
+    order_words: tuple[str, ...] = ()  # the phrases that asked for it, as written
 
 
 def _is_capitalised(tokens: Sequence[Token]) -> bool:
@@ -131,8 +136,11 @@ def parse_query(query: str) -> ParsedQuery:
     Returns:
         The parse; nothing is looked up.
     """
-    tokens = tokenize(query)
-    role_spans, pairwise = _role_spans(query, tokens)
+    # The ordering phrase is blanked out (offsets kept): it names no entity and no event.
+    cue = order_cue(query)
+    text = cue.text
+    tokens = tokenize(text)
+    role_spans, pairwise = _role_spans(text, tokens)
 
     event_types: list[str] = []
     event_words: list[str] = []
@@ -145,8 +153,8 @@ def parse_query(query: str) -> ParsedQuery:
                 event_types.append(plover)
 
     candidates = list(role_spans)
-    candidates.extend(_capitalised_runs(query, tokens))
-    candidates.extend(_ngrams(query, tokens))
+    candidates.extend(_capitalised_runs(text, tokens))
+    candidates.extend(_ngrams(text, tokens))
     return ParsedQuery(
         query=query,
         role_spans=tuple(role_spans),
@@ -154,6 +162,8 @@ def parse_query(query: str) -> ParsedQuery:
         event_types=tuple(event_types),
         event_words=tuple(event_words),
         pairwise=pairwise,
+        order_by_sources=cue.by_sources,
+        order_words=cue.phrases,
     )
 
 

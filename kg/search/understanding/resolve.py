@@ -96,4 +96,6 @@ def resolve_entities(parsed: ParsedQuery, lookup: EntityLookup) -> QueryUndersta
         event_words=parsed.event_words,
         role_spans=tuple((s.text, s.role) for s in parsed.role_spans),
         pairwise=parsed.pairwise,
+        order_by_sources=parsed.order_by_sources,
+        order_words=parsed.order_words,
     )

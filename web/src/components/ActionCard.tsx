@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { evidenceInPassage } from "../lib/highlight";
 import { EntityLinks, type EntityRef } from "./Entities";
 import { Highlighted } from "./Highlighted";
+import { Reports, reportedBy, type ReportView } from "./Reports";
 import { WhyChips, type WhyVote } from "./Why";
 
 /** The fields of an action the card shows (a subset of the schema's Action/ActionHit). */
@@ -29,6 +30,11 @@ export interface ActionView {
     passage?: { id: string; text: string; start: number; end: number } | null;
     article?: { id: string; title: string; published?: string | null } | null;
   };
+  /** Distinct sources (outlets) reporting its event; absent where the query did not ask. */
+  sourceCount?: number;
+  articleCount?: number;
+  /** Every article's report of its event, this one included. */
+  reports?: readonly ReportView[];
 }
 
 /** Flags as short labels: negated, hypothetical, future. */
@@ -113,6 +119,11 @@ export function ActionCard({ action }: { action: ActionView }) {
             according to <EntityLinks entities={action.attributedTo} />
           </span>
         )}
+        {action.sourceCount !== undefined && (
+          <span className="badge sources" data-testid="source-count">
+            {reportedBy(action.sourceCount, action.articleCount)}
+          </span>
+        )}
         {action.score !== undefined && (
           <span className="score" title="fused search score">
             score {action.score.toFixed(3)}
@@ -137,6 +148,7 @@ export function ActionCard({ action }: { action: ActionView }) {
           </Link>
         )}
       </p>
+      {action.reports && <Reports cardId={action.id} reports={action.reports} />}
       {action.why && <WhyChips why={action.why} />}
     </article>
   );

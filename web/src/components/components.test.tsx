@@ -3,6 +3,7 @@ import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it } from "vitest";
 import { ActionCard, type ActionView } from "./ActionCard";
 import { Highlighted } from "./Highlighted";
+import { hostOf, reportedBy, type ReportView } from "./Reports";
 import { timeDomain } from "./Timeline";
 
 afterEach(cleanup);
@@ -111,6 +112,78 @@ describe("ActionCard", () => {
     );
     expect(container.querySelector("mark.evidence")?.textContent).toBe(EVIDENCE);
     expect(container.querySelector(".actor")?.textContent).toBe("Petro, Trump");
+  });
+});
+
+const OTHER_PASSAGE = "In Washington, officials said Petro and Trump agreed on joint action against the ELN.";
+const OTHER_EVIDENCE = "agreed on joint action against the ELN";
+
+const reports: ReportView[] = [
+  {
+    action: { id: "a1" },
+    evidence: action.evidence,
+    article: { id: "art", title: "Colombia and US", url: "https://wire.example/a", source: "Wire A" },
+  },
+  {
+    action: { id: "a2" },
+    evidence: {
+      text: OTHER_EVIDENCE,
+      start: 540 + OTHER_PASSAGE.indexOf(OTHER_EVIDENCE),
+      end: 540 + OTHER_PASSAGE.indexOf(OTHER_EVIDENCE) + OTHER_EVIDENCE.length,
+      passage: { id: "ps2", text: OTHER_PASSAGE, start: 540, end: 540 + OTHER_PASSAGE.length },
+    },
+    article: {
+      id: "art2",
+      title: "Joint action agreed",
+      url: "https://daily.example/news/2",
+      source: "Daily B",
+      published: "2026-01-09",
+    },
+  },
+];
+
+describe("ActionCard with its event", () => {
+  it("shows the source count and every report with its article and highlighted evidence", () => {
+    const { container } = render(
+      <MemoryRouter>
+        <ActionCard action={{ ...action, sourceCount: 2, articleCount: 3, reports }} />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId("source-count").textContent).toBe("reported by 2 sources in 3 articles");
+    const items = container.querySelectorAll("[data-testid=report]");
+    expect([...items].map((li) => li.getAttribute("data-action-id"))).toEqual(["a1", "a2"]);
+    const second = items[1] as HTMLElement;
+    expect(second.querySelector("mark.evidence")?.textContent).toBe(OTHER_EVIDENCE);
+    expect(second.querySelector("[data-testid=report-evidence]")?.textContent).toBe(OTHER_PASSAGE);
+    expect(second.querySelector(".source")?.textContent).toBe("Daily B");
+    expect(second.querySelector(".offsets")?.textContent).toBe(
+      `chars ${reports[1]?.evidence.start}–${reports[1]?.evidence.end}`,
+    );
+    expect(second.querySelector("a.external")?.getAttribute("href")).toBe("https://daily.example/news/2");
+    expect(second.querySelector("a.article-link")?.getAttribute("href")).toBe("/article/art2#ev-a2");
+    // The card's own evidence and its report of itself never share an anchor id.
+    const ids = [...container.querySelectorAll("[id]")].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("shows no count and no reports where the query did not ask for them", () => {
+    const { container } = render(
+      <MemoryRouter>
+        <ActionCard action={action} />
+      </MemoryRouter>,
+    );
+    expect(container.querySelector("[data-testid=source-count]")).toBeNull();
+    expect(container.querySelector("[data-testid=reports]")).toBeNull();
+  });
+});
+
+describe("reportedBy and hostOf", () => {
+  it("say it in words", () => {
+    expect(reportedBy(1)).toBe("reported by 1 source");
+    expect(reportedBy(3, 3)).toBe("reported by 3 sources");
+    expect(reportedBy(2, 5)).toBe("reported by 2 sources in 5 articles");
+    expect(hostOf("https://daily.example/news/2")).toBe("daily.example");
+    expect(hostOf("not a url")).toBe("not a url");
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_SEARCH, isIsoDate, parseSearchState, toFilter, toSearchParams } from "./urlState";
+import {
+  EMPTY_SEARCH,
+  isIsoDate,
+  parseSearchState,
+  toFilter,
+  toSearchOptions,
+  toSearchParams,
+} from "./urlState";
 
 describe("parseSearchState", () => {
   it("reads every field", () => {
@@ -12,7 +19,18 @@ describe("parseSearchState", () => {
       to: "2026-01-31",
       types: ["AGREE", "ACCUSE"],
       entity: "ELN",
+      order: "",
+      duplicates: false,
     });
+  });
+
+  it("reads the order and the duplicates toggle, dropping unknown orders", () => {
+    const state = parseSearchState(new URLSearchParams("q=x&order=SOURCE_COUNT&duplicates=1"));
+    expect(state.order).toBe("source_count");
+    expect(state.duplicates).toBe(true);
+    const odd = parseSearchState(new URLSearchParams("q=x&order=loudest&duplicates=no"));
+    expect(odd.order).toBe("");
+    expect(odd.duplicates).toBe(false);
   });
 
   it("accepts repeated types and drops unknown or duplicate ones", () => {
@@ -33,9 +51,16 @@ describe("parseSearchState", () => {
 
 describe("toSearchParams", () => {
   it("round-trips and leaves empty fields out", () => {
-    const state = { q: "talks", from: "", to: "2026-01-08", types: ["CONSULT"], entity: "" };
+    const state = { ...EMPTY_SEARCH, q: "talks", to: "2026-01-08", types: ["CONSULT"] };
     const params = toSearchParams(state);
     expect(params.toString()).toBe("q=talks&to=2026-01-08&types=CONSULT");
+    expect(parseSearchState(params)).toEqual(state);
+  });
+
+  it("keeps the order and the duplicates toggle", () => {
+    const state = { ...EMPTY_SEARCH, q: "talks", order: "source_count" as const, duplicates: true };
+    const params = toSearchParams(state);
+    expect(params.toString()).toBe("q=talks&order=source_count&duplicates=1");
     expect(parseSearchState(params)).toEqual(state);
   });
 });
@@ -46,11 +71,25 @@ describe("toFilter", () => {
   });
 
   it("maps the filters to SearchFilterInput", () => {
-    expect(toFilter({ q: "x", from: "2026-01-01", to: "", types: ["AID"], entity: "ELN" })).toEqual({
+    expect(toFilter({ ...EMPTY_SEARCH, q: "x", from: "2026-01-01", types: ["AID"], entity: "ELN" })).toEqual({
       from: "2026-01-01",
       types: ["AID"],
       entity: "ELN",
     });
+  });
+});
+
+describe("toSearchOptions", () => {
+  it("lets the question decide unless an order is chosen", () => {
+    expect(toSearchOptions({ ...EMPTY_SEARCH, q: "x" })).toEqual({
+      orderBy: null,
+      includeDuplicates: false,
+    });
+    expect(toSearchOptions({ ...EMPTY_SEARCH, order: "source_count", duplicates: true })).toEqual({
+      orderBy: "SOURCE_COUNT",
+      includeDuplicates: true,
+    });
+    expect(toSearchOptions({ ...EMPTY_SEARCH, order: "relevance" }).orderBy).toBe("RELEVANCE");
   });
 });
 

@@ -1,4 +1,4 @@
-// The search page's state lives in the URL: ?q=&from=&to=&types=&entity=.
+// The search page's state lives in the URL: ?q=&from=&to=&types=&entity=&order=&duplicates=.
 
 /** The PLOVER event types, in the manual's order. */
 export const PLOVER_TYPES = [
@@ -20,15 +20,34 @@ export const PLOVER_TYPES = [
   "ASSAULT",
 ] as const;
 
+/**
+ * How the actions are ordered: "" lets the question decide ("most reported ..." orders by
+ * source count), or the API's `SearchOrder` in lower case.
+ */
+export type ActionOrder = "" | "relevance" | "source_count";
+
+export const ACTION_ORDERS: readonly ActionOrder[] = ["", "relevance", "source_count"];
+
 export interface SearchState {
   q: string;
   from: string;
   to: string;
   types: string[];
   entity: string;
+  order: ActionOrder;
+  /** Also search near-duplicate copies (a wire story republished); left out by default. */
+  duplicates: boolean;
 }
 
-export const EMPTY_SEARCH: SearchState = { q: "", from: "", to: "", types: [], entity: "" };
+export const EMPTY_SEARCH: SearchState = {
+  q: "",
+  from: "",
+  to: "",
+  types: [],
+  entity: "",
+  order: "",
+  duplicates: false,
+};
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -54,12 +73,15 @@ export function parseSearchState(params: URLSearchParams): SearchState {
     const value = (params.get(key) ?? "").trim();
     return isIsoDate(value) ? value : "";
   };
+  const order = (params.get("order") ?? "").trim().toLowerCase();
   return {
     q: (params.get("q") ?? "").trim(),
     from: date("from"),
     to: date("to"),
     types,
     entity: (params.get("entity") ?? "").trim(),
+    order: (ACTION_ORDERS as readonly string[]).includes(order) ? (order as ActionOrder) : "",
+    duplicates: ["1", "true", "yes"].includes((params.get("duplicates") ?? "").trim().toLowerCase()),
   };
 }
 
@@ -71,7 +93,18 @@ export function toSearchParams(state: SearchState): URLSearchParams {
   if (state.to) params.set("to", state.to);
   if (state.types.length) params.set("types", state.types.join(","));
   if (state.entity.trim()) params.set("entity", state.entity.trim());
+  if (state.order) params.set("order", state.order);
+  if (state.duplicates) params.set("duplicates", "1");
   return params;
+}
+
+/** The `search` arguments besides the query and filter: order and duplicates. */
+export function toSearchOptions(state: SearchState): {
+  orderBy: "RELEVANCE" | "SOURCE_COUNT" | null;
+  includeDuplicates: boolean;
+} {
+  const orderBy = state.order === "relevance" ? "RELEVANCE" : state.order === "source_count" ? "SOURCE_COUNT" : null;
+  return { orderBy, includeDuplicates: state.duplicates };
 }
 
 /** The GraphQL `SearchFilterInput` for a state, or null when nothing filters. */

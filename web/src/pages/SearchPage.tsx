@@ -9,7 +9,9 @@ import {
   PLOVER_TYPES,
   parseSearchState,
   toFilter,
+  toSearchOptions,
   toSearchParams,
+  type ActionOrder,
   type SearchState,
 } from "../lib/urlState";
 import { SearchQuery } from "../queries";
@@ -18,7 +20,14 @@ const EXAMPLES = [
   "actions against the ELN",
   "talks between Colombia and the United States",
   "who accused the ELN",
+  "most reported actions against the ELN",
 ];
+
+const ORDER_LABELS: Record<ActionOrder, string> = {
+  "": "As the question asks",
+  relevance: "Most relevant first",
+  source_count: "Most reported first",
+};
 
 function SearchForm({ initial, onSubmit }: { initial: SearchState; onSubmit: (s: SearchState) => void }) {
   const [state, setState] = useState(initial);
@@ -49,7 +58,12 @@ function SearchForm({ initial, onSubmit }: { initial: SearchState; onSubmit: (s:
         />
         <button type="submit">Search</button>
       </div>
-      <details className="filters" open={Boolean(initial.from || initial.to || initial.types.length || initial.entity)}>
+      <details
+        className="filters"
+        open={Boolean(
+          initial.from || initial.to || initial.types.length || initial.entity || initial.order || initial.duplicates,
+        )}
+      >
         <summary>Filters</summary>
         <div className="filter-grid">
           <div className="field">
@@ -82,6 +96,32 @@ function SearchForm({ initial, onSubmit }: { initial: SearchState; onSubmit: (s:
               onChange={(e) => set("entity", e.target.value)}
             />
           </div>
+          <div className="field">
+            <label htmlFor={`${id}-order`}>Order actions</label>
+            <select
+              id={`${id}-order`}
+              name="order"
+              value={state.order}
+              onChange={(e) => set("order", e.target.value as ActionOrder)}
+            >
+              {(Object.keys(ORDER_LABELS) as ActionOrder[]).map((o) => (
+                <option key={o} value={o}>
+                  {ORDER_LABELS[o]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="check">
+              <input
+                type="checkbox"
+                name="duplicates"
+                checked={state.duplicates}
+                onChange={(e) => set("duplicates", e.target.checked)}
+              />
+              Include near-duplicate copies
+            </label>
+          </div>
           <fieldset className="types">
             <legend>PLOVER event types</legend>
             {PLOVER_TYPES.map((t) => (
@@ -106,12 +146,13 @@ function SearchForm({ initial, onSubmit }: { initial: SearchState; onSubmit: (s:
 function Results({ state }: { state: SearchState }) {
   const [{ data, fetching, error }] = useQuery({
     query: SearchQuery,
-    variables: { query: state.q, limit: 10, filter: toFilter(state) },
+    variables: { query: state.q, limit: 10, filter: toFilter(state), ...toSearchOptions(state) },
   });
   if (fetching && !data) return <Loading what="answers" />;
   if (error) return <RequestError error={error} what="search results" />;
   if (!data) return null;
-  const { actions, passages, entities, understanding } = data.search;
+  const { actions, passages, entities, understanding, orderBy, includeDuplicates } = data.search;
+  const bySources = orderBy === "SOURCE_COUNT";
   return (
     <div className="results" aria-busy={fetching}>
       {(understanding.entities.length > 0 || understanding.eventTypes.length > 0) && (
@@ -131,6 +172,16 @@ function Results({ state }: { state: SearchState }) {
       )}
       <section aria-labelledby="actions-h">
         <h2 id="actions-h">Actions ({actions.length})</h2>
+        <p className="order-note" data-testid="order-note">
+          {bySources
+            ? understanding.orderBySources && !state.order
+              ? `Most reported first (you asked: “${understanding.orderWords.join(", ")}”): one action per event.`
+              : "Most reported first: one action per event."
+            : "Most relevant first."}{" "}
+          {includeDuplicates
+            ? "Near-duplicate copies included."
+            : "Near-duplicate copies (republished wire stories) left out."}
+        </p>
         {actions.length === 0 ? (
           <p className="message">No action matches. The passages below may still answer.</p>
         ) : (

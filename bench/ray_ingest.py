@@ -90,7 +90,7 @@ def main() -> None:
             ray_load_s = time.perf_counter() - t0
             articles = as_articles(texts, f"{run}-ray")
             t0 = time.perf_counter()
-            on_ray = store_outcomes(preparers.run(articles), services.pipeline.store)
+            on_ray = store_outcomes(preparers.run(articles), services.pipeline.store_many)
             ray_s = time.perf_counter() - t0
             preparers.close()
             if started:

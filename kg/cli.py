@@ -134,7 +134,7 @@ def _ingest_on_ray(
             settings,
             RayOptions(address=address, workers=workers),
             bootstrap=lambda dimension: bootstrap(services, dimension),
-            store=services.pipeline.store,
+            store_many=services.pipeline.store_many,
             progress=True,
         )
     except NewsKGError as exc:

@@ -21,27 +21,27 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from kg.core.config import PROJECT_ROOT, Settings
-from kg.core.errors import ConfigurationError, NewsKGError, ServiceUnavailableError
+from kg.core.errors import ConfigurationError, ServiceUnavailableError
 from kg.core.models import Article
-from kg.core.ports import ArticleWriter, VectorStore
-from kg.extraction.extractor import extractor_from_settings
 from kg.ingest.pipeline import (
     ArticleReport,
     IngestFailure,
-    IngestPipeline,
     IngestReport,
     PreparedArticle,
+    Stored,
 )
-from kg.vectors.embedder import embedder_from_settings
+from kg.ingest.workers import prepare_only_pipeline
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from kg.vectors.embedder import Embedder
 
 # What a worker sends back for one article.
 Outcome = PreparedArticle | IngestFailure
@@ -78,15 +78,6 @@ class WorkerInfo:
     kg_path: str
 
 
-class _NoStore:
-    """The stores of a worker that only prepares: touching one is a bug, said loudly."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise ConfigurationError(
-            f"a Ray worker prepares only; it has no store (called {name!r})", setting="ray"
-        )
-
-
 class PrepareWorker:
     """One preparing worker: the models are loaded once, in the constructor.
 
@@ -98,19 +89,7 @@ class PrepareWorker:
     """
 
     def __init__(self, settings: Settings) -> None:
-        embedder = embedder_from_settings(settings)
-        extractor = extractor_from_settings(settings)
-        self._pipeline = IngestPipeline(
-            writer=cast(ArticleWriter, _NoStore()),
-            vectors=cast(VectorStore, _NoStore()),
-            embedder=embedder,
-            extractor=extractor,
-            settings=settings,
-        )
-        # Load spaCy, the gazetteers, the dictionaries and the embedding model now, once,
-        # rather than inside the first batch.
-        self._dimension = embedder.dimension
-        extractor.extract("Officials met in Paris on Monday.", None)
+        self._pipeline = prepare_only_pipeline(settings, "ray")
 
     def info(self) -> WorkerInfo:
         """Where this worker runs and which ``kg`` package it imported."""
@@ -120,18 +99,13 @@ class PrepareWorker:
 
     def dimension(self) -> int:
         """The embedding dimension, so the driver need not load the model to bootstrap."""
-        return self._dimension
+        # The workers' pipelines are built with kg's own Embedder.
+        return int(cast("Embedder", self._pipeline.embedder).dimension)
 
     def prepare(self, articles: list[Article]) -> list[Outcome]:
-        """Prepare a batch; a rejected article becomes an :class:`IngestFailure`."""
-        outcomes: list[Outcome] = []
-        for article in articles:
-            try:
-                outcomes.append(self._pipeline.prepare(article))
-            except NewsKGError as exc:
-                outcomes.append(
-                    IngestFailure(origin=article.origin or article.title, error=str(exc))
-                )
+        """Prepare a batch with one ``nlp.pipe`` and one embedding call; a rejected
+        article becomes an :class:`IngestFailure`."""
+        outcomes: list[Outcome] = self._pipeline.prepare_many(articles)
         return outcomes
 
 
@@ -208,8 +182,8 @@ class RayPreparers:
         """The embedding dimension, from a worker."""
         return int(self._ray.get(self.actors[0].dimension.remote()))
 
-    def run(self, articles: Iterable[Article]) -> Iterator[Outcome]:
-        """Prepare every article; outcomes come back as batches finish, in any order.
+    def run(self, articles: Iterable[Article]) -> Iterator[list[Outcome]]:
+        """Prepare every article; batches of outcomes come back as they finish, in any order.
 
         Raises:
             ServiceUnavailableError: a worker was lost beyond its restarts.
@@ -238,7 +212,7 @@ class RayPreparers:
                 outcomes = ray.get(ref)
             except ray.exceptions.RayActorError as exc:
                 raise ServiceUnavailableError("a Ray worker", str(exc)) from exc
-            yield from outcomes
+            yield outcomes
 
     def close(self) -> None:
         """Stop the actors (their models go with them)."""
@@ -253,32 +227,30 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def store_outcomes(
-    outcomes: Iterable[Outcome],
-    store: Callable[[PreparedArticle], ArticleReport],
-    on_done: Callable[[], None] | None = None,
+    batches: Iterable[Sequence[Outcome]],
+    store_many: Callable[[Sequence[PreparedArticle]], list[Stored]],
+    on_done: Callable[[int], object] | None = None,
 ) -> IngestReport:
-    """Write each prepared article as it comes (the one writer); collect the report.
+    """Write each batch of prepared articles as it comes (the one writer, one graph
+    transaction per batch: :meth:`IngestPipeline.store_many`); collect the report.
 
     Args:
-        outcomes: Prepared articles and rejections, in any order.
-        store: Writes one prepared article (:meth:`IngestPipeline.store`).
-        on_done: Called after each article (a progress bar).
+        batches: Prepared articles and rejections, batch by batch, in any order.
+        store_many: Writes a batch; an article it cannot store comes back as a failure.
+        on_done: Called with the size of each batch done (a progress bar).
     """
     reports: list[ArticleReport] = []
     failures: list[IngestFailure] = []
-    for outcome in outcomes:
-        if isinstance(outcome, IngestFailure):
-            failures.append(outcome)
-        else:
-            try:
-                reports.append(store(outcome))
-            except NewsKGError as exc:
-                article = outcome.article
-                failures.append(
-                    IngestFailure(origin=article.origin or article.title, error=str(exc))
-                )
+    for batch in batches:
+        failures += [o for o in batch if isinstance(o, IngestFailure)]
+        ready = [o for o in batch if isinstance(o, PreparedArticle)]
+        for stored in store_many(ready) if ready else []:
+            if isinstance(stored, IngestFailure):
+                failures.append(stored)
+            else:
+                reports.append(stored)
         if on_done is not None:
-            on_done()
+            on_done(len(batch))
     return IngestReport(articles=tuple(reports), failures=tuple(failures))
 
 
@@ -288,7 +260,7 @@ def ingest_on_ray(
     options: RayOptions,
     *,
     bootstrap: Callable[[int], None],
-    store: Callable[[PreparedArticle], ArticleReport],
+    store_many: Callable[[Sequence[PreparedArticle]], list[Stored]],
     progress: bool = False,
 ) -> tuple[IngestReport, list[WorkerInfo]]:
     """Prepare on Ray, store here: the whole run.
@@ -299,7 +271,7 @@ def ingest_on_ray(
         options: Where and how wide to run.
         bootstrap: Creates the stores' schema, given the embedding dimension (from a
             worker, so the driver never loads the model).
-        store: Writes one prepared article in the driver.
+        store_many: Writes a batch of prepared articles in the driver.
         progress: Show a progress bar.
 
     Returns:
@@ -322,7 +294,7 @@ def ingest_on_ray(
                 bar = tqdm(desc=f"ingest on Ray ({len(infos)} workers)", unit="article")
             try:
                 report = store_outcomes(
-                    preparers.run(articles), store, bar.update if bar is not None else None
+                    preparers.run(articles), store_many, bar.update if bar is not None else None
                 )
             finally:
                 if bar is not None:

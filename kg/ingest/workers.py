@@ -20,7 +20,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kg.core.config import Settings
 from kg.core.errors import ConfigurationError
@@ -28,17 +28,52 @@ from kg.core.models import Article
 from kg.core.ports import ArticleWriter, VectorStore
 from kg.ingest.prepared import Outcome
 
+if TYPE_CHECKING:
+    from kg.ingest.pipeline import IngestPipeline
+
 _PIPELINE: Any = None  # the worker's pipeline, built by _start_worker
 
 
 class _NoStore:
     """The stores of a worker that only prepares: touching one is a bug, said loudly."""
 
+    def __init__(self, setting: str) -> None:
+        self._setting = setting
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # pickling and copying look these up
+            raise AttributeError(name)
         raise ConfigurationError(
             f"an ingest worker prepares only; it has no store (called {name!r})",
-            setting="ingest_workers",
+            setting=self._setting,
         )
+
+
+def prepare_only_pipeline(settings: Settings, setting: str) -> IngestPipeline:
+    """A pipeline that prepares and never stores, its models loaded and warmed up now.
+
+    What every worker runs, in a process of :class:`PreparePool` or a Ray actor: the
+    extractor and embedder :func:`kg.services.build_services` would build, and stores that
+    fail loudly (naming ``setting``) if touched.
+    """
+    from kg.extraction.extractor import extractor_from_settings
+    from kg.ingest.pipeline import IngestPipeline
+    from kg.vectors.embedder import embedder_from_settings
+
+    embedder = embedder_from_settings(settings)
+    extractor = extractor_from_settings(settings)
+    pipeline = IngestPipeline(
+        writer=cast(ArticleWriter, _NoStore(setting)),
+        vectors=cast(VectorStore, _NoStore(setting)),
+        embedder=embedder,
+        extractor=extractor,
+        settings=settings,
+    )
+    # Load spaCy, the gazetteers, the dictionaries and the embedding model now, once,
+    # rather than inside the first batch.
+    embedder.embed(["warm up"])
+    extractor.extract("Officials met in Paris on Monday.", None)
+    return pipeline
 
 
 def _start_worker(settings: Settings) -> None:
@@ -47,27 +82,13 @@ def _start_worker(settings: Settings) -> None:
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from kg.extraction.extractor import extractor_from_settings
-    from kg.ingest.pipeline import IngestPipeline
-    from kg.vectors.embedder import embedder_from_settings
-
-    embedder = embedder_from_settings(settings)
-    extractor = extractor_from_settings(settings)
-    _PIPELINE = IngestPipeline(
-        writer=cast(ArticleWriter, _NoStore()),
-        vectors=cast(VectorStore, _NoStore()),
-        embedder=embedder,
-        extractor=extractor,
-        settings=settings,
-    )
-    embedder.embed(["warm up"])
+    _PIPELINE = prepare_only_pipeline(settings, "ingest_workers")
     try:
         import torch
 
         torch.set_num_threads(1)
     except ImportError:  # pragma: no cover - torch comes with sentence-transformers
         pass
-    extractor.extract("Officials met in Paris on Monday.", None)
 
 
 def _prepare(articles: list[Article]) -> list[Outcome]:

@@ -22,11 +22,11 @@ from kg.ingest.ray_ingest import (
     Outcome,
     RayOptions,
     _batches,
-    _NoStore,
     connect,
     store_outcomes,
     worker_env,
 )
+from kg.ingest.workers import _NoStore
 from tests.fakes import InMemoryArticleWriter, InMemoryVectorStore, StubEmbedder, StubExtractor
 
 BODIES = (
@@ -67,7 +67,7 @@ def test_results_stored_out_of_order_make_the_same_stores_as_in_order() -> None:
     pipeline = _pipeline(*out_of_order)
     # As a worker would send them back: pickled, and the last batch first.
     prepared = [pickle.loads(pickle.dumps(pipeline.prepare(a))) for a in _articles()]
-    report = store_outcomes(reversed(prepared), pipeline.store)
+    report = store_outcomes([[p] for p in reversed(prepared)], pipeline.store_many)
 
     assert len(report.articles) == 3 and not report.failures
     assert out_of_order[0].articles == in_order[0].articles
@@ -80,19 +80,24 @@ def test_rejections_and_store_failures_are_reported_and_the_rest_is_stored() -> 
     good, broken = (pipeline.prepare(a) for a in _articles()[:2])
     rejected = IngestFailure(origin="in.jsonl:3", error="article x failed validation")
 
-    def store(prepared: PreparedArticle) -> ArticleReport:
+    # The batch's transaction fails; stored one by one, the broken one fails alone.
+    writer.fail_batches = True
+    store = pipeline.store
+
+    def store_alone(prepared: PreparedArticle) -> ArticleReport:
         if prepared is broken:
             raise ServiceUnavailableError("neo4j", "connection refused")
-        return pipeline.store(prepared)
+        return store(prepared)
 
-    done: list[None] = []
+    pipeline.store = store_alone  # type: ignore[method-assign]
+    done: list[int] = []
     outcomes: list[Outcome] = [good, rejected, broken]
-    report = store_outcomes(outcomes, store, on_done=lambda: done.append(None))
+    report = store_outcomes([outcomes], pipeline.store_many, on_done=done.append)
 
     assert [a.article_id for a in report.articles] == [good.article.id]
     assert report.failures[0] == rejected
     assert "neo4j is unavailable" in report.failures[1].error
-    assert len(done) == 3
+    assert done == [3]
 
 
 def test_batches_take_the_input_lazily() -> None:
@@ -112,7 +117,7 @@ def test_batches_take_the_input_lazily() -> None:
 
 def test_a_worker_has_no_store() -> None:
     with pytest.raises(ConfigurationError, match="prepares only"):
-        _NoStore().upsert([])
+        _NoStore("ray").upsert([])
 
 
 def test_workers_get_this_checkout_on_their_path() -> None:

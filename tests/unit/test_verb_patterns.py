@@ -127,3 +127,25 @@ def test_plover_table_uses_the_longest_known_prefix() -> None:
     assert d.plover_of("0231") == ("REQUEST", None)  # CAMEO 02 (appeal): REQUEST
     assert d.plover_of("190") == ("ASSAULT", None)
     assert d.plover_of("010") is None
+
+
+def test_an_amount_of_the_pattern_noun_fits(nlp: Any) -> None:
+    # "tons of food aid": the pattern noun ("* &FOOD") is inside the amount's "of" phrase,
+    # so the object is the event and the recipient is the target.
+    m = _match(
+        nlp, "The United Nations will provide 25,000 tons of food aid to the refugees.", "provide"
+    )
+    assert m.type == "AID"
+    assert m.specificity > 0
+    assert _texts(m.targets) == ["refugees"]
+
+
+def test_an_adjectives_clause_takes_the_subject_of_be(nlp: Any) -> None:
+    m = _match(nlp, "Venezuela is willing to withdraw its troops from the border.", "withdraw")
+    assert m.type == "RETREAT"
+    assert _texts(m.sources) == ["Venezuela"]
+
+
+def test_passive_flag(nlp: Any) -> None:
+    assert _match(nlp, "Three journalists were arrested in Caracas.", "arrested").passive
+    assert not _match(nlp, "The police arrested three journalists.", "arrested").passive

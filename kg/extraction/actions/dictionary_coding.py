@@ -42,20 +42,38 @@ _NEW_SPECIFICITY = 2  # for a new frame to rank with the lexicon's
 # Confidence taken off a frame only the dictionary found: a fitting pattern is good
 # evidence, the bare code of a verb's synonym block much less.
 _STRONG_PENALTY = 0.05
+_OWN_PENALTY = 0.1  # the verb's own code (it heads its block or carries a code)
 _WEAK_PENALTY = 0.15
 
 
 def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
-    """Whether a token the lexicon left alone may start a dictionary frame."""
+    """Whether a token the lexicon left alone may start a dictionary frame.
+
+    Speech verbs may, but only through a fitting pattern (see :func:`_speech_fits`).
+    """
     if tok.pos_ != "VERB" or tok.dep_ in ("amod", "aux", "auxpass", "compound", "prep"):
         return False
     if tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl", "pcomp"):
         return False
     lemma = tok.lemma_.lower()
-    if lemma in lex.speech_verbs or lemma in lex.transparent_verbs or lemma in lex.intent_verbs:
+    if lemma in lex.transparent_verbs or lemma in lex.intent_verbs:
         return False
     # "held talks", "imposed sanctions": the event noun is already a frame.
     return not any(c.i in frames for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))
+
+
+def _speech_fits(tok: Token, lex: Lexicon, match: VerbMatch) -> bool:
+    """A speech verb is an event only where it reports no speech: where a pattern names
+    what is declared ("declared a ceasefire"), or where it has no clause and its own code
+    is an event ("conceded to the demands"); "said", "conceded that" stay statements."""
+    if tok.lemma_.lower() not in lex.speech_verbs:
+        return True
+    if match.type is None:
+        return False
+    if match.specificity >= _NEW_SPECIFICITY:
+        return True
+    reports = any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in tok.children)
+    return not reports and match.basis in _NEW_BASES
 
 
 _NOUN_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "ROOT", "attr"})
@@ -83,6 +101,13 @@ def _add_noun_frame(
     frame.penalty = _WEAK_PENALTY
     frames[tok.i] = frame
     matches[tok.i] = noun
+
+
+def _penalty(match: VerbMatch) -> float:
+    """How far below the lexicon's triggers a frame only the dictionary found ranks."""
+    if match.specificity >= _NEW_SPECIFICITY:
+        return _STRONG_PENALTY
+    return _OWN_PENALTY if match.basis in _NEW_BASES else _WEAK_PENALTY
 
 
 def add_dictionary_frames(
@@ -115,17 +140,20 @@ def add_dictionary_frames(
         match = dictionary.match(tok)
         if match is None:
             continue
+        if frame is None and not _speech_fits(tok, lex, match):
+            continue
         sense = _sense(match)
         strong = match.specificity >= _MIN_SPECIFICITY
         if frame is None:
+            # "was arrested in X": a passive names its target, and often no source.
+            agentless = match.passive and bool(match.targets) and match.basis != "block"
             if (
                 sense is not None
-                and match.sources
+                and (match.sources or agentless)
                 and (match.specificity or match.basis in _NEW_BASES or match.targets)
             ):
                 frame = Frame("event", tok, sense, tok.text, by_dictionary=True)
-                fits = match.specificity >= _NEW_SPECIFICITY
-                frame.penalty = _STRONG_PENALTY if fits else _WEAK_PENALTY
+                frame.penalty = _penalty(match)
                 frames[tok.i] = frame
                 matches[tok.i] = match
             continue
@@ -167,31 +195,48 @@ def apply_dictionary_roles(
 _POLITICAL_TYPES = frozenset({"Country", "Government", "ArmedGroup", "PoliticalParty", "Person"})
 
 
+# Sectors the dictionaries code that are no political actors by themselves.
+_NON_POLITICAL_SECTORS = frozenset({"BUS"})
+
+
 def _political(p: Participant, coder: ActorCoder, res: ParticipantResolver) -> bool:
-    """Whether a participant is a political actor: coded by the CAMEO dictionaries, or an
-    entity of a political type (a company is not)."""
-    if coder.code(p.text) is not None:
+    """Whether a participant is a political actor: coded by the CAMEO dictionaries (not as
+    a business: "the company"), or an entity of a political type (a company is not)."""
+    code = coder.code(p.text)
+    if code is not None and code.sector not in _NON_POLITICAL_SECTORS:
         return True
     return bool(p.entity_key) and res.entity_type(p.entity_key) in _POLITICAL_TYPES
 
 
 def drop_unanchored_dictionary_frames(
-    frames: dict[int, Frame], coder: ActorCoder, res: ParticipantResolver
+    frames: dict[int, Frame],
+    coder: ActorCoder,
+    res: ParticipantResolver,
+    matches: dict[int, VerbMatch] | None = None,
 ) -> None:
     """Keep a frame only the dictionary found when political actors take part.
 
     As in PETRARCH, an event needs coded actors: "the stock traded", "the company expects"
-    are no events. A fitting pattern needs one political participant; a verb's bare code
-    needs an actor and a target, both political.
+    are no events. A fitting pattern needs one political participant. The verb's own code
+    needs a political actor ("rebels surrendered", "guerillas blew up power lines"), or
+    a political target when it names no actor ("a missionary was arrested"). The
+    code of a synonym's block, the weakest reading, needs a political actor and, when the
+    verb has a target, a political target too.
     """
-    for frame in frames.values():
+    for index, frame in frames.items():
         if not frame.by_dictionary:
             continue
+        match = (matches or {}).get(index)
+        # Whether the verb has an object, even one later turned down ("gave a welcome").
+        transitive = bool(frame.targets) or (match is not None and bool(match.targets))
         if frame.penalty <= _STRONG_PENALTY:
             keep = any(_political(p, coder, res) for p in frame.actors + frame.targets)
+        elif frame.penalty <= _OWN_PENALTY:
+            # An agentless passive ("a missionary was arrested") is anchored by its target.
+            keep = any(_political(p, coder, res) for p in frame.actors or frame.targets)
         else:
-            keep = any(_political(p, coder, res) for p in frame.actors) and any(
-                _political(p, coder, res) for p in frame.targets
+            keep = any(_political(p, coder, res) for p in frame.actors) and (
+                not transitive or any(_political(p, coder, res) for p in frame.targets)
             )
         if not keep:
             frame.suppressed = True

@@ -136,5 +136,5 @@ class ActionExtractor:
         for frame in frames.values():
             frame.targets = [t for t in frame.targets if not any(same(t, a) for a in frame.actors)]
         if self.coder is not None:
-            drop_unanchored_dictionary_frames(frames, self.coder, res)
+            drop_unanchored_dictionary_frames(frames, self.coder, res, matches)
         return list(frames.values())

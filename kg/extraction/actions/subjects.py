@@ -119,7 +119,8 @@ def subject_of(
                 return _accused(governor, res)
             node = governor
             continue
-        if node.dep_ in ("xcomp", "conj", "advcl", "pcomp", "dep") or (
+        # "X is willing to withdraw": an adjective's clause takes the subject of "is".
+        if node.dep_ in ("xcomp", "conj", "advcl", "pcomp", "dep", "acomp") or (
             node.dep_ in ("amod", "acl") and node.tag_ == "VBG"
         ):
             node = head

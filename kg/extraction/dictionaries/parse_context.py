@@ -26,12 +26,19 @@ Token = Any  # spacy.tokens.Token; spaCy ships no type stubs
 
 _OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd"})
 _POST_DEPS = _OBJECT_DEPS | {"prt", "acomp", "advmod", "npadvmod"}
-_INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl"})
+# "is willing to withdraw": the adjective's infinitive takes the subject of "is".
+_INHERIT_DEPS = frozenset({"conj", "xcomp", "advcl", "acomp"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON"})
-# "suspended part of its aid": the pattern noun is inside the "of" phrase.
+# "suspended part of its aid", "provided 25,000 tons of food aid": the pattern noun is
+# inside the "of" phrase of a part, an amount or a unit.
 _PARTITIVES = frozenset(
     {"part", "some", "most", "all", "rest", "portion", "half", "bulk", "much", "parts"}
+    | {"ton", "tonne", "kilogram", "kilo", "barrel", "litre", "liter", "gallon", "pound"}
+    | {"amount", "quantity", "number", "series", "package", "shipment", "consignment"}
+    | {"batch", "load", "convoy", "supply", "wave", "round", "set", "range", "lot", "host"}
+    | {"thousand", "hundred", "dozen", "million", "billion", "plenty", "kind"}
 )
+_AMOUNT_LABELS = frozenset({"QUANTITY", "CARDINAL", "MONEY"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,7 @@ class Context:
     post_words: frozenset[str]
     passive: bool = False
     own_preps: int = 0  # the first ``own_preps`` pairs hang on the trigger itself
+    inner_objects: tuple[Token, ...] = ()  # "aid" of "tons of aid": what the object measures
 
 
 def expand(head: Token) -> tuple[Token, ...]:
@@ -131,13 +139,15 @@ def verb_context(tok: Token) -> Context:
     preps = _pobj_pairs(tok, skip_agent=True)
     own = len(preps)
     post: list[Token] = []
+    inner: list[Token] = []
     for c in tok.children:
         if c.dep_ in _POST_DEPS or (passive and c.dep_ == "nsubjpass"):
             post.extend(_noun_words(c))
-            if c.lemma_.lower() in _PARTITIVES:
+            if c.lemma_.lower() in _PARTITIVES or c.ent_type_ in _AMOUNT_LABELS:
                 for p, g in _pobj_pairs(c, skip_agent=True):
                     if p == "of":
                         post.extend(_noun_words(g))
+                        inner.append(g)
             if c.dep_ in _OBJECT_DEPS:
                 preps.extend(_pobj_pairs(c, skip_agent=True))
     pre = [w for s in subject_heads for w in _noun_words(s)]
@@ -149,6 +159,7 @@ def verb_context(tok: Token) -> Context:
         post_words=_forms(post),
         passive=passive,
         own_preps=own,
+        inner_objects=tuple(inner),
     )
 
 

@@ -54,6 +54,8 @@ class VerbMatch:
         basis: What decided the code: "pattern", "verb" (the verb's own code), "head" (the
             code of the block the verb heads) or "block" (a synonym's block code).
         reversed: Whether the code runs from the target to the source (``[:173]``).
+        passive: Whether the verb is passive ("was arrested"): its subject is the target,
+            and without a "by" phrase it names no source.
     """
 
     cameo: str | None
@@ -67,6 +69,7 @@ class VerbMatch:
     specificity: int = 0
     basis: str = "pattern"
     reversed: bool = False
+    passive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,7 @@ class VerbDictionary:
             specificity=fit.score,
             basis=basis,
             reversed=reverse,
+            passive=ctx.passive,
         )
 
     # ------------------------------------------------------------------ elements
@@ -239,7 +243,7 @@ class VerbDictionary:
                     score += 2 * len(e[1])
                     if side == "post":
                         consumed = consumed or any(
-                            _head_fits(self, e[1][-1], o) for o in ctx.objects
+                            _head_fits(self, e[1][-1], o) for o in ctx.objects + ctx.inner_objects
                         )
                 else:
                     fit = self._prep_fit(e, ctx.preps, ctx.own_preps)

@@ -186,14 +186,10 @@ ORDER BY score DESC, e.id
 """
     # The parts given entities play in the actions given passages evidence (role consistency).
     # Starts from the entities (a few ids, by the uniqueness index), not from the passages.
-    # An action is evidenced by the passage where its sentence starts; a sentence running
-    # over a break ("X said:" / the quote) speaks for every passage it overlaps.
     SEARCH_PASSAGE_ROLES = f"""
 MATCH (e:{_ENTITY}) WHERE e.id IN $entities
-MATCH (e)<-[r:{_ROLE_RELS}]-(act:{_ACTION})-[:{_EVIDENCED_BY}]->(:{_PASSAGE})
-      <-[:{_HAS_PASSAGE}]-(art:{_ARTICLE})
-MATCH (art)-[:{_HAS_PASSAGE}]->(p:{_PASSAGE})
-WHERE p.id IN $ids AND p.start < act.evidenceEnd AND act.evidenceStart < p.end
+MATCH (e)<-[r:{_ROLE_RELS}]-(act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})
+WHERE p.id IN $ids
 RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
        act.type AS type
 """

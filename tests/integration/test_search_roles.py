@@ -57,30 +57,3 @@ def test_attacks_on_isil_rank_isil_attacking_below_isil_attacked(
     assert vote.path[1:3] == ("HAS_ACTOR", "Action:ASSAULT")
     (kept,) = [w for w in ours[attacked].why if w.retriever == RETRIEVER_ROLE]
     assert kept.path[1] == "HAS_TARGET"
-
-
-def test_a_sentence_over_a_passage_break_speaks_for_both_passages(
-    services: Services, ingest: Callable[[Article], ArticleReport]
-) -> None:
-    # "X said:" closes one paragraph and the report opens the next: the parser reads one
-    # sentence, whose action is evidenced by the first passage; the role check must still
-    # see ISIL acting in the second.
-    body = (
-        "The Iraqi defence ministry said:\n\n"
-        "ISIL fighters attacked a village near Mosul on Monday, killing twelve people.\n"
-    )
-    report = ingest(
-        Article(
-            title="Attack near Mosul",
-            body=body,
-            url=f"https://test.newskg.invalid/roles/{uuid.uuid4()}",
-            source="Test Wire",
-        )
-    )
-    graph = Neo4jSearchGraph(services.graph)
-    isil = graph.resolve_entity("ISIL")
-    assert isil is not None
-    passages = services.reader.passages_by_article_ids([report.article_id])[report.article_id]
-    second = next(p for p in passages if p.text.startswith("ISIL fighters"))
-    parts = graph.passage_roles([second.id], [isil.id])
-    assert ("actor", "ASSAULT") in {(p.role, p.action_type) for p in parts}

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,17 @@ def neighbourhood(services: Services, article_id: str) -> set[str]:
         {"id": article_id},
     )
     return set(rows[0]["ids"])
+
+
+def same_embeddings(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two {node id: evidence embedding or None} maps agree within float noise: a batch is
+    embedded with other texts (other padding), which moves the last float bits."""
+    if a.keys() != b.keys():
+        return False
+    for key, left in a.items():
+        right = b[key]
+        if (left is None) != (right is None):
+            return False
+        if left is not None and max(abs(x - y) for x, y in zip(left, right, strict=True)) > 1e-4:
+            return False
+    return True

@@ -23,6 +23,7 @@ from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import IngestFailure, IngestPipeline
 from kg.services import Services
 from tests.conftest import SEED
+from tests.integration.conftest import same_embeddings
 
 pytestmark = pytest.mark.integration
 
@@ -75,18 +76,6 @@ def _snapshot(services: Services, articles: Sequence[Article]) -> dict[str, Any]
     return {"graph": graph, "points": points, "embeddings": embeddings}
 
 
-def _same_embeddings(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if a.keys() != b.keys():
-        return False
-    for key, left in a.items():
-        right = b[key]
-        if (left is None) != (right is None):
-            return False
-        if left is not None and max(abs(x - y) for x, y in zip(left, right, strict=True)) > 1e-4:
-            return False
-    return True
-
-
 @pytest.fixture()
 def cleanup(services: Services) -> Iterator[list[str]]:
     ids: list[str] = []
@@ -128,7 +117,7 @@ def test_a_batch_in_worker_processes_equals_one_by_one(
     batched = _snapshot(services, articles)
     assert batched["points"] == one_by_one["points"]
     assert batched["graph"] == one_by_one["graph"]
-    assert _same_embeddings(batched.pop("embeddings"), one_by_one.pop("embeddings"))
+    assert same_embeddings(batched.pop("embeddings"), one_by_one.pop("embeddings"))
 
 
 class SpyNlp:

@@ -24,6 +24,7 @@ from kg.ingest.parsing import parse_path
 from kg.services import Services
 from kg.vectors.qdrant_edge import QdrantEdgeStore
 from tests.conftest import SEED
+from tests.integration.conftest import same_embeddings
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +79,8 @@ def _graph_snapshot(services: Services, article_ids: list[str]) -> dict[str, Any
         "collect([type(r), m.id, properties(r)]) AS links",
         {"ids": article_ids},
     )
-    return {
+    embeddings = {r["id"]: r["props"].pop("evidenceEmbedding", None) for r in rows}
+    graph = {
         row["id"]: (
             sorted(row["labels"]),
             row["props"],
@@ -86,6 +88,7 @@ def _graph_snapshot(services: Services, article_ids: list[str]) -> dict[str, Any
         )
         for row in rows
     }
+    return {"graph": graph, "embeddings": embeddings}
 
 
 def _vector_snapshot(qdrant_dir: Path, passage_ids: list[str]) -> dict[str, Any]:
@@ -143,9 +146,10 @@ def test_ray_ingest_matches_in_process_ingest(services: Services, tmp_path: Path
     finally:
         _delete(services, article_ids)
 
-    assert {i for i in article_ids if i in on_ray} == set(article_ids)
+    assert {i for i in article_ids if i in on_ray["graph"]} == set(article_ids)
     assert len(ray_passages) > 4
-    assert on_ray == in_process
+    assert on_ray["graph"] == in_process["graph"]
+    assert same_embeddings(on_ray["embeddings"], in_process["embeddings"])
     assert ray_passages == local_passages
     assert sorted(ray_vectors) == ray_passages
     assert ray_vectors == local_vectors

@@ -80,12 +80,12 @@ def create_app(
         live = app.state.live = LiveUpdates()
         pipeline = getattr(running, "pipeline", None)  # offline test services have none
         if pipeline is not None:
-            pipeline.add_listener(live.publish)
+            pipeline.after_write.add_listener(live.publish)
         try:
             yield
         finally:
             if pipeline is not None:
-                pipeline.remove_listener(live.publish)
+                pipeline.after_write.remove_listener(live.publish)
             live.close()
             jobs.shutdown()
             app.state.services = None

@@ -168,13 +168,19 @@ class IngestPipeline:
                 checked.append(doc if isinstance(doc, NewsKGError) else validated(doc))
             except NewsKGError as exc:
                 checked.append(exc)
-        # One embedding call for the batch: every passage, and every action's evidence (for
-        # the event merge, which the writer runs; a Ray worker hands them over with the rest).
-        texts: list[str] = []
+        # One embedding call for the batch: every passage, and each distinct evidence text
+        # of an action (for the event merge, which the writer runs; a Ray worker hands them
+        # over with the rest). Actions of one sentence share their evidence text.
+        passages: list[str] = []
+        evidence: dict[str, int] = {}
         for c in checked:
             if not isinstance(c, NewsKGError):
-                texts += [p.text for p in c[0].passages] + list(evidence_texts(c[0]).values())
-        vectors = iter(self.embedder.embed(texts) if texts else [])
+                passages += [p.text for p in c[0].passages]
+                for text in evidence_texts(c[0]).values():
+                    evidence.setdefault(text, len(evidence))
+        texts = passages + list(evidence)
+        vectors = self.embedder.embed(texts) if texts else []
+        passage_vectors, evidence_vectors = iter(vectors[: len(passages)]), vectors[len(passages) :]
         ontology = load_ontology()
         outcomes: list[PreparedArticle | NewsKGError] = []
         for item in checked:
@@ -182,16 +188,17 @@ class IngestPipeline:
                 outcomes.append(item)
                 continue
             doc, rdf, dropped = item
-            own = list(itertools.islice(vectors, len(doc.passages)))
-            evidence = list(evidence_texts(doc))
-            evidence_vectors = zip(evidence, itertools.islice(vectors, len(evidence)), strict=True)
+            own = list(itertools.islice(passage_vectors, len(doc.passages)))
             outcomes.append(
                 PreparedArticle(
                     doc=doc,
                     rows=triples_to_rows(rdf, ontology),
                     points=tuple(passage_points(doc, own)),
                     dropped=dropped,
-                    evidence_vectors=tuple((a, tuple(v)) for a, v in evidence_vectors),
+                    evidence_vectors=tuple(
+                        (action_id, tuple(evidence_vectors[evidence[text]]))
+                        for action_id, text in evidence_texts(doc).items()
+                    ),
                 )
             )
         return outcomes
@@ -391,15 +398,6 @@ class IngestPipeline:
             nodes_removed=deleted.nodes_removed,
             events=self.after_write.refresh([], {}, previous),
         )
-
-    def add_listener(self, listener: Callable[[ArticleReport], None]) -> None:
-        """Call ``listener`` with the report of every article stored from now on (live
-        updates); a listener that raises is logged and does not fail the ingest."""
-        self.after_write.add_listener(listener)
-
-    def remove_listener(self, listener: Callable[[ArticleReport], None]) -> None:
-        """Stop calling ``listener``; unknown listeners are ignored."""
-        self.after_write.remove_listener(listener)
 
 
 __all__ = [

@@ -43,6 +43,7 @@ from kg.search.results import (
     QueryUnderstanding,
     SearchResult,
 )
+from kg.search.retrievers import Retrieved
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
@@ -236,9 +237,7 @@ class HybridSearch:
             self._ready()
         scope = SearchScope(flt.from_date, flt.to_date, flt.types, self._mention(flt.entity))
         pool = self._executor()
-        vector_job = pool.submit(
-            retrieve_vector, self._vectors, self._embedder, self._graph, query, scope, depth
-        )
+        vector_job = pool.submit(self._retrieve_vector, query, scope, depth)
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, query, scope, depth)
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
@@ -290,6 +289,14 @@ class HybridSearch:
         return _Run(
             understanding, rankings, fused, unchecked, passages, graph.actions, scope, ahead
         )
+
+    def _retrieve_vector(self, query: str, scope: SearchScope, depth: int) -> Retrieved:
+        # The job may start after another search found the graph down (it waited in the
+        # pool): then the embedding, the costliest step of a search, would be CPU spent
+        # for an answer nobody reads, taken from the requests that fail fast meanwhile.
+        if self._ready is not None:
+            self._ready()
+        return retrieve_vector(self._vectors, self._embedder, self._graph, query, scope, depth)
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:

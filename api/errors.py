@@ -44,12 +44,21 @@ INVALID_FILTER = ErrorCode(
 INVALID_REQUEST = ErrorCode(
     "INVALID_REQUEST", 422, "The request does not fit its schema (a missing or mistyped field)."
 )
-BAD_REQUEST = ErrorCode("BAD_REQUEST", 400, "The body is not valid JSON or not an operation.")
+BAD_REQUEST = ErrorCode(
+    "BAD_REQUEST",
+    400,
+    "The body is not valid JSON (nested too deeply, or a lone surrogate such as `\\ud800`, "
+    "which is not Unicode text) or not an operation (no query, an unknown `operationName`), "
+    "or its transport does not serve it (a mutation over GET, a subscription over HTTP).",
+)
 GRAPHQL_PARSE_FAILED = ErrorCode(
     "GRAPHQL_PARSE_FAILED", 400, "The GraphQL document has a syntax error."
 )
 GRAPHQL_VALIDATION_FAILED = ErrorCode(
-    "GRAPHQL_VALIDATION_FAILED", 400, "The GraphQL document does not fit the schema."
+    "GRAPHQL_VALIDATION_FAILED",
+    400,
+    "The GraphQL document or its variables do not fit the schema (an unknown field or "
+    "fragment; a variable missing, mistyped or out of range).",
 )
 QUERY_TOO_DEEP = ErrorCode("QUERY_TOO_DEEP", 400, "The GraphQL operation nests too deeply.")
 QUERY_TOO_COSTLY = ErrorCode("QUERY_TOO_COSTLY", 400, "The GraphQL operation would cost too much.")

@@ -42,13 +42,24 @@ def ui_response(dist: Path, path: str) -> Response:
     if not index.is_file():
         return PlainTextResponse(NOT_BUILT, status_code=503)
     if path:
-        candidate = (root / path).resolve()
-        if candidate.is_relative_to(root) and candidate.is_file():
+        candidate = _file_in(root, path)
+        if candidate is not None:
             hashed = candidate.is_relative_to(root / "assets")
             return FileResponse(candidate, headers=_IMMUTABLE if hashed else _REVALIDATE)
         if path.startswith("assets/"):
             return PlainTextResponse(f"No such asset: /ui/{path}", status_code=404)
     return FileResponse(index, media_type="text/html", headers=_REVALIDATE)
+
+
+def _file_in(root: Path, path: str) -> Path | None:
+    """The file at ``path`` inside ``root``, or None (outside it, missing, or no file name
+    at all: a NUL byte or a name too long for the file system is a missing file, not an
+    error)."""
+    try:
+        candidate = (root / path).resolve()
+        return candidate if candidate.is_relative_to(root) and candidate.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def mount_web_ui(app: FastAPI, dist: Path | None = None) -> None:

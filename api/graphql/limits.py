@@ -41,6 +41,7 @@ from api.graphql.error_types import (
     QUERY_TOO_COSTLY,
     QUERY_TOO_DEEP,
 )
+from api.graphql.validation import PerRequestRule
 
 SIZE_ARGUMENTS = ("first", "limit")
 UNSIZED_LIST_FACTOR = 5
@@ -153,7 +154,7 @@ def cost_limit_rule(
     """
     values: Mapping[str, Any] = variables or {}
 
-    class CostLimitRule(ValidationRule):
+    class CostLimitRule(PerRequestRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
             root = self.context.schema.get_root_type(node.operation)
             cost = _CostWalker(self.context, node, values).cost(node.selection_set, root, 1, False)
@@ -172,7 +173,7 @@ def cost_limit_rule(
 
 
 def _read_guard_rule(problem: str) -> type[ValidationRule]:
-    class ReadGuardRule(ValidationRule):
+    class ReadGuardRule(PerRequestRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
             if node.operation is not OperationType.MUTATION:
                 self.report_error(
@@ -221,7 +222,8 @@ class ReadAccessGuard(SchemaExtension):
 
 class LimitErrorCodes(SchemaExtension):
     """Adds ``extensions.code`` to errors raised before execution: the depth, alias and
-    token limiters', syntax errors and schema validation errors."""
+    token limiters', syntax errors, schema validation errors and variables that do not fit
+    their declared types."""
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -235,6 +237,10 @@ class LimitErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_COSTLY}
             elif error.message.startswith("Syntax Error"):
                 error.extensions = {**(error.extensions or {}), "code": GRAPHQL_PARSE_FAILED}
+            elif error.message.startswith("Variable '$") and not error.path:
+                # graphql-core's coercion of the variables: a missing, mistyped or
+                # out-of-range value (a request error; the operation never ran).
+                error.extensions = {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED}
             elif error.original_error is None and not error.path:
                 # Not raised while resolving: the document does not fit the schema.
                 error.extensions = {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED}

@@ -16,6 +16,7 @@ went wrong.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
@@ -23,13 +24,18 @@ from cross_web import HTTPException as StrawberryHTTPException
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from api import errors as table
 from api.graphql.context import RequestContext
+from api.graphql.ws_handlers import LegacyWSHandler, TransportWSHandler
+from kg.core.limits import LONE_SURROGATE
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # The codes of errors that stop an operation before it runs, by code.
@@ -46,21 +52,12 @@ _REQUEST_ERRORS = {
 
 
 class NewsKGGraphQLRouter(GraphQLRouter[RequestContext, None]):
-    """Strawberry's FastAPI router whose body errors reach the app's JSON error handler."""
+    """Strawberry's FastAPI router whose body errors reach the app's JSON error handler,
+    and whose WebSocket handlers refuse malformed messages (:mod:`api.graphql.ws_handlers`).
+    """
 
-    async def parse_http_body(
-        self, request: AsyncHTTPRequestAdapter
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """The operation in the request (Strawberry's parsing, with the API's errors).
-
-        Raises:
-            HTTPException: 400, not JSON, not an object, or an unsupported media type.
-        """
-        try:
-            return await super().parse_http_body(request)
-        except StrawberryHTTPException as exc:
-            # Strawberry's own exception becomes a plain-text answer; the app's is JSON.
-            raise HTTPException(exc.status_code, exc.reason) from exc
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -74,27 +71,134 @@ class NewsKGGraphQLRouter(GraphQLRouter[RequestContext, None]):
     async def run(  # type: ignore[override]
         self, request: Request, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response:
-        """Strawberry's response, with the status noted by :meth:`process_result`."""
-        response = await super().run(request, context, root_value)
+        """Strawberry's response, with the status noted by :meth:`process_result`.
+
+        Raises:
+            HTTPException: 400 (or 405): the body is not JSON, not an object, names no
+                query or an unknown operation, or asks for an operation the method does not
+                allow (a mutation over GET, a subscription over HTTP). Strawberry's own
+                exception would become a plain-text answer; the app's is its JSON envelope.
+        """
+        try:
+            response = await super().run(request, context, root_value)
+        except StrawberryHTTPException as exc:
+            raise HTTPException(exc.status_code, exc.reason) from exc
         status = getattr(request.state, "graphql_status", None)
         if status is not None:
             response.status_code = status
             response.headers["content-type"] = GRAPHQL_RESPONSE
         return response
 
-    def parse_json(self, data: str | bytes) -> Any:
-        """The JSON body, which must be one object (batching is off).
+    async def execute_single(  # noqa: PLR0913, PLR0917
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's execution of one operation, refusing subscriptions over HTTP.
+
+        Strawberry lets a subscription through a POST (for its multipart transport, which
+        this API does not serve) and then resolves it as a query, which fails with an
+        unexpected error. Subscriptions are served over WebSocket only (see
+        :mod:`api.graphql.subscription`).
+
+        Mirrors Strawberry's ``execute_single`` with the subscription type taken out.
 
         Raises:
-            HTTPException: 400, the body is not JSON or not a JSON object.
+            HTTPException: 400, the operation is a subscription, there is no query, or no
+                operation of the given name.
         """
-        parsed = super().parse_json(data)
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if request_adapter.method == "GET" and not self.allow_queries_via_get:
+            allowed -= {OperationType.QUERY}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            reason = exc.as_http_error_reason(request_adapter.method)
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                reason = "subscriptions are served over WebSocket (graphql-transport-ws)"
+            raise HTTPException(400, reason) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "the body names no GraphQL query") from exc
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON that is Unicode text: a body, a GET's ``variables``, a WebSocket message.
+
+        Raises:
+            json.JSONDecodeError: not JSON, nested too deeply to parse, or a string in it
+                holds a lone surrogate (``"\\ud800"``), which no UTF-8 encoder takes. Over
+                HTTP :meth:`parse_json` makes it a 400; over WebSocket Strawberry closes the
+                socket with 4400, as for any message that is not JSON.
+        """
+        try:
+            parsed = super().decode_json(data)
+        except RecursionError as exc:
+            raise UnusableJSONError("the JSON nests too deeply") from exc
+        problem = lone_surrogate(parsed)
+        if problem is not None:
+            raise UnusableJSONError(f"the JSON {problem}, which is not Unicode text")
+        return parsed
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The JSON of a body (or of a GET's ``variables``): one object (batching is off).
+
+        Raises:
+            HTTPException: 400, the body is not JSON, not Unicode text, or not an object.
+        """
+        try:
+            parsed = self.decode_json(data)
+        except UnusableJSONError as exc:
+            raise HTTPException(400, exc.msg) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, f"the body is not JSON: {exc}") from exc
         if not isinstance(parsed, dict):
             raise HTTPException(
                 400,
                 f"the body must be a JSON object with a `query`, not {_json_kind(parsed)}",
             )
         return parsed
+
+
+class UnusableJSONError(json.JSONDecodeError):
+    """JSON that parses (or would) but cannot be used: too deep, or not Unicode text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "", 0)
+        self.msg = message
+
+
+def lone_surrogate(value: object) -> str | None:
+    """Where ``value`` (parsed JSON) holds a string with a lone surrogate, else None.
+
+    Walks with an explicit stack, so a deeply nested value cannot exhaust the recursion
+    limit (the parser already bounds its depth).
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = LONE_SURROGATE.search(item)
+            if found is not None:
+                return f"holds a lone surrogate U+{ord(found.group()):04X}"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _json_kind(value: object) -> str:

@@ -9,11 +9,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from api.graphql.error_types import CodedErrors, should_mask_error
@@ -21,6 +17,7 @@ from api.graphql.limits import CostLimiter, LimitErrorCodes, ReadAccessGuard
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
 from api.graphql.subscription import Subscription
+from api.graphql.validation import CachedValidation, DepthLimiter, DocumentCache
 from kg.core.errors import ServiceUnavailableError
 
 log = logging.getLogger("api.graphql")
@@ -63,9 +60,10 @@ def build_schema(
             ReadAccessGuard,
             partial(MaxTokensLimiter, MAX_TOKENS),
             partial(MaxAliasesLimiter, MAX_ALIASES),
-            partial(QueryDepthLimiter, max_depth),
+            partial(DepthLimiter, max_depth),
             partial(CostLimiter, max_cost),
             CodedErrors,
+            partial(CachedValidation, DocumentCache()),
         ],
     )
 

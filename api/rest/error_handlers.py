@@ -25,6 +25,19 @@ from kg.core.errors import NewsKGError
 log = logging.getLogger(__name__)
 
 
+class ErrorResponse(JSONResponse):
+    """A JSON error whose body is ASCII (non-ASCII characters escaped).
+
+    An error message may quote the client's input, and that input may hold a lone
+    surrogate (``"\\ud800"`` in a JSON body decodes to one): UTF-8 cannot encode it, so
+    the default rendering would fail while answering and the connection would be reset.
+    Escaped, it reaches the client as it was sent.
+    """
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error envelope every endpoint returns."""
     return {"error": {"code": code, "message": message, "details": jsonable_encoder(details)}}
@@ -70,8 +83,8 @@ async def _newskg_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
     if row.public_message is not None:
         # Masked: the message may carry driver internals, hosts or queries.
-        return JSONResponse(error_body(row.code, row.public_message), row.status, headers)
-    return JSONResponse(error_body(row.code, exc.message, _details(exc)), row.status, headers)
+        return ErrorResponse(error_body(row.code, row.public_message), row.status, headers)
+    return ErrorResponse(error_body(row.code, exc.message, _details(exc)), row.status, headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -88,13 +101,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     where = ".".join(str(p) for p in first["loc"])
     message = f"{where}: {first['msg']}" if where else str(first["msg"])
     row = table.INVALID_REQUEST
-    return JSONResponse(error_body(row.code, message, problems), row.status)
+    return ErrorResponse(error_body(row.code, message, problems), row.status)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     row = table.code_of_status(exc.status_code)
-    return JSONResponse(
+    return ErrorResponse(
         error_body(row.code, str(exc.detail)),
         exc.status_code,
         headers=getattr(exc, "headers", None),
@@ -104,7 +117,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex[:12]
     log.exception("unhandled error %s in %s %s", incident, request.method, request.url.path)
-    return JSONResponse(
+    return ErrorResponse(
         error_body(
             table.INTERNAL_ERROR.code,
             f"internal server error (incident {incident}); see the server log",

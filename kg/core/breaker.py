@@ -97,13 +97,20 @@ class CircuitBreaker:
             )
 
     def raise_if_open(self) -> None:
-        """Refuse while open, without taking the probe slot (for work before any call).
+        """Refuse when a call would be refused, without taking the probe slot (for work
+        before any call, such as embedding a search query).
 
         Raises:
-            ServiceUnavailableError: the breaker is open and its cool-down is not over.
+            ServiceUnavailableError: the breaker is open and its cool-down is not over, or
+                another call is probing the service (its answer is not in yet).
         """
-        if self.state is BreakerState.OPEN:
-            raise ServiceUnavailableError(self.service, f"known down ({self._last_error})")
+        with self._lock:
+            if self._opened_at is None:
+                return
+            if not self._probing and self._clock() - self._opened_at >= self._cooldown:
+                return  # the next call may probe: let the work reach it
+            error = self._last_error
+        raise ServiceUnavailableError(self.service, f"known down ({error})")
 
     def record_success(self) -> None:
         """The service answered: close the breaker."""

@@ -23,6 +23,7 @@ Why these numbers:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,13 +83,39 @@ def check_text(field: str, value: str, max_chars: int, max_words: int | None = N
         ``value`` unchanged, so a check can wrap an expression.
 
     Raises:
-        InvalidQueryError: the text is too long; the message gives the limit and the size.
+        InvalidQueryError: the text is too long (the message gives the limit and the size),
+            or it holds a lone surrogate (see :func:`check_unicode`).
     """
     if len(value) > max_chars:
         raise InvalidQueryError(field, f"is {len(value)} characters long; the limit is {max_chars}")
+    check_unicode(field, value)
     # The character check comes first, so splitting below is bounded by max_chars.
     if max_words is not None and len(value.split()) > max_words:
         raise InvalidQueryError(field, f"has more than {max_words} words")
+    return value
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate code point on its own: in a Python str, only a lone one can occur."""
+
+
+def check_unicode(field: str, value: str) -> str:
+    """Refuse a text holding a lone surrogate (U+D800..U+DFFF).
+
+    JSON lets a client escape one (``"\\ud800"``) and Python decodes it into a ``str``
+    that no UTF-8 encoder takes: the Neo4j driver, the tokenizer and the JSON response
+    would fail on it with an unexpected error. It is not text, so it is the client's error.
+
+    Raises:
+        InvalidQueryError: the text holds a lone surrogate; the message names its position.
+    """
+    found = LONE_SURROGATE.search(value)
+    if found is not None:
+        raise InvalidQueryError(
+            field,
+            f"holds a lone surrogate U+{ord(found.group()):04X} at {found.start()}, "
+            "which is not Unicode text",
+        )
     return value
 
 

@@ -15,6 +15,10 @@ from kg.core.errors import ArticleParseError
 
 _BOM = "\ufeff"
 
+TOO_DEEP = "nested too deeply to parse"
+"""Why a JSON text is refused that Python's parser, which recurses once per level, cannot read
+(``[[[[...``): it raises ``RecursionError``, not ``JSONDecodeError``."""
+
 
 def numbered_lines(
     lines: Iterable[str | bytes], source: str

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kg.core.errors import ArticleParseError, ArticleTooLargeError
-from kg.core.lines import numbered_lines
+from kg.core.lines import TOO_DEEP, numbered_lines
 from kg.core.models import Action, Extraction, Participant
 from kg.extraction.extractor import Extractor
 
@@ -44,6 +44,8 @@ def parse_record(
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ArticleParseError(source, f"not valid JSON: {exc.msg}", line=line_number) from exc
+    except RecursionError as exc:  # the parser recurses per level: "[[[[..." exhausts it
+        raise ArticleParseError(source, f"not valid JSON: {TOO_DEEP}", line=line_number) from exc
     if not isinstance(raw, dict):
         raise ArticleParseError(source, "expected a JSON object", line=line_number)
     try:

@@ -6,7 +6,9 @@ after 10 s", "HTTP 404 Not Found", "cannot connect: ..."), never an httpx traceb
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -222,3 +224,24 @@ class Fetcher:
 
 def _short(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
+
+
+def is_public_host(url: str) -> bool:
+    """Whether every address ``url``'s host resolves to is a public (global) one.
+
+    Loopback, private, link-local (cloud metadata at 169.254.169.254), multicast and
+    reserved addresses are not public. A host that does not resolve counts as public: its
+    fetch then fails with its own error ("cannot connect").
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return False
+    return True

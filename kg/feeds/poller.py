@@ -17,7 +17,7 @@ from typing import Any
 from kg.core.errors import ArticleTooLargeError, FeedError, NewsKGError
 from kg.core.limits import MAX_ARTICLE_CHARS
 from kg.core.models import Article
-from kg.feeds.fetch import Fetcher
+from kg.feeds.fetch import Fetcher, is_public_host
 from kg.feeds.pages import extract_page, paragraphs
 from kg.feeds.sink import ArticleSink, SinkOutcome
 from kg.feeds.state import FeedRecord, FeedStore
@@ -202,7 +202,15 @@ class FeedPoller:
         page_error = ""
         if self.fetch_pages and entry.link:
             try:
+                # The feed's author picks the links: a public feed must not make us read
+                # (and publish through the API) pages on this machine or its network. A
+                # feed the operator added on a local host may link to local pages.
+                local_feed = not is_public_host(feed_url)
+                if not local_feed and not is_public_host(entry.link):
+                    raise FeedError(entry.link, "not fetched: the host is not a public address")
                 page = self.fetcher.get(entry.link)
+                if not local_feed and not is_public_host(page.url):
+                    raise FeedError(page.url, "not read: a redirect led to a non-public address")
                 if page.content_type and not _is_markup(page.content_type):
                     raise FeedError(entry.link, f"not an HTML page ({page.content_type})")
                 content = extract_page(page.text(), page.url)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from kg.core.errors import ArticleParseError, ArticleTooLargeError
 from kg.core.limits import MAX_ARTICLE_CHARS
-from kg.core.lines import numbered_lines
+from kg.core.lines import TOO_DEEP, numbered_lines
 from kg.core.models import Article, ArticleIn
 from kg.ingest.furniture import strip_boilerplate
 
@@ -111,6 +111,8 @@ def parse_json(text: str, origin: str, max_chars: int = MAX_ARTICLE_CHARS) -> li
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
+    except RecursionError as exc:  # the parser recurses per level: "[[[[..." exhausts it
+        raise ArticleParseError(origin, f"invalid JSON: {TOO_DEEP}") from exc
     items = data if isinstance(data, list) else [data]
     return [
         _try_record(item, origin, None if len(items) == 1 else i + 1, max_chars)
@@ -146,6 +148,9 @@ def iter_jsonl(
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             yield ArticleParseError(origin, f"invalid JSON: {exc.msg}", line=number)
+            continue
+        except RecursionError:
+            yield ArticleParseError(origin, f"invalid JSON: {TOO_DEEP}", line=number)
             continue
         yield _try_record(data, origin, number, max_chars)
 

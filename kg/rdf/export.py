@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from rdflib import Graph
 
+from kg.core.models import GraphPage, NodeRow, RelRow
 from kg.core.ports import GraphExporter
 from kg.rdf.mapping import rows_to_rdf
 from kg.rdf.ontology import Ontology, load_ontology
@@ -77,10 +78,29 @@ def _pages(store: GraphExporter, page_nodes: int) -> Iterator[Graph]:
         page = store.export_page(after, page_nodes)
         if not page.rows.nodes:
             return
-        yield rows_to_rdf(page.rows.nodes, page.rows.relationships, onto, page.end_iris)
+        yield rows_to_rdf(*_present(page), onto, page.end_iris)
         after = page.last_id or after
         if len(page.rows.nodes) < page_nodes:
             return
+
+
+def _present(page: GraphPage) -> tuple[list[NodeRow], list[RelRow]]:
+    """The page's nodes and relationships, less what a concurrent write deleted.
+
+    Neo4j reads committed data, not a snapshot: a node deleted by a write (an article
+    replaced or deleted) after the page's query matched it comes back without labels, id
+    or IRI, and it is no longer part of the graph. It is left out with its relationships;
+    the export stays whole for everything else (an article written meanwhile may show in
+    part, as the README says).
+    """
+    nodes = [n for n in page.rows.nodes if n.labels and n.id and n.iri]
+    kept = {n.id for n in nodes}
+    rels = [
+        r
+        for r in page.rows.relationships
+        if r.start_id in kept and (r.end_id in kept or page.end_iris.get(r.end_id))
+    ]
+    return nodes, rels
 
 
 def _text(store: GraphExporter, fmt: str, page_nodes: int) -> Iterator[str]:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kg.core.config import Settings
-from kg.core.errors import InvalidQueryError
+from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
 from kg.core.ports import SearchGraph, VectorStore
 from kg.core.records import (
@@ -46,6 +46,7 @@ from kg.search.results import (
     QueryUnderstanding,
     SearchResult,
 )
+from kg.search.retrievers import Retrieved
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
@@ -57,6 +58,9 @@ __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "Searc
 
 # Entities a query's candidate spans may match, read at most (the best by fulltext score).
 _ENTITY_LOOKUP_LIMIT = 50
+
+GRAPH_FIRST_S = 0.05
+"""How long a search's embedding waits for the graph's first answer (see _retrieve_vector)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,10 +272,8 @@ class HybridSearch:
         # "most reported" orders the actions; it is not something to search for.
         text = order_cue(query).search_text or query
         pool = self._executor()
-        vector_job = pool.submit(
-            retrieve_vector, self._vectors, self._embedder, self._graph, text, scope, depth
-        )
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, text, scope, depth)
+        vector_job = pool.submit(self._retrieve_vector, text, scope, depth, fulltext_job)
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
             understanding = self.understand(query)
@@ -322,6 +324,26 @@ class HybridSearch:
         return _Run(
             understanding, rankings, fused, unchecked, passages, graph.actions, scope, ahead
         )
+
+    def _retrieve_vector(
+        self, query: str, scope: SearchScope, depth: int, graph_first: Future[Any]
+    ) -> Retrieved:
+        # The embedding is the costliest step of a search, and a search whose graph is
+        # down fails whatever the vectors say: so it waits up to GRAPH_FIRST_S for the
+        # graph's first answer (the fulltext read, started just before) and does not embed
+        # when the graph failed, or when the breaker knows it down (another search found
+        # out while this job queued). Embeddings started for answers nobody reads took the
+        # CPU (and the GIL) from the requests that fail fast, in the first moments of an
+        # outage. While the graph is up this starts the embedding at most GRAPH_FIRST_S
+        # later, less than the fulltext read takes on a loaded machine anyway.
+        wait([graph_first], timeout=GRAPH_FIRST_S)
+        if graph_first.done() and not graph_first.cancelled():
+            failed = graph_first.exception()
+            if isinstance(failed, ServiceUnavailableError):
+                raise failed
+        if self._ready is not None:
+            self._ready()
+        return retrieve_vector(self._vectors, self._embedder, self._graph, query, scope, depth)
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:

@@ -55,6 +55,10 @@ def client(services: Services) -> Iterator[LiveClient]:
         yield running
 
 
+# What a client must never see: the driver's internals (hosts, connection states).
+INTERNALS = ("IPv4Address", "defunct", "IncompleteCommit", "127.0.0.1", "localhost")
+
+
 def _one(base_url: str, i: int) -> tuple[str, int, str | None]:
     """One request of the mix: (what, HTTP status, error code)."""
     with httpx.Client(base_url=base_url, timeout=60) as http:
@@ -62,10 +66,13 @@ def _one(base_url: str, i: int) -> tuple[str, int, str | None]:
         if kind == "rest":
             response = http.get("/search", params={"q": "actions against the ELN"})
             body = response.json()
-            return kind, response.status_code, body.get("error", {}).get("code")
-        response = http.post("/graphql", json={"query": GRAPHQL[kind]})
-        errors = response.json().get("errors") or [{}]
-        return kind, response.status_code, errors[0].get("extensions", {}).get("code")
+            code = body.get("error", {}).get("code")
+        else:
+            response = http.post("/graphql", json={"query": GRAPHQL[kind]})
+            errors = response.json().get("errors") or [{}]
+            code = errors[0].get("extensions", {}).get("code")
+        leaked = [word for word in INTERNALS if word in response.text]
+        return kind, response.status_code, f"{code} leaks {leaked}" if leaked else code
 
 
 def _burst(client: LiveClient) -> list[tuple[str, int, str | None]]:

@@ -122,3 +122,16 @@ def test_search_fails_before_any_work_while_the_graph_is_known_down() -> None:
             engine.view(SearchRequest("actions against the ELN"))
     finally:
         engine.close()
+
+
+def test_raise_if_open_refuses_while_another_call_probes() -> None:
+    now = [0.0]
+    breaker = _breaker(now)
+    breaker.record_failure()
+    breaker.record_failure()
+    now[0] = 5.0
+    breaker.before_call()  # this call is the probe
+    with pytest.raises(ServiceUnavailableError):
+        breaker.raise_if_open()  # work before a call (an embedding) is not started meanwhile
+    breaker.record_success()
+    breaker.raise_if_open()

@@ -343,3 +343,44 @@ def test_an_article_over_the_size_limit_is_rejected_not_sent(
         assert "the limit is 100" in result.outcomes[0].detail
         assert [a.title for a in sink.articles] == ["Short"]
         assert store.unseen([site.url("/a/1")]) == []  # not tried again
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("http://127.0.0.1:7474/browser/", False),
+        ("http://169.254.169.254/latest/meta-data/", False),  # cloud metadata
+        ("http://10.1.2.3/", False),
+        ("http://[::1]/", False),
+        ("http://0.0.0.0/", False),
+        ("https://8.8.8.8/feed", True),
+    ],
+)
+def test_is_public_host(url: str, public: bool) -> None:
+    from kg.feeds.fetch import is_public_host
+
+    assert is_public_host(url) is public
+
+
+def test_a_public_feed_cannot_make_the_watcher_read_local_pages(
+    store: FeedStore, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed is served on "localhost", played as a public host; its entry links to
+    # 127.0.0.1 (this machine, as Neo4j's 7474 or a metadata service would be).
+    import kg.feeds.poller as poller_module
+
+    monkeypatch.setattr(
+        poller_module, "is_public_host", lambda url: "//localhost:" in url or "//8.8" in url
+    )
+    routes = _news_site()
+    with serve(routes) as site:
+        local = site.url("/a/port-strike")
+        routes["/rss"] = Route(rss([("Dock strike", local, SUMMARY)]))
+        feed = local.replace("127.0.0.1", "localhost").replace("/a/port-strike", "/rss")
+        store.add(feed, 900)
+        sink = FakeSink()
+        (result,) = poller(store, fetcher, sink).poll_all()
+        assert site.hits("/a/port-strike") == []  # never requested
+        assert any("not a public address" in e for e in result.page_errors), result
+        (article,) = sink.articles  # stored from the feed's own text
+        assert article.body != gold("port-strike")

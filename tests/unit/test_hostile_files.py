@@ -156,3 +156,32 @@ def test_an_article_too_large_is_payload_too_large_in_the_error_table() -> None:
     row = table.code_of(ArticleTooLargeError("api", 10, 5))
     assert (row.code, row.status) == ("PAYLOAD_TOO_LARGE", 413)
     assert table.code_of(ArticleParseError("api", "bad")).code == "ARTICLE_PARSE_ERROR"
+
+
+DEEP = b"[" * 100_000  # Python's JSON parser recurses per level: RecursionError, a traceback
+
+
+def test_a_deeply_nested_line_is_one_bad_record(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(DEEP + b"\n" + _record("Good") + b"\n")
+    records = read_path(path)
+    assert [r.title for r in records if isinstance(r, Article)] == ["Good"]
+    (error,) = [r for r in records if isinstance(r, ArticleParseError)]
+    assert error.line == 1 and "nested too deeply" in error.problem
+
+
+def test_a_deeply_nested_json_file_is_a_parse_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(DEEP)
+    (error,) = read_path(path)
+    assert isinstance(error, ArticleParseError) and "nested too deeply" in error.problem
+
+
+def test_kg_extract_reports_a_deeply_nested_line(tmp_path: Path, stub_extractor: None) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(DEEP + b'\n{"id": 2, "text": "Good."}\n')
+    result = CliRunner().invoke(cli.app, ["extract", str(path)])
+    assert result.exit_code == 2, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [2]
+    assert f"{path}:1: not valid JSON: nested too deeply" in result.stderr
+    assert "Traceback" not in result.output

@@ -84,3 +84,18 @@ def test_unbuilt_app_says_how_to_build_it(tmp_path: Path) -> None:
 
 def test_api_routes_are_unchanged(dist: Path) -> None:
     assert client_for(dist).get("/health").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ui/index.html%00.js",  # a NUL byte: Path.resolve raised ValueError, a 500
+        "/ui/assets/%00",
+        "/ui/" + "x" * 5000,  # a name too long for the file system: OSError, a 500
+        "/ui/" + "a/" * 3000,
+    ],
+)
+def test_paths_that_name_no_file_are_not_errors(dist: Path, path: str) -> None:
+    response = client_for(dist).get(path)
+    assert response.status_code in (200, 404), response.text
+    assert "secret" not in response.text

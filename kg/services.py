@@ -118,6 +118,7 @@ def bootstrap(services: Services, dimension: int | None = None) -> None:
 def close(services: Services) -> None:
     """Release connections, file locks and the search threads."""
     services.search.close()
+    services.embedder.close()
     services.admin.close()
     services.vectors.close()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import get_search, get_services, require_read_key
+from api.rest.search_example import EXAMPLE_RESPONSE
 from kg.core.filters import SearchFilter
 from kg.core.models import PloverType
 from kg.core.records import EntityRecord
@@ -20,86 +21,6 @@ from kg.search.view import SearchView
 from kg.services import Services
 
 router = APIRouter(tags=["search"])
-
-_EXAMPLE_RESPONSE: dict[str, Any] = {
-    "query": "actions against the ELN",
-    "passages": [
-        {
-            "passage_id": "5b1f0f7e-2c1d-5f0a-9a57-3c7f5d0e8a11",
-            "text": 'Trump and Petro "committed to taking joint actions" against the National '
-            "Liberation Army (ELN), Colombia's last remaining major armed rebel group...",
-            "score": 0.0489,
-            "start": 812,
-            "end": 1040,
-            "article": {
-                "id": "0d6c5a4e-8f55-5f3c-b3a5-0c2b8f6d1e22",
-                "title": "Colombia and US vow joint fight against drug-smuggling gangs",
-                "published": "2026-01-08",
-                "url": "https://example.org/colombia-us-eln",
-            },
-            "why": [
-                {"retriever": "vector", "rank": 1, "score": 0.61, "path": []},
-                {"retriever": "fulltext", "rank": 2, "score": 3.2, "path": []},
-                {
-                    "retriever": "graph",
-                    "rank": 1,
-                    "score": 0.8,
-                    "path": [
-                        "Entity:National Liberation Army",
-                        "HAS_TARGET",
-                        "Action:AGREE",
-                        "EVIDENCED_BY",
-                        "Passage:3",
-                    ],
-                },
-            ],
-        }
-    ],
-    "entities": [
-        {"id": "9c3e...", "name": "National Liberation Army", "type": "ArmedGroup"},
-    ],
-    "actions": [
-        {
-            "action_id": "7f1a...",
-            "type": "AGREE",
-            "date": "2026-01-07",
-            "score": 0.065,
-            "actors": [
-                {"id": "1a2b...", "name": "Donald Trump", "type": "Person"},
-                {"id": "3c4d...", "name": "Gustavo Petro", "type": "Person"},
-            ],
-            "targets": [
-                {"id": "9c3e...", "name": "National Liberation Army", "type": "ArmedGroup"}
-            ],
-            "unresolved_actors": [],
-            "unresolved_targets": ["Colombia's last remaining major armed rebel group"],
-            "evidence": {
-                "text": 'Trump and Petro "committed to taking joint actions" against the ELN',
-                "start": 812,
-                "end": 905,
-                "passage_id": "5b1f0f7e-2c1d-5f0a-9a57-3c7f5d0e8a11",
-            },
-            "why": [{"retriever": "graph", "rank": 1, "score": 0.8, "path": []}],
-        }
-    ],
-    "understanding": {
-        "entities": [
-            {
-                "id": "9c3e...",
-                "name": "National Liberation Army",
-                "type": "ArmedGroup",
-                "span": "the ELN",
-                "role": "target",
-                "score": 1.0,
-            }
-        ],
-        "event_types": [],
-        "event_words": [],
-        "role_spans": [{"text": "the ELN", "role": "target"}],
-        "pairwise": False,
-    },
-}
-
 
 # --------------------------------------------------------------------------- request
 # The bounds below only document the parameters in OpenAPI (and keep FastAPI's
@@ -245,7 +166,7 @@ class UnderstandingOut(BaseModel):
 class SearchResponse(BaseModel):
     """Search results; every hit says why it was returned."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE_RESPONSE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_RESPONSE]})
 
     query: str
     passages: list[PassageOut]
@@ -340,6 +261,12 @@ def to_response(view: SearchView) -> SearchResponse:
     )
 
 
+def _json(view: SearchView) -> Response:
+    # Validated once (SearchResponse) and serialised once by pydantic: as a Response, it is
+    # not validated again against the response model nor walked by jsonable_encoder.
+    return Response(to_response(view).model_dump_json(), media_type="application/json")
+
+
 # --------------------------------------------------------------------------- routes
 
 
@@ -394,10 +321,10 @@ def search_get(
     entity: Annotated[
         str | None, Query(description="Only results involving this entity (id or name).")
     ] = None,
-) -> SearchResponse:
+) -> Response:
     """Search with query-string parameters."""
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
-    return to_response(search.view(search_request.SearchRequest(q, limit, flt, services.settings)))
+    return _json(search.view(search_request.SearchRequest(q, limit, flt, services.settings)))
 
 
 @router.post(
@@ -411,10 +338,10 @@ def search_post(
     search: Annotated[HybridSearch, Depends(get_search)],
     services: Annotated[Services, Depends(get_services)],
     body: SearchRequest,
-) -> SearchResponse:
+) -> Response:
     """Search with a JSON body."""
     flt = SearchFilter(
         from_date=body.from_, to_date=body.to, types=tuple(body.types), entity=body.entity
     )
     request = search_request.SearchRequest(body.q, body.limit, flt, services.settings)
-    return to_response(search.view(request))
+    return _json(search.view(request))

@@ -243,6 +243,20 @@ class ActionEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityEvidence:
+    """What the graph holds about one entity a query names (the graph retriever's input).
+
+    Attributes:
+        actions: Actions in which the entity plays the asked role, with their evidence,
+            most confident then latest first (an action may repeat, once per evidence).
+        passages: Passages mentioning the entity, latest article first.
+    """
+
+    actions: tuple[ActionEvidence, ...] = ()
+    passages: tuple[PassageRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StoredPassage:
     """A passage with what its vector's payload repeats of the graph: its article and the
     entities it mentions. Ingest builds one per passage, ``kg check`` reads them back.

@@ -243,7 +243,7 @@ class HybridSearch:
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
             understanding = self.understand(query)
-            graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
+            graph = retrieve_graph(self._graph, understanding, scope, depth)
             action_ids = [a.action_id for a in graph.actions] if prefetch else []
             # The shown actions are among the graph's: read them while the vectors come.
             actions_job = pool.submit(self._graph.actions, action_ids) if action_ids else None

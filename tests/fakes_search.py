@@ -155,8 +155,17 @@ class FakeSearchGraph:
                 for p in self.passages_by_id.values()
                 if entity_id in self.mentions.get(p.id, set()) and self._passage_in_scope(p, scope)
             ]
+            kept = actions[:action_limit]
+            ids = [a.action_id for a in kept]
+            found = self.participants(ids)
+            self.calls.pop()  # read with the evidence, as the adapter does: not a call
             out.append(
-                EntityEvidence(tuple(actions[:action_limit]), tuple(passages[:passage_limit]))
+                EntityEvidence(
+                    tuple(kept),
+                    tuple(passages[:passage_limit]),
+                    {i: self.actions_by_id[i] for i in ids},
+                    {i: found.get(i, Participants()) for i in ids},
+                )
             )
         return out
 

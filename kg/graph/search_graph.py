@@ -25,6 +25,7 @@ from kg.core.records import (
     ScoredPassage,
     SearchScope,
 )
+from kg.graph import rows as convert
 from kg.graph import search_queries as q
 from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.reads import Neo4jGraphReader
@@ -153,6 +154,10 @@ class Neo4jSearchGraph:
             EntityEvidence(
                 actions=tuple(_evidence(a) for a in r["actions"]),
                 passages=tuple(p for p in map(_passage, r["passages"]) if p is not None),
+                records={a["action_id"]: convert.action(a["action"]) for a in r["actions"]},
+                participants={
+                    a["action_id"]: convert.participants(a["participants"]) for a in r["actions"]
+                },
             )
             for r in rows
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kg.graph.read_queries import read_cypher
 from kg.graph.schema import fulltext_index, label, rel_type, relationship_types_between
 
 __all__ = [
@@ -78,6 +79,7 @@ def _queries() -> dict[str, Any]:
     }
     # The relationship types through which an entity plays a role (the ``$rels`` parameter).
 
+    _READS = read_cypher()
     _ENTITY_NAMES_INDEX = _quoted(fulltext_index("Entity"))
     _PASSAGE_TEXT_INDEX = _quoted(fulltext_index("Passage"))
 
@@ -100,25 +102,29 @@ ORDER BY score DESC
     # the actions in which it plays a role (actor / target; $rels lists the relationship
     # types that count, only the target one for "against X"), with their evidence, and the
     # passages that merely mention it (the graph retriever's fallback after the evidence).
-    # Each list keeps the order and the limit it would have as a query of its own.
+    # Each list keeps the order and the limit it would have as a query of its own. Every
+    # action comes as the action reads return it, with its participants: the ones shown
+    # are among these, and need no read of their own.
     SEARCH_ENTITY_EVIDENCE = f"""
 UNWIND range(0, size($asks) - 1) AS i
 WITH i, $asks[i] AS ask
 CALL (ask) {{
-  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[r:{_ROLE_RELS}]-(act:{_ACTION})
+  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[r:{_ROLE_RELS}]-(x:{_ACTION})
   WHERE type(r) IN ask.rels
-    AND (size($types) = 0 OR act.type IN $types)
-  OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
-  WITH r, act, p, a, coalesce(act.date, a.published) AS day
+    AND (size($types) = 0 OR x.type IN $types)
+  OPTIONAL MATCH (x)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
+  WITH r, x, p, a, coalesce(x.date, a.published) AS day
   WHERE ($from IS NULL OR day >= $from)
     AND ($to IS NULL OR day <= $to)
     AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }}
-         OR EXISTS {{ (act)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
-  WITH r, act, p, a, coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day
-  ORDER BY confidence DESC, day DESC, act.id
+         OR EXISTS {{ (x)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
+  WITH r, x, p, a, coalesce(x.confidence, 0.5) AS confidence, toString(day) AS day
+  ORDER BY confidence DESC, day DESC, x.id
   LIMIT $action_limit
-  RETURN collect({{action_id: act.id, type: act.type, rel: type(r), confidence: confidence,
-                  {_passage_map("p", "a")}}}) AS actions
+  RETURN collect({{action_id: x.id, type: x.type, rel: type(r), confidence: confidence,
+                  {_passage_map("p", "a")},
+                  action: {_READS.action_projection},
+                  participants: {_READS.participants_projection}}}) AS actions
 }}
 CALL (ask) {{
   MATCH (e:{_ENTITY} {{id: ask.entity}})<-[:{_MENTIONS}]-(p:{_PASSAGE})

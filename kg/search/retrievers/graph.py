@@ -8,11 +8,18 @@ the actions of the named types and their evidence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from kg.core.ports import SearchGraph
-from kg.core.records import ActionEvidence, EntityEvidence, PassageRecord, SearchScope
+from kg.core.records import (
+    ActionEvidence,
+    ActionRecord,
+    EntityEvidence,
+    Participants,
+    PassageRecord,
+    SearchScope,
+)
 from kg.search.fusion import Ranked
 from kg.search.results import QueryEntity, QueryUnderstanding
 from kg.search.retrievers import Retrieved, first_of_each
@@ -49,9 +56,15 @@ class GraphAction:
 
 @dataclass(frozen=True, slots=True)
 class GraphRetrieved(Retrieved):
-    """The graph retriever's passages, and the actions it reached, best first."""
+    """The graph retriever's passages, and the actions it reached, best first.
+
+    ``records`` and ``participants`` hold what the graph returned with the actions reached
+    from entities (by action id); actions of types alone come without them.
+    """
 
     actions: tuple[GraphAction, ...] = ()
+    records: Mapping[str, ActionRecord] = field(default_factory=dict)
+    participants: Mapping[str, Participants] = field(default_factory=dict)
 
 
 def _evidence_path(head: tuple[str, ...], passage: PassageRecord | None) -> tuple[str, ...]:
@@ -106,7 +119,9 @@ def retrieve_graph(
             _keep(passages, passage)
             path = (f"Entity:{qe.entity.name}", "MENTIONS", f"Passage:{passage.index}")
             ranked.append(Ranked(passage.id, MENTION_SCORE, path))
-    return GraphRetrieved(first_of_each(ranked), passages, tuple(actions))
+    records = {k: v for around in found for k, v in around.records.items()}
+    participants = {k: v for around in found for k, v in around.participants.items()}
+    return GraphRetrieved(first_of_each(ranked), passages, tuple(actions), records, participants)
 
 
 def _keep(passages: dict[str, PassageRecord], passage: PassageRecord | None) -> None:

@@ -8,8 +8,9 @@ Same passages, same model, same queries, calls interleaved in one run:
   interface), matched to the graph's ``Passage`` nodes by ``id_property_neo4j="id"`` (the
   passage id, which is also our point id); it returns the top 10 passage nodes.
 - **newskg**: :meth:`kg.search.engine.HybridSearch.view` in process (vector + fulltext +
-  graph retrieval, fusion, role check, actions, hydration), and REST ``GET /search`` over
-  HTTP to a uvicorn server this bench starts on a loopback port (in a thread).
+  graph retrieval, fusion, role check, actions, hydration), REST ``GET /search`` and the
+  GraphQL ``search`` query of ``bench/scale.py`` over HTTP to a uvicorn server this bench
+  starts on a loopback port (in a thread).
 
 The passages are the re3d-ukgov documents (Dstl, OGL v3.0, read in place from
 ``../shared/data/re3d-ukgov``), ingested under run-scoped URLs into the configured Neo4j and
@@ -43,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.eval_search import DATA, QUESTIONS, articles_of  # noqa: E402
+from bench.scale import SEARCH_GQL  # noqa: E402
 from kg.core.config import get_settings  # noqa: E402
 from kg.graph.search_graph import Neo4jSearchGraph  # noqa: E402
 from kg.search.engine import HybridSearch  # noqa: E402
@@ -121,6 +123,15 @@ def profile_one(search: HybridSearch, query: str) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
+def graphql(http: Any, query: str) -> object:
+    """GraphQL ``search`` over HTTP; fails on any error in the answer."""
+    response = http.post("/graphql", json={"query": SEARCH_GQL, "variables": {"q": query}})
+    body = response.raise_for_status().json()
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    return body
+
+
 def measure(services: Services, article_ids: Sequence[str], rounds: int, profile: bool) -> None:
     """Time the peer, newskg in process and REST, interleaved; print p50/p95 and ratios."""
     from api.app import create_app
@@ -144,6 +155,7 @@ def measure(services: Services, article_ids: Sequence[str], rounds: int, profile
             "rest": lambda q: (
                 http.get("/search", params={"q": q, "limit": TOP_K}).raise_for_status().content
             ),
+            "graphql": lambda q: graphql(http, q),
         }
         for query in queries[:3]:  # warm up: model, connections, query plans
             for call in systems.values():

@@ -16,9 +16,16 @@ and at the end the ratios of issue #8: ingest rate last / first checkpoint (goal
 search p95 last / first (goal <= 1.5), and REST ``/search`` p50 / p95 at the last one
 (goal <= 50 ms / <= 100 ms).
 
-Run: ``.venv/bin/python bench/scale.py [--checkpoints 1000,10000] [--runs 10]``; with
-``--var-dir DIR --keep`` the graph survives the run (to profile queries on it), and a later
-run on the same directory continues from the articles already there.
+Run: ``.venv/bin/python bench/scale.py [--checkpoints 1000,10000] [--runs 10]``.
+
+In stages: with ``--var-dir DIR`` the graph and the results survive the run, so 10,000
+articles can be reached over several runs (``--checkpoints 1000`` today, ``--checkpoints
+1000,10000`` tomorrow). A run continues from the articles already stored; each step is sent
+in jobs of ``--chunk`` articles, so an interrupted run loses at most one job's worth; the
+ports and every checkpoint measured so far are kept in ``DIR/scale.json``, and the report
+(and its ratios) covers the checkpoints of all stages. A checkpoint the graph has already
+passed is measured again (latencies, sizes) and keeps the ingest rate measured when it was
+reached. ``--keep`` also leaves Neo4j running (to profile queries on the graph).
 """
 
 from __future__ import annotations
@@ -28,27 +35,38 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
-from kg.core.config import get_settings
-from kg.core.errors import ArticleParseError
-from kg.core.models import Article
-from kg.graph.admin import Neo4jGraphAdmin
-from kg.graph.store import connection_from_settings
-from kg.ingest.parsing import parse_jsonl
-from kg.ingest.server_client import ServerIngest
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # `python bench/scale.py` puts bench/ first on the path: import this checkout's kg.
+    sys.path.insert(0, str(ROOT))
+
+from bench.scale_report import (  # noqa: E402
+    Checkpoint,
+    Latency,
+    load_state,
+    points_of,
+    report,
+    save_state,
+)
+from kg.core.config import get_settings  # noqa: E402
+from kg.core.errors import ArticleParseError  # noqa: E402
+from kg.core.models import Article  # noqa: E402
+from kg.graph.admin import Neo4jGraphAdmin  # noqa: E402
+from kg.graph.store import connection_from_settings  # noqa: E402
+from kg.ingest.parsing import parse_jsonl  # noqa: E402
+from kg.ingest.server_client import ServerIngest  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
 HOST = "127.0.0.1"
 WARM_UP = 10  # articles ingested untimed after the server starts
@@ -106,39 +124,6 @@ ENTITY_GQL = (
     "query($n: String!) { entity(name: $n) { __typename "
     "... on Entity { id name type aliases } ... on Error { code } } }"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Latency:
-    """Latencies of one kind of request, in milliseconds."""
-
-    p50: float
-    p95: float
-
-    @classmethod
-    def of(cls, samples: list[float]) -> Latency:
-        """p50 and p95 (nearest rank) of samples in seconds."""
-        ordered = sorted(samples)
-        rank95 = max(0, int(round(0.95 * len(ordered))) - 1)
-        return cls(p50=1000 * statistics.median(ordered), p95=1000 * ordered[rank95])
-
-    def __str__(self) -> str:
-        return f"p50 {self.p50:7.1f} ms  p95 {self.p95:7.1f} ms"
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """What one checkpoint measured."""
-
-    articles: int
-    rate: float
-    rest: Latency
-    graphql: Latency
-    entity: Latency
-    neo4j_mb: float
-    qdrant_mb: float
-    load: float
-    """The machine's 1-minute load average: the bench shares its cores with other work."""
 
 
 def free_port() -> int:
@@ -286,38 +271,36 @@ def stored_articles(env: dict[str, str]) -> int:
         admin.close()
 
 
-def report(points: list[Checkpoint]) -> None:
-    """The table of checkpoints and the goals' ratios."""
-    print()
+def grow(
+    url: str, token: str, first: int, target: int, chunk: int, done: Callable[[int], None]
+) -> float:
+    """Ingest corpus lines ``first`` .. ``target - 1`` in jobs of ``chunk``; articles/s.
+
+    ``done(line)`` is called after each job with the next line to ingest, so an interrupted
+    run resumes there.
+    """
+    stored = rejected = sent = 0
+    seconds = 0.0
+    for start in range(first, target, chunk):
+        end = min(start + chunk, target)
+        step = articles(start, end)
+        t0 = time.perf_counter()
+        report = ServerIngest(url, token, timeout=600).run(step)
+        seconds += time.perf_counter() - t0
+        stored, rejected, sent = (
+            stored + report.stored,
+            rejected + report.rejected,
+            sent + len(step),
+        )
+        done(end)
+        print(f"  {end}/{target} lines: {sent / seconds:.2f} articles/s so far", flush=True)
+    rate = sent / seconds if seconds else float("nan")
     print(
-        "articles  ingest/s  REST /search p50/p95  GraphQL search p50/p95  entity p50/p95  "
-        "Neo4j MB  Qdrant MB  load"
+        f"ingested lines {first}..{target}: {stored} stored, {rejected} rejected, "
+        f"{rate:.2f} articles/s ({seconds:.0f} s)",
+        flush=True,
     )
-    for p in points:
-        print(
-            f"{p.articles:8d}  {p.rate:8.2f}  {p.rest.p50:8.1f} / {p.rest.p95:6.1f}  "
-            f"{p.graphql.p50:10.1f} / {p.graphql.p95:6.1f}  "
-            f"{p.entity.p50:6.1f} / {p.entity.p95:5.1f}  {p.neo4j_mb:8.1f}  {p.qdrant_mb:9.1f}  "
-            f"{p.load:4.1f}"
-        )
-    first, last = points[0], points[-1]
-    if len(points) > 1:
-        print(
-            f"ingest rate {last.articles} / {first.articles}: "
-            f"{last.rate / first.rate:.2f} (goal >= 0.9)"
-        )
-        print(
-            f"REST search p95 {last.articles} / {first.articles}: "
-            f"{last.rest.p95 / first.rest.p95:.2f} (goal <= 1.5)"
-        )
-        print(
-            f"GraphQL search p95 {last.articles} / {first.articles}: "
-            f"{last.graphql.p95 / first.graphql.p95:.2f} (goal <= 1.5)"
-        )
-    print(
-        f"REST /search at {last.articles}: p50 {last.rest.p50:.1f} ms (goal <= 50), "
-        f"p95 {last.rest.p95:.1f} ms (goal <= 100)"
-    )
+    return rate
 
 
 def main() -> None:
@@ -330,24 +313,39 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="timed runs of every query")
     parser.add_argument("--var-dir", type=Path, help="keep the stores here (default: temporary)")
     parser.add_argument("--keep", action="store_true", help="leave Neo4j running and the stores")
+    parser.add_argument("--chunk", type=int, default=500, help="articles per ingest job")
     args = parser.parse_args()
     checkpoints = sorted(int(n) for n in args.checkpoints.split(","))
 
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="newskg-scale-"))
     var_dir.mkdir(parents=True, exist_ok=True)
+    state_path = var_dir / "scale.json"
+    state = load_state(state_path)
+    kept: dict[int, Checkpoint] = points_of(state)
+    # A later stage reuses the ports of the first, which its Neo4j is configured with.
+    ports = {
+        name: os.environ.get(name) or state.get("ports", {}).get(name) or str(free_port())
+        for name in ("NEWSKG_NEO4J_BOLT_PORT", "NEWSKG_NEO4J_HTTP_PORT")
+    }
     env = {
         **os.environ,
+        **ports,
         "NEWSKG_VAR_DIR": str(var_dir),
         "NEWSKG_QDRANT_DIR": str(var_dir / "qdrant"),
-        "NEWSKG_NEO4J_BOLT_PORT": os.environ.get("NEWSKG_NEO4J_BOLT_PORT", str(free_port())),
-        "NEWSKG_NEO4J_HTTP_PORT": os.environ.get("NEWSKG_NEO4J_HTTP_PORT", str(free_port())),
         "NEWSKG_NEO4J_HEAP": os.environ.get("NEWSKG_NEO4J_HEAP", "1g"),
         "NEWSKG_NEO4J_PAGECACHE": os.environ.get("NEWSKG_NEO4J_PAGECACHE", "512m"),
     }
     env.pop("NEWSKG_NEO4J_URI", None)  # the bolt port decides it: the bench's own server
     env.pop("NEWSKG_QDRANT_URL", None)
     print(f"stores under {var_dir} (Neo4j bolt port {env['NEWSKG_NEO4J_BOLT_PORT']})")
-    points: list[Checkpoint] = []
+    lines = int(state.get("lines", 0))
+
+    def done(line: int) -> None:
+        nonlocal lines
+        lines = line
+        save_state(state_path, ports, kept, lines)
+
+    measured = False
     try:
         with (
             neo4j_server(env, args.keep),
@@ -355,31 +353,24 @@ def main() -> None:
             httpx.Client(base_url=url, timeout=60) as http,
         ):
             have = stored_articles(env)
-            print(f"the graph holds {have} articles")
+            # Corpus lines already sent (a rejected line stores no article); an older
+            # state without them: the stored articles.
+            lines = max(lines, have)
+            print(f"the graph holds {have} articles; {lines} corpus lines ingested")
             cold = True
             for target in checkpoints:
-                if target > have:
-                    step = articles(have, target)
+                rate = float("nan")
+                if target > lines:
                     if cold:
                         # The server loads its models on the first articles: not the rate.
-                        ServerIngest(url, token, timeout=600).run(step[:WARM_UP])
-                        step, have, cold = step[WARM_UP:], have + WARM_UP, False
-                    t0 = time.perf_counter()
-                    done = ServerIngest(url, token, timeout=600).run(step)
-                    seconds = time.perf_counter() - t0
-                    rate = len(step) / seconds
-                    print(
-                        f"ingested {have}..{target}: {done.stored} stored, "
-                        f"{done.rejected} rejected, {rate:.2f} articles/s ({seconds:.0f} s)",
-                        flush=True,
-                    )
-                    have = target
-                else:
-                    rate = float("nan")
+                        ServerIngest(url, token, timeout=600).run(articles(lines, lines + WARM_UP))
+                        done(lines + WARM_UP)
+                        cold = False
+                    rate = grow(url, token, lines, target, args.chunk, done)
                 rest, gql, entity = latencies(http, args.runs)
                 point = Checkpoint(
                     articles=stored_articles(env),
-                    rate=rate,
+                    rate=rate if rate == rate else kept.get(target, Checkpoint.nan()).rate,
                     rest=rest,
                     graphql=gql,
                     entity=entity,
@@ -388,7 +379,9 @@ def main() -> None:
                     qdrant_mb=du_mb(var_dir / "qdrant"),
                     load=os.getloadavg()[0],
                 )
-                points.append(point)
+                kept[target] = point
+                measured = True
+                done(lines)
                 print(
                     f"at {point.articles}: REST {rest} | GraphQL {gql} | entity {entity} | "
                     f"Neo4j {point.neo4j_mb:.0f} MB, Qdrant {point.qdrant_mb:.0f} MB, "
@@ -396,8 +389,8 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        if points:
-            report(points)
+        if measured or kept:
+            report([kept[n] for n in sorted(kept)])
         if not args.keep and args.var_dir is None:
             shutil.rmtree(var_dir, ignore_errors=True)
 

@@ -121,6 +121,7 @@ def close(services: Services) -> None:
     """Release connections, file locks, the search threads and ingest worker processes."""
     services.search.close()
     services.pipeline.close()
+    services.embedder.close()
     services.admin.close()
     services.vectors.close()
 

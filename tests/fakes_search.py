@@ -20,6 +20,7 @@ from kg.core.records import (
     ActionEvidence,
     ActionRecord,
     ArticleRecord,
+    EntityEvidence,
     EntityMatch,
     EntityRecord,
     EventRecord,
@@ -139,30 +140,42 @@ class FakeSearchGraph:
         hits.sort(key=lambda h: (-h.score, h.passage.id))
         return hits[:limit]
 
-    def entity_actions(
-        self, entity_id: str, role: Role, scope: SearchScope, limit: int
-    ) -> list[ActionEvidence]:
-        self.calls.append("entity_actions")
-        found = [
-            self._evidence(self.actions_by_id[a], rel)
-            for a, rel, e in self.roles
-            if e == entity_id
-            and rel in _RELS[role]
-            and self._action_in_scope(self.actions_by_id[a], scope)
-        ]
-        found.sort(key=lambda x: (-x.confidence, x.action_id))
-        return found[:limit]
-
-    def entity_passages(
-        self, entity_id: str, scope: SearchScope, limit: int
-    ) -> list[PassageRecord]:
-        self.calls.append("entity_passages")
-        found = [
-            p
-            for p in self.passages_by_id.values()
-            if entity_id in self.mentions.get(p.id, set()) and self._passage_in_scope(p, scope)
-        ]
-        return found[:limit]
+    def entity_evidence(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+    ) -> list[EntityEvidence]:
+        self.calls.append("entity_evidence")
+        out = []
+        for entity_id, role in entities:
+            actions = [
+                self._evidence(self.actions_by_id[a], rel)
+                for a, rel, e in self.roles
+                if e == entity_id
+                and rel in _RELS[role]
+                and self._action_in_scope(self.actions_by_id[a], scope)
+            ]
+            actions.sort(key=lambda x: (-x.confidence, x.action_id))
+            passages = [
+                p
+                for p in self.passages_by_id.values()
+                if entity_id in self.mentions.get(p.id, set()) and self._passage_in_scope(p, scope)
+            ]
+            kept = actions[:action_limit]
+            ids = [a.action_id for a in kept]
+            found = self.participants(ids)
+            self.calls.pop()  # read with the evidence, as the adapter does: not a call
+            out.append(
+                EntityEvidence(
+                    tuple(kept),
+                    tuple(passages[:passage_limit]),
+                    {i: self.actions_by_id[i] for i in ids},
+                    {i: found.get(i, Participants()) for i in ids},
+                )
+            )
+        return out
 
     def actions_of_types(
         self, types: Sequence[str], scope: SearchScope, limit: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.dependencies import get_search, get_services, require_read_key
 from api.rest.search_models import SearchRequest, SearchResponse, to_response
@@ -13,11 +13,19 @@ from kg.core.filters import SearchFilter
 from kg.search import request as search_request
 from kg.search.engine import HybridSearch
 from kg.search.request import MAX_LIMIT, MIN_LIMIT, parse_types
+from kg.search.view import SearchView
 from kg.services import Services
 
 __all__ = ["router", "to_response"]
 
 router = APIRouter(tags=["search"])
+
+
+def _json(view: SearchView) -> Response:
+    # Validated once (SearchResponse) and serialised once by pydantic: as a Response, it is
+    # not validated again against the response model nor walked by jsonable_encoder.
+    return Response(to_response(view).model_dump_json(), media_type="application/json")
+
 
 # --------------------------------------------------------------------------- routes
 
@@ -86,7 +94,7 @@ def search_get(
             openapi_examples={"sources": {"summary": "Most reported", "value": "source_count"}},
         ),
     ] = None,
-) -> SearchResponse:
+) -> Response:
     """Search with query-string parameters."""
     flt = SearchFilter(from_date=from_, to_date=to, types=parse_types(types), entity=entity)
     request = search_request.SearchRequest(
@@ -97,7 +105,7 @@ def search_get(
         include_duplicates=include_duplicates,
         order_by=order_by,
     )
-    return to_response(search.view(request))
+    return _json(search.view(request))
 
 
 @router.post(
@@ -111,7 +119,7 @@ def search_post(
     search: Annotated[HybridSearch, Depends(get_search)],
     services: Annotated[Services, Depends(get_services)],
     body: SearchRequest,
-) -> SearchResponse:
+) -> Response:
     """Search with a JSON body."""
     flt = SearchFilter(
         from_date=body.from_, to_date=body.to, types=tuple(body.types), entity=body.entity
@@ -124,4 +132,4 @@ def search_post(
         include_duplicates=body.include_duplicates,
         order_by=body.order_by,
     )
-    return to_response(search.view(request))
+    return _json(search.view(request))

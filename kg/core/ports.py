@@ -26,6 +26,7 @@ from kg.core.records import (
     ArticleWrite,
     CheckScope,
     DeleteResult,
+    EntityEvidence,
     EntityMatch,
     EntityRecord,
     EventRecord,
@@ -233,16 +234,17 @@ class SearchGraph(Protocol):
         """Passages whose text matches any of ``words`` (BM25), best first."""
         ...
 
-    def entity_actions(
-        self, entity_id: str, role: Role, scope: SearchScope, limit: int
-    ) -> list[ActionEvidence]:
-        """Actions in which the entity plays ``role``, most confident then latest first."""
-        ...
-
-    def entity_passages(
-        self, entity_id: str, scope: SearchScope, limit: int
-    ) -> list[PassageRecord]:
-        """Passages mentioning the entity, latest article first."""
+    def entity_evidence(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+    ) -> list[EntityEvidence]:
+        """For each (entity id, role), in order, in one read: the actions in which the
+        entity plays the role (most confident then latest first, at most ``action_limit``
+        rows) and the passages mentioning it (latest article first, at most
+        ``passage_limit``)."""
         ...
 
     def actions_of_types(

@@ -7,7 +7,8 @@ before it has an id, is :class:`kg.core.models.Entity`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
@@ -243,6 +244,25 @@ class ActionEvidence:
     confidence: float
     rel: str | None = None
     passage: PassageRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEvidence:
+    """What the graph holds about one entity a query names (the graph retriever's input).
+
+    Attributes:
+        actions: Actions in which the entity plays the asked role, with their evidence,
+            most confident then latest first (an action may repeat, once per evidence).
+        passages: Passages mentioning the entity, latest article first.
+        records: The actions' records, by id (read with them: the ones a search shows
+            need no read of their own).
+        participants: The actions' participants, by action id.
+    """
+
+    actions: tuple[ActionEvidence, ...] = ()
+    passages: tuple[PassageRecord, ...] = ()
+    records: Mapping[str, ActionRecord] = field(default_factory=dict)
+    participants: Mapping[str, Participants] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

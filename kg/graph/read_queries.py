@@ -42,6 +42,10 @@ class ReadCypher:
     articles_page: str
     neighbor_step: str
     existing_entity_ids: str
+    action_projection: str
+    """An action ``x`` as the action queries return it (a map), for other queries."""
+    participants_projection: str
+    """The entities action ``x`` involves, by role (a map of lists), for other queries."""
 
 
 @cache
@@ -77,7 +81,16 @@ def read_cypher() -> ReadCypher:
         f" articleId: head([(x)-[:{_REPORTED_IN}]->(src:{_ARTICLE}) | src.id])}}"
     )
 
+    _participants = (
+        f"{{actors: [(x)-[:{_HAS_ACTOR}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}],"
+        f" targets: [(x)-[:{_HAS_TARGET}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}],"
+        f" places: [(x)-[:{_HAS_PLACE}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}],"
+        f" sources: [(x)-[:{_ATTRIBUTED_TO}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}]}}"
+    )
+
     return ReadCypher(
+        action_projection=f"x {_API_ACTION_FIELDS}",
+        participants_projection=_participants,
         entities_by_ids=f"""
 UNWIND $ids AS id
 MATCH (e:{_ENTITY} {{id: id}})
@@ -101,11 +114,7 @@ RETURN x {_API_ACTION_FIELDS} AS action
         action_participants_by_ids=f"""
 UNWIND $ids AS id
 MATCH (x:{_ACTION} {{id: id}})
-RETURN id AS action_id,
-       [(x)-[:{_HAS_ACTOR}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS actors,
-       [(x)-[:{_HAS_TARGET}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS targets,
-       [(x)-[:{_HAS_PLACE}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS places,
-       [(x)-[:{_ATTRIBUTED_TO}]->(e:{_ENTITY}) | e {_API_ENTITY_FIELDS}] AS sources
+RETURN id AS action_id, {_participants} AS participants
 """,
         roles_by_holder_ids=f"""
 UNWIND $ids AS id

@@ -101,21 +101,7 @@ class Neo4jGraphReader:
     def participants_by_action_ids(self, ids: Sequence[str]) -> dict[str, Participants]:
         """Actors, targets, places and sources of each action, by action id."""
         rows = self._db.run_read(self._q.action_participants_by_ids, {"ids": _unique(ids)})
-
-        def entities(values: Any) -> tuple[EntityRecord, ...]:
-            return tuple(
-                sorted((convert.entity(v) for v in values or ()), key=lambda e: (e.name, e.id))
-            )
-
-        return {
-            r["action_id"]: Participants(
-                actors=entities(r["actors"]),
-                targets=entities(r["targets"]),
-                places=entities(r["places"]),
-                attributed_to=entities(r["sources"]),
-            )
-            for r in rows
-        }
+        return {r["action_id"]: convert.participants(r["participants"]) for r in rows}
 
     def roles_by_holder_ids(self, ids: Sequence[str]) -> dict[str, tuple[RoleRecord, ...]]:
         """The roles each entity holds, by holder id (every requested id is a key)."""

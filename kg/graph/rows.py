@@ -16,6 +16,7 @@ from kg.core.records import (
     EntityRecord,
     GraphPath,
     Page,
+    Participants,
     PassageRecord,
     PathNode,
     PathStep,
@@ -52,6 +53,20 @@ def entity(row: Mapping[str, Any]) -> EntityRecord:
         type=row.get("type") or "Entity",
         aliases=strs(row.get("aliases")),
         wikidata=row.get("wikidata"),
+    )
+
+
+def participants(row: Mapping[str, Any]) -> Participants:
+    """The participants map of an action (``actors``, ``targets``, ``places``, ``sources``)."""
+
+    def entities(values: Any) -> tuple[EntityRecord, ...]:
+        return tuple(sorted((entity(v) for v in values or ()), key=lambda e: (e.name, e.id)))
+
+    return Participants(
+        actors=entities(row["actors"]),
+        targets=entities(row["targets"]),
+        places=entities(row["places"]),
+        attributed_to=entities(row["sources"]),
     )
 
 

@@ -15,6 +15,7 @@ from kg.core.records import (
     ActionEvidence,
     ActionRecord,
     ArticleRecord,
+    EntityEvidence,
     EntityMatch,
     EntityRecord,
     EventRecord,
@@ -25,6 +26,7 @@ from kg.core.records import (
     ScoredPassage,
     SearchScope,
 )
+from kg.graph import rows as convert
 from kg.graph import search_queries as q
 from kg.graph.events import read_events_by_action_ids
 from kg.graph.lucene import lucene_phrase, lucene_terms
@@ -129,29 +131,39 @@ class Neo4jSearchGraph:
                 out.append(ScoredPassage(passage, float(row["score"])))
         return out
 
-    def entity_actions(
-        self, entity_id: str, role: Role, scope: SearchScope, limit: int
-    ) -> list[ActionEvidence]:
-        """See :meth:`kg.core.ports.SearchGraph.entity_actions`."""
+    def entity_evidence(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+    ) -> list[EntityEvidence]:
+        """See :meth:`kg.core.ports.SearchGraph.entity_evidence`."""
+        if not entities:
+            return []
+        asks = [
+            {"entity": entity_id, "rels": list(q.ROLE_RELS[role])} for entity_id, role in entities
+        ]
         rows = self._store.run_read(
-            q.SEARCH_ENTITY_ACTIONS,
+            q.SEARCH_ENTITY_EVIDENCE,
             {
                 **_scope_params(scope),
-                "entity": entity_id,
-                "rels": list(q.ROLE_RELS[role]),
-                "limit": limit,
+                "asks": asks,
+                "action_limit": action_limit,
+                "passage_limit": passage_limit,
             },
         )
-        return [_evidence(r) for r in rows]
-
-    def entity_passages(
-        self, entity_id: str, scope: SearchScope, limit: int
-    ) -> list[PassageRecord]:
-        """See :meth:`kg.core.ports.SearchGraph.entity_passages`."""
-        rows = self._store.run_read(
-            q.SEARCH_ENTITY_PASSAGES, {**_scope_params(scope), "entity": entity_id, "limit": limit}
-        )
-        return [p for p in map(_passage, rows) if p is not None]
+        return [
+            EntityEvidence(
+                actions=tuple(_evidence(a) for a in r["actions"]),
+                passages=tuple(p for p in map(_passage, r["passages"]) if p is not None),
+                records={a["action_id"]: convert.action(a["action"]) for a in r["actions"]},
+                participants={
+                    a["action_id"]: convert.participants(a["participants"]) for a in r["actions"]
+                },
+            )
+            for r in rows
+        ]
 
     def actions_of_types(
         self, types: Sequence[str], scope: SearchScope, limit: int

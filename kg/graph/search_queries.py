@@ -12,12 +12,12 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kg.graph.read_queries import read_cypher
 from kg.graph.schema import fulltext_index, label, rel_type, relationship_types_between
 
 __all__ = [
     "SEARCH_PASSAGES_FULLTEXT",
-    "SEARCH_ENTITY_ACTIONS",
-    "SEARCH_ENTITY_PASSAGES",
+    "SEARCH_ENTITY_EVIDENCE",
     "SEARCH_ACTIONS_OF_TYPES",
     "SEARCH_PASSAGES_WITH_ACTION_TYPES",
     "SEARCH_ACTIONS_OF_PASSAGES",
@@ -30,8 +30,7 @@ __all__ = [
 if TYPE_CHECKING:
     # Declared for type checkers; the values come from __getattr__ below.
     SEARCH_PASSAGES_FULLTEXT: str
-    SEARCH_ENTITY_ACTIONS: str
-    SEARCH_ENTITY_PASSAGES: str
+    SEARCH_ENTITY_EVIDENCE: str
     SEARCH_ACTIONS_OF_TYPES: str
     SEARCH_PASSAGES_WITH_ACTION_TYPES: str
     SEARCH_ACTIONS_OF_PASSAGES: str
@@ -45,6 +44,14 @@ if TYPE_CHECKING:
 def _quoted(name: str) -> str:
     # Index names come from the ontology and are checked identifiers; quote them for Cypher.
     return f"'{name}'"
+
+
+def _passage_map(p: str, a: str) -> str:
+    # The passage columns below as map entries (for rows collected into a list).
+    return (
+        f"passage_id: {p}.id, passage_iri: {p}.iri, passage_index: {p}.index, "
+        f"text: {p}.text, start: {p}.start, end: {p}.end, article_id: {a}.id"
+    )
 
 
 def _passage_columns(p: str, a: str) -> str:
@@ -85,6 +92,7 @@ def _queries() -> dict[str, Any]:
     }
     # The relationship types through which an entity plays a role (the ``$rels`` parameter).
 
+    _READS = read_cypher()
     _ENTITY_NAMES_INDEX = _quoted(fulltext_index("Entity"))
     _PASSAGE_TEXT_INDEX = _quoted(fulltext_index("Passage"))
 
@@ -104,38 +112,51 @@ RETURN {_passage_columns("node", "a")}, score
 ORDER BY score DESC
 """
 
-    # Actions in which an entity plays a role (actor / target), with their evidence.
-    # $rels lists the relationship types that count (only the target one for "against X").
-    SEARCH_ENTITY_ACTIONS = f"""
-MATCH (e:{_ENTITY} {{id: $entity}})<-[r:{_ROLE_RELS}]-(act:{_ACTION})
-WHERE type(r) IN $rels
-  AND (size($types) = 0 OR act.type IN $types)
-  AND {_ORIGINAL_ACTION}
-OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
-WITH e, r, act, p, a, coalesce(act.date, a.published) AS day
-WHERE ($from IS NULL OR day >= $from)
-  AND ($to IS NULL OR day <= $to)
-  AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }}
-       OR EXISTS {{ (act)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
-RETURN act.id AS action_id, act.type AS type, type(r) AS rel, e.name AS entity_name,
-       coalesce(act.confidence, 0.5) AS confidence, toString(day) AS day,
-       {_PASSAGE_COLUMNS}
-ORDER BY confidence DESC, day DESC, action_id
-LIMIT $limit
-"""
-
-    # Passages that mention an entity (the graph retriever's fallback after action evidence).
-    SEARCH_ENTITY_PASSAGES = f"""
-MATCH (e:{_ENTITY} {{id: $entity}})<-[:{_MENTIONS}]-(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
-WHERE ($from IS NULL OR a.published >= $from)
-  AND ($to IS NULL OR a.published <= $to)
-  AND (size($types) = 0 OR EXISTS {{
-        (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p) WHERE act.type IN $types }})
-  AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }})
-  AND {_original("a")}
-RETURN {_PASSAGE_COLUMNS}
-ORDER BY a.published DESC, p.index ASC
-LIMIT $limit
+    # For each of the query's entities ($asks: {entity, rels}, in order), in one round trip:
+    # the actions in which it plays a role (actor / target; $rels lists the relationship
+    # types that count, only the target one for "against X"), with their evidence, and the
+    # passages that merely mention it (the graph retriever's fallback after the evidence).
+    # Each list keeps the order and the limit it would have as a query of its own. Every
+    # action comes as the action reads return it, with its participants: the ones shown
+    # are among these, and need no read of their own.
+    SEARCH_ENTITY_EVIDENCE = f"""
+UNWIND range(0, size($asks) - 1) AS i
+WITH i, $asks[i] AS ask
+CALL (ask) {{
+  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[r:{_ROLE_RELS}]-(x:{_ACTION})
+  WHERE type(r) IN ask.rels
+    AND (size($types) = 0 OR x.type IN $types)
+    AND {_ORIGINAL_ACTION.replace("(act)", "(x)")}
+  OPTIONAL MATCH (x)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
+  WITH r, x, p, a, coalesce(x.date, a.published) AS day
+  WHERE ($from IS NULL OR day >= $from)
+    AND ($to IS NULL OR day <= $to)
+    AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }}
+         OR EXISTS {{ (x)-[:{_ACTION_ENTITY_RELS}]->(:{_ENTITY} {{id: $mention}}) }})
+  WITH r, x, p, a, coalesce(x.confidence, 0.5) AS confidence, toString(day) AS day
+  ORDER BY confidence DESC, day DESC, x.id
+  LIMIT $action_limit
+  RETURN collect({{action_id: x.id, type: x.type, rel: type(r), confidence: confidence,
+                  {_passage_map("p", "a")},
+                  action: {_READS.action_projection},
+                  participants: {_READS.participants_projection}}}) AS actions
+}}
+CALL (ask) {{
+  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[:{_MENTIONS}]-(p:{_PASSAGE})
+        <-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
+  WHERE ($from IS NULL OR a.published >= $from)
+    AND ($to IS NULL OR a.published <= $to)
+    AND (size($types) = 0 OR EXISTS {{
+          (act:{_ACTION})-[:{_EVIDENCED_BY}]->(p) WHERE act.type IN $types }})
+    AND ($mention IS NULL OR EXISTS {{ (p)-[:{_MENTIONS}]->(:{_ENTITY} {{id: $mention}}) }})
+    AND {_original("a")}
+  WITH p, a
+  ORDER BY a.published DESC, p.index ASC
+  LIMIT $passage_limit
+  RETURN collect({{{_passage_map("p", "a")}}}) AS passages
+}}
+RETURN i, actions, passages
+ORDER BY i
 """
 
     # Actions of given types (when the query names event words but no entity).
@@ -203,8 +224,7 @@ RETURN DISTINCT c.id AS article_id
         "SEARCH_COPY_ARTICLES": SEARCH_COPY_ARTICLES,
         "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
-        "SEARCH_ENTITY_ACTIONS": SEARCH_ENTITY_ACTIONS,
-        "SEARCH_ENTITY_PASSAGES": SEARCH_ENTITY_PASSAGES,
+        "SEARCH_ENTITY_EVIDENCE": SEARCH_ENTITY_EVIDENCE,
         "SEARCH_ACTIONS_OF_TYPES": SEARCH_ACTIONS_OF_TYPES,
         "SEARCH_PASSAGES_WITH_ACTION_TYPES": SEARCH_PASSAGES_WITH_ACTION_TYPES,
         "SEARCH_ACTIONS_OF_PASSAGES": SEARCH_ACTIONS_OF_PASSAGES,

@@ -8,6 +8,7 @@ rows into records on top of :class:`Neo4jConnection`, whose query helpers are fo
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,19 +136,28 @@ class Neo4jConnection:
         Raises:
             ServiceUnavailableError: the breaker is open (at once), or Neo4j is down.
         """
-        if not probe:
-            self.breaker.before_call()
+        with self._guarded(probe=probe), self._open(read=read) as session:
+            yield session
+
+    def _open(self, *, read: bool) -> neo4j.Session:
         config: dict[str, Any] = {}
         if read:
             config = {
+                "default_access_mode": neo4j.READ_ACCESS,
                 "connection_acquisition_timeout": self._timeouts.read_acquire,
                 "max_transaction_retry_time": self._timeouts.read_retry,
                 # The first retry comes soon, so a read still gets one within read_retry.
                 "initial_retry_delay": min(0.1, self._timeouts.read_retry),
             }
+        return self._get_driver().session(database=self._database, **config)
+
+    @contextmanager
+    def _guarded(self, *, probe: bool = False) -> Iterator[None]:
+        # The breaker's bookkeeping and the mapping of driver errors to newskg errors.
+        if not probe:
+            self.breaker.before_call()
         try:
-            with self._get_driver().session(database=self._database, **config) as session:
-                yield session
+            yield
         except _OUTAGES as exc:
             if isinstance(exc, _DOWN):
                 self.breaker.record_failure(_describe(exc))
@@ -180,9 +190,17 @@ class Neo4jConnection:
             return session.execute_read(work)
 
     def run_read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
-        """Run a read query in a read transaction; records as dicts."""
-        with self.session(read=True) as session:
-            return session.execute_read(_collect, query, dict(params))
+        """Run one read statement; records as dicts.
+
+        An auto-commit statement, since one statement needs no transaction around it: RUN
+        and PULL go out together, one round trip, where a managed transaction costs three
+        (BEGIN, RUN and PULL, COMMIT); search makes several such reads per request.
+        Transient failures are retried as a managed read would be, within ``read_retry``.
+        """
+        with self._guarded():
+            return _read_retried(
+                lambda: self._open(read=True), query, dict(params), self._timeouts.read_retry
+            )
 
     def run_write(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         """Run a write query in one write transaction; records as dicts."""
@@ -207,6 +225,28 @@ class Neo4jConnection:
             if self._driver is not None:
                 self._driver.close()
                 self._driver = None
+
+
+def _read_retried(
+    open_session: Callable[[], neo4j.Session], query: str, params: dict[str, Any], retry: float
+) -> list[Row]:
+    # The driver's retry policy for managed transactions, for one auto-commit read: the
+    # clock starts after the first attempt, the first retry comes soon, then they space
+    # out; each attempt on a fresh session (a failed one may hold a dead connection).
+    started: float | None = None
+    delay = min(0.1, retry)
+    while True:
+        try:
+            with open_session() as session:
+                return [record.data() for record in session.run(query, params)]
+        except (DriverError, Neo4jError) as exc:
+            if not exc.is_retryable():
+                raise
+            started = time.monotonic() if started is None else started
+            if time.monotonic() - started > retry:
+                raise
+        time.sleep(delay)
+        delay *= 2
 
 
 def _collect(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Row]:

@@ -82,12 +82,16 @@ class _Prefetch:
     actions: Future[dict[str, ActionRecord]] | None
     participants: Future[dict[str, Participants]] | None
     action_ids: frozenset[str]
+    records: Mapping[str, ActionRecord]  # read with the graph retriever's actions
+    action_participants: Mapping[str, Participants]
 
     def result(self) -> Prefetched:
+        actions = self.actions.result() if self.actions else {}
+        participants = self.participants.result() if self.participants else {}
         return Prefetched(
             articles=self.articles.result(),
-            actions=self.actions.result() if self.actions else {},
-            participants=self.participants.result() if self.participants else {},
+            actions={**self.records, **actions},
+            participants={**self.action_participants, **participants},
             actions_read=self.action_ids,
         )
 
@@ -277,13 +281,13 @@ class HybridSearch:
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
             understanding = self.understand(query)
-            graph = retrieve_graph(self._graph, understanding, scope, depth, pool)
+            graph = retrieve_graph(self._graph, understanding, scope, depth)
             action_ids = [a.action_id for a in graph.actions] if prefetch else []
-            # The shown actions are among the graph's: read them while the vectors come.
-            actions_job = pool.submit(self._graph.actions, action_ids) if action_ids else None
-            participants_job = (
-                pool.submit(self._graph.participants, action_ids) if action_ids else None
-            )
+            # The shown actions are among the graph's: those reached from entities came
+            # with their records; read the others' while the vectors come.
+            unread = [i for i in action_ids if i not in graph.records]
+            actions_job = pool.submit(self._graph.actions, unread) if unread else None
+            participants_job = pool.submit(self._graph.participants, unread) if unread else None
             jobs += [j for j in (actions_job, participants_job) if j is not None]
             vector, fulltext = vector_job.result(), fulltext_job.result()
         except BaseException:
@@ -314,6 +318,8 @@ class HybridSearch:
                 actions_job,
                 participants_job,
                 frozenset(action_ids),
+                graph.records,
+                graph.participants,
             )
         asked = asked_roles(understanding)
         if asked and fused:

@@ -185,9 +185,13 @@ def test_view_hydrates_once_and_separates_unresolved_texts(world: World) -> None
         view = engine.view(SearchRequest("ELN attacks on Colombia", 5))
     finally:
         engine.close()
-    # Each kind is read once (some early, while the retrievers still run).
-    for kind in ("articles", "actions", "participants"):
-        assert world.graph.calls.count(kind) == 1, world.graph.calls
+    # The articles are read once (early, beside the role check); the actions the graph
+    # reached from the query's entities came with their records and participants, so
+    # neither is read again.
+    assert world.graph.calls.count("articles") == 1, world.graph.calls
+    assert world.graph.calls.count("entity_evidence") == 1, world.graph.calls
+    for kind in ("actions", "participants"):
+        assert kind not in world.graph.calls, world.graph.calls
     attack = next(a for a in view.actions if a.action.id == "a_attack")
     assert [e.id for e in attack.actors] == ["eln"]
     assert [e.id for e in attack.targets] == ["col"]

@@ -8,11 +8,18 @@ the actions of the named types and their evidence.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from kg.core.ports import SearchGraph
-from kg.core.records import ActionEvidence, PassageRecord, SearchScope
+from kg.core.records import (
+    ActionEvidence,
+    ActionRecord,
+    EntityEvidence,
+    Participants,
+    PassageRecord,
+    SearchScope,
+)
 from kg.search.fusion import Ranked
 from kg.search.results import QueryEntity, QueryUnderstanding
 from kg.search.retrievers import Retrieved, first_of_each
@@ -49,9 +56,15 @@ class GraphAction:
 
 @dataclass(frozen=True, slots=True)
 class GraphRetrieved(Retrieved):
-    """The graph retriever's passages, and the actions it reached, best first."""
+    """The graph retriever's passages, and the actions it reached, best first.
+
+    ``records`` and ``participants`` hold what the graph returned with the actions reached
+    from entities (by action id); actions of types alone come without them.
+    """
 
     actions: tuple[GraphAction, ...] = ()
+    records: Mapping[str, ActionRecord] = field(default_factory=dict)
+    participants: Mapping[str, Participants] = field(default_factory=dict)
 
 
 def _evidence_path(head: tuple[str, ...], passage: PassageRecord | None) -> tuple[str, ...]:
@@ -65,44 +78,50 @@ def retrieve_graph(
     understanding: QueryUnderstanding,
     scope: SearchScope,
     depth: int,
-    pool: Executor | None = None,
 ) -> GraphRetrieved:
     """Actions and passages reached from what the query names.
 
     Args:
-        graph: Runs the expansions.
+        graph: Runs the expansions (one read for all the query's entities).
         understanding: The query's entities (with roles) and event types.
         scope: Dates, types and mentioned entity.
         depth: How many actions (and mention passages per entity) to read.
-        pool: Reads the mention passages while this thread reads the actions (each read
-            is a round trip to the graph); without it, they are read one after the other.
     """
     entities = understanding.entities[:MAX_QUERY_ENTITIES]
-    mentions: list[Future[list[PassageRecord]] | list[PassageRecord]] = [
-        pool.submit(graph.entity_passages, qe.entity.id, scope, depth)
-        if pool is not None
-        else graph.entity_passages(qe.entity.id, scope, depth)
-        for qe in entities
-    ]
+    pairwise = understanding.pairwise and len(understanding.entities) >= 2
+    # Twice the depth of actions: an action appears once per evidence row, and several
+    # rows may repeat.
+    found = (
+        graph.entity_evidence(
+            [(qe.entity.id, "any" if pairwise else qe.role) for qe in entities],
+            scope,
+            depth * 2,
+            depth,
+        )
+        if entities
+        else []
+    )
     passages: dict[str, PassageRecord] = {}
     actions: list[GraphAction] = []
-    if understanding.entities:
-        actions = _entity_actions(graph, understanding, scope, depth, passages)
+    if entities:
+        actions = _entity_actions(understanding, entities, found, pairwise, passages)
     elif understanding.event_types:
         types = [t for t in understanding.event_types if not scope.types or t in scope.types]
         if types:
-            for found in graph.actions_of_types(types, scope, depth):
-                _keep(passages, found.passage)
-                path = _evidence_path((f"Action:{found.type}",), found.passage)
-                actions.append(_graph_action(found, found.confidence, path))
+            for evidence in graph.actions_of_types(types, scope, depth):
+                _keep(passages, evidence.passage)
+                path = _evidence_path((f"Action:{evidence.type}",), evidence.passage)
+                actions.append(_graph_action(evidence, evidence.confidence, path))
 
     ranked = [Ranked(a.passage_id, round(a.score, 6), a.path) for a in actions if a.passage_id]
-    for qe, mentioned in zip(entities, mentions, strict=True):
-        for passage in mentioned if isinstance(mentioned, list) else mentioned.result():
+    for qe, around in zip(entities, found, strict=True):
+        for passage in around.passages:
             _keep(passages, passage)
             path = (f"Entity:{qe.entity.name}", "MENTIONS", f"Passage:{passage.index}")
             ranked.append(Ranked(passage.id, MENTION_SCORE, path))
-    return GraphRetrieved(first_of_each(ranked), passages, tuple(actions))
+    records = {k: v for around in found for k, v in around.records.items()}
+    participants = {k: v for around in found for k, v in around.participants.items()}
+    return GraphRetrieved(first_of_each(ranked), passages, tuple(actions), records, participants)
 
 
 def _keep(passages: dict[str, PassageRecord], passage: PassageRecord | None) -> None:
@@ -116,25 +135,23 @@ def _graph_action(found: ActionEvidence, score: float, path: tuple[str, ...]) ->
 
 
 def _entity_actions(
-    graph: SearchGraph,
     understanding: QueryUnderstanding,
-    scope: SearchScope,
-    depth: int,
+    entities: Sequence[QueryEntity],
+    found: Sequence[EntityEvidence],
+    pairwise: bool,
     passages: dict[str, PassageRecord],
 ) -> list[GraphAction]:
-    pairwise = understanding.pairwise and len(understanding.entities) >= 2
-    per_entity: list[dict[str, GraphAction]] = []
-    for qe in understanding.entities[:MAX_QUERY_ENTITIES]:
-        per_entity.append(
-            _actions_of_entity(graph, qe, understanding, pairwise, scope, depth, passages)
-        )
+    per_entity = [
+        _actions_of_entity(qe, around, understanding, passages)
+        for qe, around in zip(entities, found, strict=True)
+    ]
     if pairwise:
-        common = set.intersection(*(set(found) for found in per_entity))
+        common = set.intersection(*(set(actions) for actions in per_entity))
         merged = {aid: per_entity[0][aid] for aid in common}
     else:
         merged = {}
-        for found in per_entity:
-            for aid, action in found.items():
+        for actions in per_entity:
+            for aid, action in actions.items():
                 if aid in merged:
                     # Involves several of the query's entities: a stronger match.
                     merged[aid] = replace(
@@ -146,18 +163,13 @@ def _entity_actions(
 
 
 def _actions_of_entity(
-    graph: SearchGraph,
     qe: QueryEntity,
+    around: EntityEvidence,
     understanding: QueryUnderstanding,
-    pairwise: bool,
-    scope: SearchScope,
-    depth: int,
     passages: dict[str, PassageRecord],
 ) -> dict[str, GraphAction]:
-    role = "any" if pairwise else qe.role
     found: dict[str, GraphAction] = {}
-    # Twice the depth: an action appears once per evidence row, and several rows may repeat.
-    for evidence in graph.entity_actions(qe.entity.id, role, scope, depth * 2):
+    for evidence in around.actions:
         _keep(passages, evidence.passage)
         if evidence.action_id in found:
             continue

@@ -95,7 +95,12 @@ def build_services(settings: Settings) -> Services:
         embedder=embedder,
         pipeline=pipeline,
         search=HybridSearch(
-            Neo4jSearchGraph(graph), vectors, embedder, settings, ready=graph.breaker.raise_if_open
+            Neo4jSearchGraph(graph),
+            vectors,
+            embedder,
+            settings,
+            ready=graph.breaker.raise_if_open,
+            healthy=lambda: graph.breaker.clean,
         ),
         events=events,
     )

@@ -76,6 +76,12 @@ class CircuitBreaker:
                 return BreakerState.HALF_OPEN
             return BreakerState.OPEN
 
+    @property
+    def clean(self) -> bool:
+        """True when no failure has been seen since the last success (nothing suspect)."""
+        with self._lock:
+            return self._failures == 0 and self._opened_at is None
+
     def before_call(self) -> None:
         """Let a call through, or refuse it at once while the service is known down.
 

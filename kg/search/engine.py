@@ -112,6 +112,9 @@ class HybridSearch:
         ready: Raises :class:`~kg.core.errors.ServiceUnavailableError` while a store is
             known down (a circuit breaker's ``raise_if_open``): a search then fails before
             it spends CPU on embedding and understanding the query.
+        healthy: True while the graph has shown no failure (a breaker's ``clean``); a
+            search then embeds its query at once, without first waiting for the graph's
+            first answer. None: always wait (see ``_retrieve_vector``).
     """
 
     def __init__(
@@ -121,8 +124,10 @@ class HybridSearch:
         embedder: QueryEmbedder,
         settings: Settings,
         ready: Callable[[], None] | None = None,
+        healthy: Callable[[], bool] | None = None,
     ) -> None:
         self._ready = ready
+        self._healthy = healthy
         self._graph = graph
         self._vectors = vectors
         self._embedder = embedder
@@ -341,8 +346,10 @@ class HybridSearch:
         # out while this job queued). Embeddings started for answers nobody reads took the
         # CPU (and the GIL) from the requests that fail fast, in the first moments of an
         # outage. While the graph is up this starts the embedding at most GRAPH_FIRST_S
-        # later, less than the fulltext read takes on a loaded machine anyway.
-        wait([graph_first], timeout=GRAPH_FIRST_S)
+        # later, less than the fulltext read takes on a loaded machine anyway. While the
+        # graph has shown no failure at all, it does not wait (a few ms off every search).
+        if self._healthy is None or not self._healthy():
+            wait([graph_first], timeout=GRAPH_FIRST_S)
         if graph_first.done() and not graph_first.cancelled():
             failed = graph_first.exception()
             if isinstance(failed, ServiceUnavailableError):

@@ -37,6 +37,15 @@ def test_a_success_resets_the_count() -> None:
     assert breaker.state is BreakerState.CLOSED
 
 
+def test_clean_until_a_failure_and_again_after_a_success() -> None:
+    breaker = _breaker([0.0])
+    assert breaker.clean
+    breaker.record_failure()
+    assert not breaker.clean and breaker.state is BreakerState.CLOSED  # suspect, not down
+    breaker.record_success()
+    assert breaker.clean
+
+
 def test_one_probe_after_the_cooldown_then_closed_or_open_again() -> None:
     now = [0.0]
     breaker = _breaker(now)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import subprocess
 import sys
 from datetime import date
+from typing import Any
 
 import pytest
 
 from kg.core.config import Settings
-from kg.core.errors import InvalidQueryError
+from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
 from kg.core.records import SearchScope
+from kg.search import engine as engine_module
 from kg.search.engine import HybridSearch
 from kg.search.request import MAX_LIMIT, MAX_QUERY_LENGTH, SearchRequest, parse_types
 from kg.search.retrievers.fulltext import retrieve_fulltext
@@ -240,3 +243,67 @@ def test_points_the_graph_does_not_hold_are_not_shown(world: World) -> None:
     after = retrieve_vector(world.vectors, world.embedder, world.graph, query, scope, 10)
     assert "orphan" not in after.passages and "p0" not in after.passages
     assert [r.key for r in after.ranked] == [r.key for r in before.ranked if r.key != "p0"]
+
+
+# ---------------------------------------------------------------------- graph first
+
+
+class _FailingFulltext:
+    """The world's graph, whose fulltext read fails as if Neo4j were down."""
+
+    def __init__(self, world: World) -> None:
+        self._graph = world.graph
+
+    def passages_matching(self, *args: Any, **kwargs: Any) -> Any:
+        raise ServiceUnavailableError("neo4j", "connection refused")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._graph, name)
+
+
+class _CountingEmbedder:
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.calls = 0
+
+    def embed_query(self, text: str) -> tuple[float, ...]:
+        self.calls += 1
+        vector: tuple[float, ...] = self._inner.embed_query(text)
+        return vector
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
+    """The waits for the graph's first answer; each waits until it is there (no timing)."""
+    seen: list[float | None] = []
+
+    def wait(futures: Any, timeout: float | None = None) -> Any:
+        seen.append(timeout)
+        return concurrent.futures.wait(futures)
+
+    monkeypatch.setattr(engine_module, "wait", wait)
+    return seen
+
+
+def test_a_healthy_graph_is_not_waited_for(world: World, waits: list[float | None]) -> None:
+    embedder = _CountingEmbedder(world.embedder)
+    engine = HybridSearch(world.graph, world.vectors, embedder, Settings(), healthy=lambda: True)
+    try:
+        engine.search("actions against the ELN", limit=5)
+    finally:
+        engine.close()
+    assert waits == [] and embedder.calls == 1
+
+
+def test_a_suspect_graph_that_fails_is_not_embedded_for(
+    world: World, waits: list[float | None]
+) -> None:
+    embedder = _CountingEmbedder(world.embedder)
+    graph = _FailingFulltext(world)
+    engine = HybridSearch(graph, world.vectors, embedder, Settings(), healthy=lambda: False)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(ServiceUnavailableError):
+            engine.search("actions against the ELN", limit=5)
+    finally:
+        engine.close()
+    assert len(waits) == 1 and embedder.calls == 0

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from api.app import create_app
-from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
 from kg.core.models import Article
 from kg.feeds.sink import PipelineSink
 from kg.ingest.dedup import Deduplicator, NearDuplicateIndex
 from kg.ingest.dedup_store import SqliteDedupStore
-from kg.services import Services, bootstrap, build_services, close
+from kg.services import Services
 from tests.feeds_support import gold
 from tests.live_server import live_client
 
@@ -25,14 +23,6 @@ pytestmark = [pytest.mark.api, pytest.mark.integration]
 
 QUERY = """query($id: ID!) { article(id: $id) { ... on Article {
   id title duplicateOf { id title } } } }"""
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    built = build_services(get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant")))
-    bootstrap(built)
-    yield built
-    close(built)
 
 
 def test_a_stored_wire_copy_resolves_to_its_original(services: Services, tmp_path: Path) -> None:

@@ -17,21 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from api.app import create_app
 from kg.cli import app
-from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
 from kg.core.identity import article_iri, stable_id
-from kg.services import Services, bootstrap, build_services, close
+from kg.services import Services
 from tests.feeds_support import Route, atom, rss, serve
-from tests.live_server import LiveClient, live_client
+from tests.live_server import LiveClient
 from tests.news_support import EXCHANGE_A, EXCHANGE_B, STORY_DAY, story_and_copy
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
@@ -53,20 +50,6 @@ SEARCH = """query($q: String!, $from: Date, $to: Date, $dup: Boolean!, $order: S
     passages { article { id } }
     actions { id sourceCount why { retriever rank score } article { id }
       reports { article { id } } } } }"""
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    built = build_services(get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant")))
-    bootstrap(built)
-    yield built
-    close(built)
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[LiveClient]:
-    with live_client(create_app(services=services)) as live:
-        yield live
 
 
 def _graphql(client: LiveClient, query: str, **variables: Any) -> dict[str, Any]:

@@ -9,15 +9,11 @@ syntax that no UTF-8 encoder takes, so a JSON library would refuse to send it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from api.app import create_app
-from kg.core.config import get_settings
-from kg.services import Services, bootstrap, build_services, close
-from tests.live_server import LiveClient, live_client
+from tests.live_server import LiveClient
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 websockets_sync = pytest.importorskip("websockets.sync.client")
@@ -27,20 +23,6 @@ JSON = {"content-type": "application/json"}
 GRAPHQL_RESPONSE = {**JSON, "accept": "application/graphql-response+json"}
 SEARCH = "query($q: String!) { search(query: $q) { passages { text } } }"
 ACTIONS = "query($n: Int) { actions(first: $n) { edges { node { type } } } }"
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    built = build_services(get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant")))
-    bootstrap(built)
-    yield built
-    close(built)
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[LiveClient]:
-    with live_client(create_app(services=services)) as running:
-        yield running
 
 
 def _error(response: Any) -> tuple[int, str]:

@@ -12,11 +12,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api.app import create_app
 from kg.core.breaker import BreakerState
 from kg.core.config import get_settings
 from kg.services import Services, bootstrap, build_services, close
-from tests.live_server import LiveClient, live_client
+from tests.live_server import LiveClient
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
@@ -47,12 +46,6 @@ def services(proxy: TcpProxy, tmp_path_factory: pytest.TempPathFactory) -> Itera
     bootstrap(built)
     yield built
     close(built)
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[LiveClient]:
-    with live_client(create_app(services=services)) as running:
-        yield running
 
 
 # What a client must never see: the driver's internals (hosts, connection states).

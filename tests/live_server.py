@@ -11,10 +11,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+
+if TYPE_CHECKING:
+    from kg.services import Services
 
 
 class LiveClient(httpx.Client):
@@ -49,3 +54,25 @@ def live_client(app: FastAPI) -> Iterator[LiveClient]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@dataclass
+class LocalServer:
+    """A served app with the local token that ``kg`` clients (server.json) present."""
+
+    services: Services
+    client: LiveClient
+
+    @property
+    def url(self) -> str:
+        """The server's base URL, without a trailing slash."""
+        return str(self.client.base_url).rstrip("/")
+
+
+@contextmanager
+def local_server(services: Services, token: str) -> Iterator[LocalServer]:
+    """Serve ``services`` with ``token`` as the local client token until the block ends."""
+    from api.app import create_app
+
+    with live_client(create_app(services=services, local_token=token)) as client:
+        yield LocalServer(services=services, client=client)

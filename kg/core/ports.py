@@ -160,10 +160,6 @@ class ArticleWriter(Protocol):
 class GraphExporter(Protocol):
     """The whole graph, as rows, for the RDF export."""
 
-    def export_rows(self) -> GraphRows:
-        """Every node and relationship of the ontology."""
-        ...
-
     def export_page(self, after: str, limit: int) -> GraphPage:
         """Up to ``limit`` nodes with ids after ``after`` (ascending) and their outgoing
         relationships; ``""`` starts, the page's ``last_id`` continues."""

@@ -50,39 +50,6 @@ class Neo4jGraphAdmin(OntologyBacked):
         rows = self._db.run_read(export_queries.count_nodes_by_label(), {})
         return {str(r["label"]): int(r["count"]) for r in rows}
 
-    def export_rows(self) -> GraphRows:
-        """Every node and relationship of the ontology, as rows.
-
-        Both are read in one read transaction; still, Neo4j reads committed data statement
-        by statement, so an article written between the two reads can add relationships to
-        nodes the first read did not see. Those are left out: the export is the graph as of
-        its node read, and every relationship in it has both ends.
-        """
-        nodes_query, rels_query = (
-            export_queries.export_nodes(),
-            export_queries.export_relationships(),
-        )
-
-        def work(tx: neo4j.ManagedTransaction) -> GraphRows:
-            nodes = tuple(
-                NodeRow(
-                    id=row["id"],
-                    iri=row["iri"],
-                    labels=tuple(row["labels"]),
-                    properties=row["properties"],
-                )
-                for row in tx.run(nodes_query)
-            )
-            ids = {node.id for node in nodes}
-            rels = tuple(
-                RelRow(type=row["type"], start_id=row["start_id"], end_id=row["end_id"])
-                for row in tx.run(rels_query)
-                if row["start_id"] in ids and row["end_id"] in ids
-            )
-            return GraphRows(nodes=nodes, relationships=rels)
-
-        return self._db.execute_read(work)
-
     def export_page(self, after: str, limit: int) -> GraphPage:
         """See :meth:`kg.core.ports.GraphExporter.export_page`.
 

@@ -25,32 +25,6 @@ def count_nodes_by_label() -> str:
 
 
 @cache
-def export_nodes() -> str:
-    """Every node of the ontology: ``{id, iri, labels, properties}``."""
-    parts = [
-        f"MATCH (n:{label(name)}) "
-        "RETURN n.id AS id, n.iri AS iri, labels(n) AS labels, properties(n) AS properties"
-        for name in load_ontology().top_labels
-    ]
-    return "\nUNION ALL\n".join(parts)
-
-
-@cache
-def export_relationships() -> str:
-    """Every relationship of the ontology: ``{type, start_id, end_id}``."""
-    onto = load_ontology()
-    parts = []
-    for name in sorted(onto.relationship_types):
-        spec = onto.relationships[name]
-        parts.append(
-            f"MATCH (a:{label(spec.start_label)})-[:{rel_type(name)}]->"
-            f"(b:{label(spec.end_label)}) "
-            f"RETURN '{name}' AS type, a.id AS start_id, b.id AS end_id"
-        )
-    return "\nUNION ALL\n".join(parts)
-
-
-@cache
 def export_nodes_page() -> str:
     """The next ``$limit`` nodes by id after ``$after``: ``{id, iri, labels, properties}``.
 

@@ -18,30 +18,12 @@ from rdflib import Graph
 from kg.core.models import GraphPage, NodeRow, RelRow
 from kg.core.ports import GraphExporter
 from kg.rdf.mapping import rows_to_rdf
-from kg.rdf.ontology import Ontology, load_ontology
+from kg.rdf.ontology import load_ontology
 
 RdfFormat = Literal["turtle", "n-triples", "json-ld"]
 FORMATS: tuple[str, ...] = ("turtle", "n-triples", "json-ld")
 PAGE_NODES = 500
 """Nodes per page: a page and its serialisation take a few megabytes at most."""
-
-
-def export_rdf_graph(store: GraphExporter, ontology: Ontology | None = None) -> Graph:
-    """Read every node and relationship of the ontology from the store as one RDF graph.
-
-    Holds the whole graph in memory: for tests and small graphs; exports stream
-    (:func:`stream_rdf`).
-
-    Args:
-        store: The graph to read.
-        ontology: Defaults to :func:`~kg.rdf.ontology.load_ontology`.
-
-    Returns:
-        A graph that validates against the shapes when the store holds valid documents.
-    """
-    onto = ontology or load_ontology()
-    rows = store.export_rows()
-    return rows_to_rdf(rows.nodes, rows.relationships, onto)
 
 
 def stream_rdf(

@@ -17,16 +17,15 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from api.app import create_app
 from kg.cli import app
 from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
 from kg.core.models import Article
 from kg.ingest.parsing import parse_path
 from kg.ops.server_handle import ServerHandle, write_handle
-from kg.services import Services, bootstrap, build_services, close
+from kg.services import Services
 from tests.conftest import SEED
-from tests.live_server import live_client
+from tests.live_server import LocalServer, local_server
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 
@@ -34,26 +33,14 @@ TOKEN = f"local-{uuid.uuid4()}"
 PREFIX = f"https://test.newskg.invalid/check/{uuid.uuid4().hex[:8]}/"
 
 
-@dataclasses.dataclass
-class Server:
-    services: Services
-    url: str
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    settings = get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant"))
-    services = build_services(settings)
-    bootstrap(services)
-    try:
-        with live_client(create_app(services=services, local_token=TOKEN)) as client:
-            yield Server(services=services, url=str(client.base_url).rstrip("/"))
-    finally:
-        close(services)
+def server(services: Services) -> Iterator[LocalServer]:
+    with local_server(services, TOKEN) as running:
+        yield running
 
 
 @pytest.fixture()
-def seed_copies(server: Server) -> Iterator[list[Article]]:
+def seed_copies(server: LocalServer) -> Iterator[list[Article]]:
     (seed,) = parse_path(SEED)
     articles = [dataclasses.replace(seed, url=f"{PREFIX}{n}") for n in range(2)]
     yield articles
@@ -67,7 +54,7 @@ def seed_copies(server: Server) -> Iterator[list[Article]]:
 
 
 def test_kg_check_asks_the_running_server(
-    server: Server, seed_copies: list[Article], tmp_path: Path
+    server: LocalServer, seed_copies: list[Article], tmp_path: Path
 ) -> None:
     pipeline, vectors = server.services.pipeline, server.services.vectors
     stored, crashed = seed_copies
@@ -99,7 +86,7 @@ def test_kg_check_asks_the_running_server(
     assert [p.id for p in vectors.retrieve([first.id])] == [first.id]
 
 
-def test_the_check_routes_need_the_token(server: Server) -> None:
+def test_the_check_routes_need_the_token(server: LocalServer) -> None:
     for method, path in (("GET", "/admin/check"), ("POST", "/admin/check/repair")):
         answer = httpx.request(method, server.url + path, params={"url_prefix": PREFIX})
         assert answer.status_code == 401

@@ -20,16 +20,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.app import create_app
 from kg.core.config import get_settings
 from kg.core.errors import ArticleParseError, AuthenticationError, NotFoundError
 from kg.core.models import Article
 from kg.ingest.parsing import parse_path
 from kg.ingest.server_client import ServerIngest
 from kg.ops.server_handle import ServerHandle, write_handle
-from kg.services import Services, bootstrap, build_services, close
+from kg.services import Services
 from tests.conftest import ROOT, SEED
-from tests.live_server import live_client
+from tests.live_server import LocalServer, local_server
 
 pytestmark = [pytest.mark.api, pytest.mark.integration]
 
@@ -37,22 +36,10 @@ TOKEN = f"local-{uuid.uuid4()}"
 RUN = uuid.uuid4().hex[:8]
 
 
-@dataclasses.dataclass
-class Server:
-    services: Services
-    url: str
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    settings = get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant"))
-    services = build_services(settings)
-    bootstrap(services)
-    try:
-        with live_client(create_app(services=services, local_token=TOKEN)) as client:
-            yield Server(services=services, url=str(client.base_url).rstrip("/"))
-    finally:
-        close(services)
+def server(services: Services) -> Iterator[LocalServer]:
+    with local_server(services, TOKEN) as running:
+        yield running
 
 
 def seed_copy(name: str) -> Article:
@@ -67,7 +54,7 @@ def article_id(article: Article) -> str:
 
 
 @pytest.fixture()
-def cleanup(server: Server) -> Iterator[list[Article]]:
+def cleanup(server: LocalServer) -> Iterator[list[Article]]:
     made: list[Article] = []
     yield made
     for article in made:
@@ -75,7 +62,7 @@ def cleanup(server: Server) -> Iterator[list[Article]]:
             server.services.pipeline.delete_article(article_id(article))
 
 
-def stored_counts(server: Server, articles: list[Article]) -> tuple[int, int, int]:
+def stored_counts(server: LocalServer, articles: list[Article]) -> tuple[int, int, int]:
     """(articles, passages, vectors) stored for these articles."""
     ids = [article_id(a) for a in articles]
     rows = server.services.graph.run_read(
@@ -89,7 +76,7 @@ def stored_counts(server: Server, articles: list[Article]) -> tuple[int, int, in
     return int(rows[0]["articles"]), len(passages), vectors
 
 
-def test_articles_stream_through_a_job(server: Server, cleanup: list[Article]) -> None:
+def test_articles_stream_through_a_job(server: LocalServer, cleanup: list[Article]) -> None:
     good = seed_copy("one")
     cleanup.append(good)
     bad = ArticleParseError("feed.jsonl", "title: field required", line=7)
@@ -101,7 +88,7 @@ def test_articles_stream_through_a_job(server: Server, cleanup: list[Article]) -
     assert stored_counts(server, [good]) == (1, report.passages, report.passages)
 
 
-def test_queries_are_answered_while_a_job_runs(server: Server, cleanup: list[Article]) -> None:
+def test_queries_are_answered_while_a_job_runs(server: LocalServer, cleanup: list[Article]) -> None:
     articles = [seed_copy(f"busy-{n}") for n in range(3)]
     cleanup.extend(articles)
     done = threading.Event()
@@ -125,7 +112,9 @@ def test_queries_are_answered_while_a_job_runs(server: Server, cleanup: list[Art
     assert stored_counts(server, articles)[0] == 3
 
 
-def test_two_overlapping_ingests_leave_one_copy(server: Server, cleanup: list[Article]) -> None:
+def test_two_overlapping_ingests_leave_one_copy(
+    server: LocalServer, cleanup: list[Article]
+) -> None:
     shared = [seed_copy(f"shared-{n}") for n in range(2)]
     first = [seed_copy("only-first"), *shared]
     second = [*shared, seed_copy("only-second")]
@@ -145,13 +134,13 @@ def test_two_overlapping_ingests_leave_one_copy(server: Server, cleanup: list[Ar
     assert passages == vectors == alone[1] * len(everything)  # each copy once, none doubled
 
 
-def test_a_wrong_token_is_refused(server: Server) -> None:
+def test_a_wrong_token_is_refused(server: LocalServer) -> None:
     with pytest.raises(AuthenticationError):
         ServerIngest(server.url, "not-the-token").run([seed_copy("refused")])
 
 
 def test_kg_ingest_finds_the_running_server(
-    server: Server, cleanup: list[Article], tmp_path: Path
+    server: LocalServer, cleanup: list[Article], tmp_path: Path
 ) -> None:
     article = seed_copy("cli")
     cleanup.append(article)

@@ -8,7 +8,6 @@ Every article gets a URL of this module's own and is deleted afterwards.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import time
 import uuid
@@ -17,11 +16,9 @@ from typing import Any
 
 import pytest
 
-from api.app import create_app
-from kg.core.config import get_settings
 from kg.core.errors import NotFoundError
-from kg.services import Services, bootstrap, build_services, close
-from tests.live_server import LiveClient, live_client
+from kg.services import Services
+from tests.live_server import LocalServer, local_server
 
 websockets_sync = pytest.importorskip("websockets.sync.client")
 
@@ -49,26 +46,14 @@ LIVE_ACTIONS = """subscription { actions(target: "ELN", types: ["ACCUSE"]) {
 LIVE_ARTICLES = "subscription { articleIngested { id title url source } }"
 
 
-@dataclasses.dataclass
-class Server:
-    services: Services
-    client: LiveClient
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    settings = get_settings(qdrant_dir=tmp_path_factory.mktemp("qdrant"))
-    services = build_services(settings)
-    bootstrap(services)
-    try:
-        with live_client(create_app(services=services, local_token=TOKEN)) as client:
-            yield Server(services=services, client=client)
-    finally:
-        close(services)
+def server(services: Services) -> Iterator[LocalServer]:
+    with local_server(services, TOKEN) as running:
+        yield running
 
 
 @pytest.fixture()
-def made(server: Server) -> Iterator[list[str]]:
+def made(server: LocalServer) -> Iterator[list[str]]:
     ids: list[str] = []
     yield ids
     for article_id in ids:
@@ -76,7 +61,7 @@ def made(server: Server) -> Iterator[list[str]]:
             server.services.pipeline.delete_article(article_id)
 
 
-def ingest(server: Server, title: str, text: str, source: str) -> str:
+def ingest(server: LocalServer, title: str, text: str, source: str) -> str:
     variables = {
         "input": {
             "title": title,
@@ -105,7 +90,7 @@ def next_data(ws: Any, sub_id: str) -> dict[str, Any]:
 
 
 def test_subscriptions_push_ingested_articles_and_the_events_they_join(
-    server: Server, made: list[str]
+    server: LocalServer, made: list[str]
 ) -> None:
     url = str(server.client.base_url).replace("http://", "ws://").rstrip("/") + "/graphql"
     with websockets_sync.connect(url, subprotocols=["graphql-transport-ws"]) as ws:

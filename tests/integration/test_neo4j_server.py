@@ -110,3 +110,22 @@ def test_a_changed_password_is_reported_as_such(
     assert str(settings.neo4j_home / "data") in caught.value.message
     # The server that refused the password is still the one running.
     assert neo4j_server.status(settings).pid == server.pid
+
+
+def test_kg_neo4j_start_warns_about_the_default_password_for_real(
+    settings: Settings, server: neo4j_server.ServerStatus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real command against the real (running) server, not a patched start: it answers
+    # with the server's status and the warning while the password is the published default.
+    from typer.testing import CliRunner
+
+    from kg.core.config import DEFAULT_NEO4J_PASSWORD
+    from kg.ops import neo4j_cli
+
+    if settings.neo4j_password.get_secret_value() != DEFAULT_NEO4J_PASSWORD:
+        pytest.skip("this server runs with a password of its own")
+    monkeypatch.delenv("NEWSKG_NEO4J_PASSWORD", raising=False)
+    result = CliRunner().invoke(neo4j_cli.neo4j_app, ["start"])
+    assert result.exit_code == 0, result.output
+    assert "published default" in result.stderr
+    assert server.bolt_uri in result.output or "Bolt" in result.output

@@ -76,9 +76,9 @@ def test_export_and_count_queries_cover_the_ontology() -> None:
     for name in onto.node_labels:
         assert f"'{name}' AS label" in export_queries.count_nodes_by_label()
     for name in onto.relationship_types:
-        assert f"[:{name}]" in export_queries.export_relationships()
+        assert f"[:{name}]" in export_queries.export_relationships_from()
     for name in onto.top_labels:
-        assert f"MATCH (n:{name})" in export_queries.export_nodes()
+        assert f"MATCH (n:{name})" in export_queries.export_nodes_page()
 
 
 def test_relationship_sets_are_derived_from_the_ontology() -> None:

@@ -35,7 +35,6 @@ from kg.core.errors import NewsKGError, NotFoundError
 from kg.core.event_ports import EventIndex
 from kg.core.models import Article, ParsedDocument
 from kg.core.ports import ArticleWriter, VectorStore
-from kg.core.records import ArticleWrite
 from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor, extract_many
 from kg.ingest.event_pass import EventPass
@@ -260,15 +259,14 @@ class IngestPipeline:
         return results
 
     def _store_run(self, run: Sequence[PreparedArticle]) -> list[Stored]:
-        replace_articles = getattr(self.writer, "replace_articles", None)
-        if len(run) == 1 or replace_articles is None:
+        if len(run) == 1:
             return [self._store_alone(p) for p in run]
         points = [point for p in run for point in p.points]
         ids = [p.article.id for p in run]
         try:
             previous = self.after_write.previous(ids)
             self.vectors.upsert(points)
-            written: list[ArticleWrite] = replace_articles([(p.rows, p.article.id) for p in run])
+            written = self.writer.replace_articles([(p.rows, p.article.id) for p in run])
         except Exception as exc:  # noqa: BLE001 - any failure: store them one by one
             log.warning(
                 "a batch of %d articles failed (%s); storing them one by one", len(run), exc

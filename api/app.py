@@ -22,6 +22,7 @@ from api.dependencies import API_KEY_HEADER, get_search, get_services
 from api.graphql.context import RequestContext
 from api.graphql.router import NewsKGGraphQLRouter
 from api.graphql.schema import build_schema
+from api.head_requests import HeadAsGetMiddleware
 from api.instrumentation import install_metrics
 from api.rest import admin, browser_guide, health, ingest, metrics, rdf, search
 from api.rest.error_handlers import install_error_handlers
@@ -119,6 +120,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(KeyThrottleMiddleware, settings=settings)
+    app.add_middleware(HeadAsGetMiddleware)
     install_metrics(app)
     for router in REST_ROUTERS:
         app.include_router(router)

@@ -81,6 +81,11 @@ CONFLICT = ErrorCode("CONFLICT", 409, "The request conflicts with the stored sta
 UNSUPPORTED_MEDIA_TYPE = ErrorCode(
     "UNSUPPORTED_MEDIA_TYPE", 415, "The body's media type is not taken."
 )
+CLIENT_CLOSED_REQUEST = ErrorCode(
+    "CLIENT_CLOSED_REQUEST",
+    499,
+    "The client hung up before its request body had arrived (logged, nobody receives it).",
+)
 TOO_MANY_REQUESTS = ErrorCode(
     "TOO_MANY_REQUESTS", 429, "Too many failed attempts; wait for `Retry-After` seconds."
 )
@@ -151,6 +156,7 @@ ERROR_TABLE: tuple[ErrorCode, ...] = (
     CONFLICT,
     UNSUPPORTED_MEDIA_TYPE,
     TOO_MANY_REQUESTS,
+    CLIENT_CLOSED_REQUEST,
     SERVICE_UNAVAILABLE,
     CONFIGURATION_ERROR,
     GRAPH_QUERY_ERROR,

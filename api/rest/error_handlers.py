@@ -17,6 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import Send
 
 from api import errors as table
@@ -114,6 +115,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
+    # Not a bug of ours: a client that hangs up mid-body (a timeout, a killed script) is
+    # an everyday event, so it gets one info line instead of a traceback and an incident.
+    row = table.CLIENT_CLOSED_REQUEST
+    log.info("client closed %s %s before its body arrived", request.method, request.url.path)
+    return ErrorResponse(error_body(row.code, "the client closed the request"), row.status)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex[:12]
     log.exception("unhandled error %s in %s %s", incident, request.method, request.url.path)
@@ -132,4 +141,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NewsKGError, _newskg_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected_error)

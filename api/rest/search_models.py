@@ -43,8 +43,9 @@ class SearchRequest(BaseModel):
     )
 
     q: str = Field(min_length=1, description="The search query.")
+    # strict: JSON `true` is not the number 1.
     limit: int = Field(
-        10, ge=MIN_LIMIT, le=MAX_LIMIT, description="Maximum passages (and actions)."
+        10, ge=MIN_LIMIT, le=MAX_LIMIT, strict=True, description="Maximum passages (and actions)."
     )
     from_: date | None = Field(
         None, alias="from", description="Earliest publication / action date (inclusive)."

@@ -13,6 +13,8 @@ Why these numbers:
   ``maxClauseCount``) and every word of a query becomes a clause or more (terms, phrases,
   fuzzy expansions); 64 words is far above any real question and far below that ceiling.
 - names: the longest entity names (official names of organisations) stay under 300 chars.
+- article titles: 1,000 characters is several times the longest headline; sources and
+  sections (an outlet's name, a desk) stay under 300 like names.
 - ids: entity, article and passage ids are UUIDs (36 chars); 200 leaves room for the
   other keys the API resolves (an IRI) without letting megabytes reach Cypher.
 - articles: 200,000 characters holds the longest long-reads (about 30,000 words); spaCy
@@ -33,6 +35,8 @@ MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 64
 MAX_NAME_CHARS = 300
 MAX_ID_CHARS = 200
+MAX_TITLE_CHARS = 1000
+MAX_LABEL_CHARS = 300
 MAX_ARTICLE_CHARS = 200_000
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_LUCENE_CLAUSES = 512

@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from kg.core.identity import action_iri, article_iri, entity_iri, passage_iri, stable_id
+from kg.core.limits import MAX_LABEL_CHARS, MAX_TITLE_CHARS
 
 EntityType = Literal[
     "Person",
@@ -56,12 +57,14 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1)
+    # The body limit bounds the text; the short fields get bounds of their own so that a
+    # megabyte "title" is refused by name instead of being stored on every node's page.
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     text: str = Field(min_length=1)
     published: date | None = None
     url: HttpUrl | None = None
-    source: str | None = None
-    section: str | None = None
+    source: str | None = Field(default=None, max_length=MAX_LABEL_CHARS)
+    section: str | None = Field(default=None, max_length=MAX_LABEL_CHARS)
 
 
 # --------------------------------------------------------------------------- inside

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from kg.core.errors import ArticleParseError
+from kg.core.limits import MAX_LABEL_CHARS, MAX_TITLE_CHARS
 from kg.core.models import Article
 from kg.ingest.furniture import strip_boilerplate
-from kg.ingest.parsing import iter_input_files, parse_path, read_path
+from kg.ingest.parsing import iter_input_files, parse_jsonl, parse_path, read_path
 from tests.conftest import GOLD, SEED
 
 GOLD_ARTICLE = json.loads(GOLD.read_text())["article"]
@@ -150,3 +151,18 @@ def test_one_bad_record_does_not_lose_the_good_ones(tmp_path: Path) -> None:
     ]
     with pytest.raises(ArticleParseError):  # the strict reader still refuses the file
         parse_path(path)
+
+
+def test_an_over_long_title_or_source_is_one_named_bad_record() -> None:
+    # The short fields have bounds of their own (kg.core.limits), below the body limit.
+    lines = [
+        json.dumps({"title": "t" * (MAX_TITLE_CHARS + 1), "text": "Some text."}),
+        json.dumps({"title": "ok", "text": "Some text.", "source": "s" * (MAX_LABEL_CHARS + 1)}),
+        json.dumps({"title": "t" * MAX_TITLE_CHARS, "text": "Some text.", "source": "Reuters"}),
+    ]
+    first, second, third = parse_jsonl(lines, "feed.jsonl")
+    assert isinstance(first, ArticleParseError) and first.line == 1
+    assert "title" in str(first) and str(MAX_TITLE_CHARS) in str(first)
+    assert isinstance(second, ArticleParseError) and second.line == 2 and "source" in str(second)
+    assert not isinstance(third, ArticleParseError)
+    assert third.source == "Reuters"

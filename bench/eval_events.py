@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.unseen:
         from bench.eval_unseen import report_unseen
 
-        report_unseen(args.data)
+        report_unseen(args.data, errors=args.errors)
     if args.re3d:
         from bench.eval_re3d import report_re3d
 

@@ -6,7 +6,8 @@ verb phrases, event nouns) that contain a word of the record's gold event text, 
 extracts the record, with and without the coding dictionaries. It uses the development
 half only, so it can guide choices without touching the held-out half.
 
-Run: ``.venv/bin/python bench/eval_unseen.py`` (or ``bench/eval_events.py --unseen``).
+Run: ``.venv/bin/python bench/eval_unseen.py [--errors]`` (or ``bench/eval_events.py --unseen``);
+``--errors`` prints the type errors of this proxy (development half only).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def event_words(text: str, nlp: Any) -> set[str]:
     return lemmas | set(re.findall(r"[a-z]+", text.lower()))
 
 
-def report_unseen(data: Path = DEFAULT_DATA) -> None:
+def report_unseen(data: Path = DEFAULT_DATA, errors: bool = False) -> None:
     """Print the proxy scores, dictionaries on and off."""
     nlp = load_nlp()
     base = load_lexicon()
@@ -66,8 +67,8 @@ def report_unseen(data: Path = DEFAULT_DATA) -> None:
             extraction = extractor.extract(r["text"], None)
             outputs[r["key"]] = extraction_record(r["key"], r["text"], extraction)
         label = "dicts=on " if dictionaries else "dicts=off"
-        report(f"{label} dev unseen", evaluate(dev, outputs, False))
+        report(f"{label} dev unseen", evaluate(dev, outputs, errors and dictionaries))
 
 
 if __name__ == "__main__":
-    report_unseen()
+    report_unseen(errors="--errors" in sys.argv)

@@ -143,3 +143,10 @@ def test_a_sentence_starts_after_a_blank_line(extractor: RuleBasedExtractor) -> 
     actions = extractor.extract(text, date(2026, 1, 8)).actions
     used = [a for a in actions if a.trigger == "used"]
     assert used and all(a.start == text.index("The regime") for a in used)
+
+
+def test_at_the_hands_of_x_names_the_actor(extractor: RuleBasedExtractor) -> None:
+    text = "Thousands of Syrians have been killed at the hands of Assad and ISIL."
+    [killed] = _actions(extractor, text, "ASSAULT")
+    assert {"Assad", "ISIL"} <= {p.text for p in killed.actors}
+    assert not any(t in ("Assad", "ISIL") for t in _targets(killed))

@@ -87,6 +87,12 @@ def prep_arguments(
         for pobj in pobjs(c):
             if pobj.i in frame.consumed:
                 continue
+            if pobj.lemma_.lower() == "hand" and p in ("at", "by", "from"):
+                # "killed at the hands of X": X is the agent, whatever the preposition.
+                for agent in (g for g in pobj.children if g.dep_ == "prep" and g.lower_ == "of"):
+                    for actor in pobjs(agent):
+                        add(frame.actors, res.participants(actor))
+                continue
             if p in lex.place_preps and is_place(pobj, res, lex):
                 m = res.mention_at(pobj)
                 # "sanctions on India", "strikes at Iran": a country after an allowed

@@ -150,3 +150,15 @@ def test_at_the_hands_of_x_names_the_actor(extractor: RuleBasedExtractor) -> Non
     [killed] = _actions(extractor, text, "ASSAULT")
     assert {"Assad", "ISIL"} <= {p.text for p in killed.actors}
     assert not any(t in ("Assad", "ISIL") for t in _targets(killed))
+
+
+def test_allowed_x_to_act_targets_x(extractor: RuleBasedExtractor) -> None:
+    # The parse makes the allowed one the subject of "to bring out", not the object of "allowed".
+    text = (
+        "The provincial governor allowed opposition leader Maulana Rehman "
+        "to bring out a procession."
+    )
+    allowed = [
+        a for a in extractor.extract(text, date(2026, 1, 8)).actions if a.trigger == "allowed"
+    ]
+    assert allowed and any("Rehman" in t for t in _targets(allowed[0]))

@@ -7,7 +7,7 @@ from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
 from kg.extraction.actions.subjects import event_agents, pobjs, subject_of
-from kg.extraction.actions.triggers import noun_sense
+from kg.extraction.actions.triggers import is_infinitive, noun_sense
 
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -198,6 +198,8 @@ def verb_arguments(
         if not entityish:
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
+    if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
+        _controlled_subjects(tok, frame, res)
     if plover == "REQUEST":
         requested_subjects(tok, frame, res, lex)
         # "call on X to": the addressee.
@@ -205,6 +207,17 @@ def verb_arguments(
             if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
                 for g in pobjs(c):
                     add(frame.targets, res.participants(g))
+
+
+def _controlled_subjects(tok: Token, frame: Frame, res: ParticipantResolver) -> None:
+    """ "allowed X to hold a rally": the parse makes X the infinitive's subject; X is the target."""
+    if any(c.dep_ == "dobj" for c in tok.children):
+        return
+    for clause in tok.children:
+        if clause.dep_ in ("ccomp", "xcomp") and is_infinitive(clause):
+            for subject in clause.children:
+                if subject.dep_ == "nsubj":
+                    add(frame.targets, res.participants(subject))
 
 
 def requested_subjects(tok: Token, frame: Frame, res: ParticipantResolver, lex: Lexicon) -> None:

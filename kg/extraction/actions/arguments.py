@@ -7,7 +7,7 @@ from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
 from kg.extraction.actions.subjects import event_agents, pobjs, subject_of
-from kg.extraction.actions.triggers import noun_sense
+from kg.extraction.actions.triggers import is_infinitive, noun_sense
 
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -86,6 +86,12 @@ def prep_arguments(
         p = c.lower_
         for pobj in pobjs(c):
             if pobj.i in frame.consumed:
+                continue
+            if pobj.lemma_.lower() == "hand" and p in ("at", "by", "from"):
+                # "killed at the hands of X": X is the agent, whatever the preposition.
+                for agent in (g for g in pobj.children if g.dep_ == "prep" and g.lower_ == "of"):
+                    for actor in pobjs(agent):
+                        add(frame.actors, res.participants(actor))
                 continue
             if p in lex.place_preps and is_place(pobj, res, lex):
                 m = res.mention_at(pobj)
@@ -192,6 +198,8 @@ def verb_arguments(
         if not entityish:
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
+    if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
+        _controlled_subjects(tok, frame, res)
     if plover == "REQUEST":
         requested_subjects(tok, frame, res, lex)
         # "call on X to": the addressee.
@@ -199,6 +207,17 @@ def verb_arguments(
             if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
                 for g in pobjs(c):
                     add(frame.targets, res.participants(g))
+
+
+def _controlled_subjects(tok: Token, frame: Frame, res: ParticipantResolver) -> None:
+    """ "allowed X to hold a rally": the parse makes X the infinitive's subject; X is the target."""
+    if any(c.dep_ == "dobj" for c in tok.children):
+        return
+    for clause in tok.children:
+        if clause.dep_ in ("ccomp", "xcomp") and is_infinitive(clause):
+            for subject in clause.children:
+                if subject.dep_ == "nsubj":
+                    add(frame.targets, res.participants(subject))
 
 
 def requested_subjects(tok: Token, frame: Frame, res: ParticipantResolver, lex: Lexicon) -> None:

@@ -11,6 +11,7 @@ from kg.extraction.actions.subjects import pobjs, subject_of
 from kg.extraction.actions.triggers import noun_sense
 
 _GOVERNING_PREPS = ("during", "in", "amid", "with", "after")
+_DUMMY_SUBJECTS = frozenset({"it", "this", "that"})
 
 
 def noun_arguments(
@@ -79,6 +80,10 @@ def _inherit_noun_actors(
         if governor.pos_ in ("VERB", "AUX") and head.lower_ in _GOVERNING_PREPS:
             frame.actors = subject_of(governor, res, frames, lex)
         return
+    if node.dep_ == "attr" and any(
+        c.dep_ == "nsubj" and c.lower_ in _DUMMY_SUBJECTS for c in head.children
+    ):
+        return  # "it is a fight we must win": "it" is the fight itself, not who fights
     if node.dep_ in ("dobj", "attr", "nsubjpass", "oprd") and head.pos_ in ("VERB", "AUX"):
         parent = frames.get(head.i)
         if parent is not None and parent.sense is not None and parent.sense.type == "REQUEST":

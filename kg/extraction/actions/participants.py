@@ -14,6 +14,7 @@ from typing import Any
 
 from kg.core.models import Extraction, Mention, Participant
 from kg.extraction.actions.lexicon import Lexicon
+from kg.extraction.actions.participant_nouns import names_participant
 
 Token = Any  # spacy.tokens.Token; spaCy ships no type stubs
 
@@ -28,6 +29,8 @@ _NON_PARTICIPANT_LABELS = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 )
 _RELATION_PREPS = frozenset({"of", "for", "with", "to", "between", "by"})
+# What a noun that is no participant stands for: "the scourge of X", "a camp for X".
+_POINTING_PREPS = frozenset({"of", "for"})
 _NUMBERS = {"two": 2, "three": 3, "both": 2}
 _PERSON_TYPES = frozenset({"Person"})
 _GROUPISH = frozenset({"Organization", "Government", "ArmedGroup", "PoliticalParty", "Country"})
@@ -63,6 +66,7 @@ class ParticipantResolver:
         self.names = {e.key: e.name for e in extraction.entities}
         self.history = History()
         self.sentence_index = 0
+        self._pointing = False  # resolving what a non-participant noun points to
 
     # ------------------------------------------------------------------ mentions
 
@@ -166,7 +170,20 @@ class ParticipantResolver:
         generic = self.resolve_generic(tok, phrase)
         if generic:
             return generic
-        return [Participant(self.phrase_text(tok))]
+        plain = Participant(self.phrase_text(tok))
+        if not self._pointing and not names_participant(plain, self.lexicon):
+            # "destroying the terrorist scourge of ISIL", "a camp for refugees was attacked":
+            # a thing that points to a participant (one hop, by a genitive) stands for it.
+            self._pointing = True
+            try:
+                related = self.related(tok, within=within, preps=_POINTING_PREPS)
+            finally:
+                self._pointing = False
+            # Judged by its head word: "the use of the Russian language" names no one.
+            pointed = [p for p in related if names_participant(Participant(p.text), self.lexicon)]
+            if pointed:
+                return pointed
+        return [plain]
 
     def _coordinated_modifiers(self, tok: Token, phrase: list[Token]) -> list[Participant]:
         """ "US and British forces": one participant per coordinated named modifier."""
@@ -186,7 +203,14 @@ class ParticipantResolver:
                 out.append(p)
         return out
 
-    def related(self, tok: Token, *, within: Any = None, depth: int = 0) -> list[Participant]:
+    def related(
+        self,
+        tok: Token,
+        *,
+        within: Any = None,
+        depth: int = 0,
+        preps: frozenset[str] = _RELATION_PREPS,
+    ) -> list[Participant]:
         """The participant a relational noun points to: "the rights of X", "links with X".
 
         The noun itself is never a participant, so nothing is returned when it names no one.
@@ -195,10 +219,10 @@ class ParticipantResolver:
         for child in tok.children:
             if child.dep_ == "poss" and child.pos_ != "PRON":
                 found += self.participants(child, within=within)
-            elif child.dep_ == "prep" and child.lower_ in _RELATION_PREPS and depth < 3:
+            elif child.dep_ == "prep" and child.lower_ in preps and depth < 3:
                 for pobj in (g for g in child.children if g.dep_ == "pobj"):
                     if pobj.lemma_.lower() in self.lexicon.relational_nouns:
-                        found += self.related(pobj, within=within, depth=depth + 1)
+                        found += self.related(pobj, within=within, depth=depth + 1, preps=preps)
                     else:
                         found += self.participants(pobj, within=within)
         return found

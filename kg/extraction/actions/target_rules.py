@@ -15,17 +15,20 @@ the use", "imposed a blackout", "blew up power lines") is dropped (:func:`drop_n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from kg.core.models import Participant
 from kg.extraction.actions.frames import Frame, add, same
 from kg.extraction.actions.lexicon import Lexicon
+from kg.extraction.actions.participant_nouns import names_participant
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_PRONOUNS = frozenset(
-    {"he", "she", "him", "her", "it", "they", "them", "we", "us", "you", "i", "me", "this"}
-)
+__all__ = [
+    "drop_non_participants",
+    "inherit_purpose_targets",
+    "names_participant",
+    "place_as_target",
+    "share_coordinated_targets",
+]
 
 # Dependencies through which a child frame states the purpose of its governor.
 _PURPOSE_RELATIONS = frozenset({"pobj:for", "pobj:in", "advcl", "xcomp", "dobj"})
@@ -88,43 +91,6 @@ def place_as_target(frames: Iterable[Frame], lexicon: Lexicon) -> None:
             and frame.sense.type in lexicon.place_target_types
         ):
             _add_new(frame, [frame.place])
-
-
-def _singulars(word: str) -> set[str]:
-    """The word and its likely singular forms ("militias", "allies", "women")."""
-    forms = {word}
-    if word.endswith("ies"):
-        forms.add(word[:-3] + "y")
-    if word.endswith("es"):
-        forms.add(word[:-2])
-    if word.endswith("s"):
-        forms.add(word[:-1])
-    if word.endswith("men"):
-        forms.add(word[:-3] + "man")
-    return forms
-
-
-def names_participant(p: Participant, lexicon: Lexicon) -> bool:
-    """Whether a target could be an actor or a place rather than a thing or an abstraction.
-
-    A resolved entity, a proper name ("Arabs"), a pronoun, a generic group or place noun, a
-    listed participant noun ("troops", "the wounded") or an agent-like noun ("protesters",
-    "refugees", "civilians") qualifies; the head is the phrase's last word.
-    """
-    if p.entity_key:
-        return True
-    words = _WORD.findall(p.text)
-    if not words:
-        return True
-    head: str = words[-1]
-    if head[0].isupper():
-        return True
-    forms = _singulars(head.lower())
-    if forms & _PRONOUNS or forms & lexicon.participant_nouns:
-        return True
-    if any(f in lexicon.generic_group_nouns or f in lexicon.place_nouns for f in forms):
-        return True
-    return head.lower().endswith(lexicon.participant_suffixes)
 
 
 def drop_non_participants(frames: Iterable[Frame], lexicon: Lexicon) -> None:

@@ -25,6 +25,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -256,6 +257,24 @@ class FakeSearchGraph:
                     PassageRole(action.passage_id, entity_id, roles[rel], action_id, action.type)
                 )
         return out
+
+    def passage_context(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str], texts: bool = True
+    ) -> PassageContext:
+        self.calls.append("passage_context")
+        passages = {i: self.passages_by_id[i] for i in passage_ids if i in self.passages_by_id}
+        articles = {
+            p.article_id: self.articles_by_id[p.article_id]
+            for p in passages.values()
+            if p.article_id in self.articles_by_id
+        }
+        roles: dict[str, list[PassageRole]] = {}
+        if entity_ids:
+            for part in self.passage_roles(list(passages), entity_ids):
+                roles.setdefault(part.passage_id, []).append(part)
+            self.calls.pop()  # read with the passages: not a call of its own
+        shown = passages if texts else {}
+        return PassageContext(shown, articles, {k: tuple(v) for k, v in roles.items()})
 
 
 class FakeEmbedder:

@@ -31,6 +31,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -289,4 +290,12 @@ class SearchGraph(Protocol):
         self, passage_ids: Sequence[str], entity_ids: Sequence[str]
     ) -> list[PassageRole]:
         """The parts (actor, target) the entities play in the actions the passages evidence."""
+        ...
+
+    def passage_context(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str], texts: bool = True
+    ) -> PassageContext:
+        """In one read: the passages by id (only when ``texts``: else the caller has
+        them), their articles, and the parts (actor, target) the entities play in the
+        actions they evidence (as :meth:`passage_roles`)."""
         ...

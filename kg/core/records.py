@@ -319,6 +319,22 @@ class PassageRole:
     action_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class PassageContext:
+    """Passages read with what showing and checking them needs (search's candidates).
+
+    Attributes:
+        passages: The passages found, by id (unknown ids are absent).
+        articles: Their articles, by id.
+        roles: The parts the asked entities play in the actions each passage evidences,
+            by passage id (only passages with such parts are keys).
+    """
+
+    passages: Mapping[str, PassageRecord] = field(default_factory=dict)
+    articles: Mapping[str, ArticleRecord] = field(default_factory=dict)
+    roles: Mapping[str, tuple[PassageRole, ...]] = field(default_factory=dict)
+
+
 # =========================================================================== events
 
 

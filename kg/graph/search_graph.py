@@ -20,6 +20,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -231,18 +232,39 @@ class Neo4jSearchGraph:
         rows = self._store.run_read(
             q.SEARCH_PASSAGE_ROLES, {"ids": list(passage_ids), "entities": list(entity_ids)}
         )
-        roles: dict[str, Role] = {
-            q.ROLE_RELS["actor"][0]: "actor",
-            q.ROLE_RELS["target"][0]: "target",
-        }
-        return [
-            PassageRole(
-                passage_id=str(r["passage_id"]),
-                entity_id=str(r["entity_id"]),
-                role=roles[str(r["rel"])],
-                action_id=str(r["action_id"]),
-                action_type=str(r["type"]),
-            )
-            for r in rows
-            if str(r["rel"]) in roles
-        ]
+        return [part for r in rows if (part := _role(r, str(r["passage_id"]))) is not None]
+
+    def passage_context(
+        self, passage_ids: Sequence[str], entity_ids: Sequence[str], texts: bool = True
+    ) -> PassageContext:
+        """See :meth:`kg.core.ports.SearchGraph.passage_context`."""
+        if not passage_ids:
+            return PassageContext()
+        params = {"ids": list(dict.fromkeys(passage_ids)), "entities": list(entity_ids)}
+        rows = self._store.run_read(q.SEARCH_PASSAGE_CONTEXT, {**params, "texts": texts})
+        passages: dict[str, PassageRecord] = {}
+        roles: dict[str, tuple[PassageRole, ...]] = {}
+        for found in rows[0]["passages"] if rows else ():
+            passage_id = str(found["id"])
+            if found["passage"] is not None:
+                passages[passage_id] = convert.passage(found["passage"], found["article_id"])
+            parts = [_role(r, passage_id) for r in found["roles"]]
+            if kept := tuple(p for p in parts if p is not None):
+                roles[passage_id] = kept
+        articles = [convert.article(a) for a in rows[0]["articles"]] if rows else []
+        return PassageContext(passages, {a.id: a for a in articles}, roles)
+
+
+def _role(row: Mapping[str, Any], passage_id: str) -> PassageRole | None:
+    """A role-check row as a record; None for a relationship that names no role."""
+    roles: dict[str, Role] = {q.ROLE_RELS["actor"][0]: "actor", q.ROLE_RELS["target"][0]: "target"}
+    role = roles.get(str(row["rel"]))
+    if role is None:
+        return None
+    return PassageRole(
+        passage_id=passage_id,
+        entity_id=str(row["entity_id"]),
+        role=role,
+        action_id=str(row["action_id"]),
+        action_type=str(row["type"]),
+    )

@@ -25,6 +25,7 @@ __all__ = [
     "SEARCH_ENTITIES_BY_FULLTEXT",
     "SEARCH_PASSAGE_ROLES",
     "SEARCH_COPY_ARTICLES",
+    "SEARCH_PASSAGE_CONTEXT",
 ]
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     SEARCH_ENTITIES_BY_FULLTEXT: str
     SEARCH_PASSAGE_ROLES: str
     SEARCH_COPY_ARTICLES: str
+    SEARCH_PASSAGE_CONTEXT: str
     ROLE_RELS: dict[str, tuple[str, ...]]
 
 
@@ -214,6 +216,23 @@ WHERE p.id IN $ids
 RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
        act.type AS type
 """
+    # Passages by id (with their text only when $texts) with their articles (each once)
+    # and the parts given entities play in the actions each evidences (the role check's
+    # rows, as SEARCH_PASSAGE_ROLES): what showing and checking a search's candidates
+    # needs, in one round trip. From each passage (by the id index) to its few actions,
+    # then to their entities. One row.
+    SEARCH_PASSAGE_CONTEXT = f"""
+UNWIND $ids AS id
+MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE} {{id: id}})
+WITH a, p, CASE WHEN size($entities) = 0 THEN [] ELSE
+       [(p)<-[:{_EVIDENCED_BY}]-(act:{_ACTION})-[r:{_ROLE_RELS}]->(e:{_ENTITY})
+        WHERE e.id IN $entities
+        | {{entity_id: e.id, rel: type(r), action_id: act.id, type: act.type}}]
+     END AS roles
+RETURN collect({{id: p.id, article_id: a.id, roles: roles,
+                 passage: CASE WHEN $texts THEN {_READS.passage_projection} END}}) AS passages,
+       [x IN collect(DISTINCT a) | x {_READS.article_projection.removeprefix("a ")}] AS articles
+"""
     # The near-duplicate copies (the vector retriever leaves their points out in Qdrant).
     # Walks the DUPLICATE_OF relationships (the type's lookup index), never the articles.
     SEARCH_COPY_ARTICLES = f"""
@@ -222,6 +241,7 @@ RETURN DISTINCT c.id AS article_id
 """
     return {
         "SEARCH_COPY_ARTICLES": SEARCH_COPY_ARTICLES,
+        "SEARCH_PASSAGE_CONTEXT": SEARCH_PASSAGE_CONTEXT,
         "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
         "SEARCH_ENTITY_EVIDENCE": SEARCH_ENTITY_EVIDENCE,

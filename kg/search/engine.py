@@ -25,11 +25,9 @@ from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
 from kg.core.ports import SearchGraph, VectorStore
 from kg.core.records import (
-    ActionRecord,
-    ArticleRecord,
     EntityMatch,
     EventRecord,
-    Participants,
+    PassageContext,
     PassageRecord,
     SearchScope,
 )
@@ -46,13 +44,12 @@ from kg.search.results import (
     QueryUnderstanding,
     SearchResult,
 )
-from kg.search.retrievers import Retrieved
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
-from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
+from kg.search.retrievers.vector import QueryEmbedder, VectorRetrieved, retrieve_vector
 from kg.search.roles import apply_roles, asked_roles
 from kg.search.understanding import normalize_name, order_cue, parse_query, resolve_entities
-from kg.search.view import Prefetched, SearchView, build_view
+from kg.search.view import Prefetched, Prefetching, SearchView, build_view
 
 __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "SearchResult"]
 
@@ -72,28 +69,7 @@ class _Run:
     passages: dict[str, PassageRecord]
     graph_actions: tuple[GraphAction, ...]
     scope: SearchScope
-    prefetch: _Prefetch | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Prefetch:
-    # Reads started while the search still ran, for the view (see HybridSearch.view).
-    articles: Future[dict[str, ArticleRecord]]
-    actions: Future[dict[str, ActionRecord]] | None
-    participants: Future[dict[str, Participants]] | None
-    action_ids: frozenset[str]
-    records: Mapping[str, ActionRecord]  # read with the graph retriever's actions
-    action_participants: Mapping[str, Participants]
-
-    def result(self) -> Prefetched:
-        actions = self.actions.result() if self.actions else {}
-        participants = self.participants.result() if self.participants else {}
-        return Prefetched(
-            articles=self.articles.result(),
-            actions={**self.records, **actions},
-            participants={**self.action_participants, **participants},
-            actions_read=self.action_ids,
-        )
+    prefetch: Prefetching | None = None
 
 
 def _depth(limit: int) -> int:
@@ -217,7 +193,9 @@ class HybridSearch:
         if events:
             # Ordered by sources: the events were read to rank; the view reuses them.
             read = frozenset(a.action_id for a in result.actions)
-            known = replace(known, events=events, events_read=read)
+            known = replace(
+                known, events={**known.events, **events}, events_read=known.events_read | read
+            )
         return build_view(self._graph, result, self._executor(), known)
 
     def rankings(
@@ -281,23 +259,46 @@ class HybridSearch:
         # "most reported" orders the actions; it is not something to search for.
         text = order_cue(query).search_text or query
         pool = self._executor()
+        # Every read that does not wait for another starts at once, beside the embedding:
+        # the copies to leave out of the vectors, the fulltext read, the query's entities.
+        copies_job = None if include_duplicates else pool.submit(self._graph.copy_article_ids)
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, text, scope, depth)
-        vector_job = pool.submit(self._retrieve_vector, text, scope, depth, fulltext_job)
+        asked_job: Future[list[str]] = Future()  # whose roles the vector hits come with
+        vector_job = pool.submit(
+            self._retrieve_vector, text, scope, depth, fulltext_job, copies_job, asked_job
+        )
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
+        jobs += [copies_job] if copies_job is not None else []
         try:
             understanding = self.understand(query)
+            asked = asked_roles(understanding)
+            asked_job.set_result(list(asked))
             graph = retrieve_graph(self._graph, understanding, scope, depth)
             action_ids = [a.action_id for a in graph.actions] if prefetch else []
             # The shown actions are among the graph's: those reached from entities came
-            # with their records; read the others' while the vectors come.
+            # with their records; read the others', and the events, while the vectors come.
             unread = [i for i in action_ids if i not in graph.records]
             actions_job = pool.submit(self._graph.actions, unread) if unread else None
             participants_job = pool.submit(self._graph.participants, unread) if unread else None
-            jobs += [j for j in (actions_job, participants_job) if j is not None]
-            vector, fulltext = vector_job.result(), fulltext_job.result()
-        except BaseException:
+            events_job = pool.submit(self._graph.events, action_ids) if action_ids else None
+            jobs += [j for j in (actions_job, participants_job, events_job) if j is not None]
+            fulltext = fulltext_job.result()
+            # The other candidates' articles and roles, read while the vectors come (the
+            # vector hits come with theirs): after fusion, nothing is left to read.
+            early = list(dict.fromkeys([*fulltext.passages, *graph.passages]))
+            context_job = (
+                pool.submit(self._graph.passage_context, early, list(asked), False)
+                if early and (prefetch or asked)
+                else None
+            )
+            jobs += [context_job] if context_job is not None else []
+            vector = vector_job.result()
+            context = context_job.result() if context_job is not None else PassageContext()
+        except BaseException as failure:
             # A failed search (a store down) must not leave its jobs queued in the shared
             # pool: the next searches would wait behind work nobody reads.
+            if not asked_job.done():
+                asked_job.set_exception(failure)
             for job in jobs:
                 job.cancel()
             raise
@@ -316,20 +317,22 @@ class HybridSearch:
         passages = _merge(vector.passages, fulltext.passages, graph.passages)
         ahead = None
         if prefetch:
-            # The shown passages are among the candidates: read their articles meanwhile.
-            article_ids = list(dict.fromkeys(p.article_id for p in passages.values()))
-            ahead = _Prefetch(
-                pool.submit(self._graph.articles, article_ids),
+            ahead = Prefetching(
+                {**context.articles, **vector.articles},
                 actions_job,
                 participants_job,
+                events_job,
                 frozenset(action_ids),
                 graph.records,
                 graph.participants,
             )
-        asked = asked_roles(understanding)
         if asked and fused:
             # Fusion knows no roles: evidence with an entity in the other role goes last.
-            parts = self._graph.passage_roles([f.key for f in fused], list(asked))
+            roles = {**context.roles, **vector.roles}
+            read = {*early, *vector.passages}
+            unread = [f.key for f in fused if f.key not in read]
+            parts = [part for f in fused for part in roles.get(f.key, ())]
+            parts += self._graph.passage_roles(unread, list(asked)) if unread else []
             names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
             fused = apply_roles(fused, asked, parts, names, understanding.event_types)
         return _Run(
@@ -337,8 +340,14 @@ class HybridSearch:
         )
 
     def _retrieve_vector(
-        self, query: str, scope: SearchScope, depth: int, graph_first: Future[Any]
-    ) -> Retrieved:
+        self,
+        query: str,
+        scope: SearchScope,
+        depth: int,
+        graph_first: Future[Any],
+        copies: Future[frozenset[str]] | None,
+        asked: Future[list[str]],
+    ) -> VectorRetrieved:
         # The embedding is the costliest step of a search, and a search whose graph is
         # down fails whatever the vectors say: so it waits up to GRAPH_FIRST_S for the
         # graph's first answer (the fulltext read, started just before) and does not embed
@@ -350,13 +359,23 @@ class HybridSearch:
         # graph has shown no failure at all, it does not wait (a few ms off every search).
         if self._healthy is None or not self._healthy():
             wait([graph_first], timeout=GRAPH_FIRST_S)
-        if graph_first.done() and not graph_first.cancelled():
-            failed = graph_first.exception()
-            if isinstance(failed, ServiceUnavailableError):
-                raise failed
+        for first in (graph_first, copies):  # the copies' read, started beside it
+            if first is not None and first.done() and not first.cancelled():
+                failed = first.exception()
+                if isinstance(failed, ServiceUnavailableError):
+                    raise failed
         if self._ready is not None:
             self._ready()
-        return retrieve_vector(self._vectors, self._embedder, self._graph, query, scope, depth)
+        return retrieve_vector(
+            self._vectors,
+            self._embedder,
+            self._graph,
+            query,
+            scope,
+            depth,
+            copies=copies.result if copies is not None else None,
+            role_entities=asked.result,
+        )
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:

@@ -7,6 +7,7 @@ search (roles, filters, ranking), not its exact scores.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import zlib
@@ -259,7 +260,11 @@ class FakeSearchGraph:
         return out
 
     def passage_context(
-        self, passage_ids: Sequence[str], entity_ids: Sequence[str], texts: bool = True
+        self,
+        passage_ids: Sequence[str],
+        entity_ids: Sequence[str],
+        texts: bool = True,
+        actions: SearchScope | None = None,
     ) -> PassageContext:
         self.calls.append("passage_context")
         passages = {i: self.passages_by_id[i] for i in passage_ids if i in self.passages_by_id}
@@ -273,8 +278,26 @@ class FakeSearchGraph:
             for part in self.passage_roles(list(passages), entity_ids):
                 roles.setdefault(part.passage_id, []).append(part)
             self.calls.pop()  # read with the passages: not a call of its own
-        shown = passages if texts else {}
-        return PassageContext(shown, articles, {k: tuple(v) for k, v in roles.items()})
+        evidenced: dict[str, list[ActionEvidence]] = {}
+        if actions is not None:
+            for found in self.actions_of_passages(list(passages), actions):
+                pid = found.passage.id if found.passage else ""
+                passage = found.passage if texts else None
+                evidenced.setdefault(pid, []).append(dataclasses.replace(found, passage=passage))
+            self.calls.pop()  # read with the passages
+        ids = [e.action_id for found in evidenced.values() for e in found]
+        records = {i: self.actions_by_id[i] for i in ids}
+        participants = self.participants(ids)
+        self.calls.pop()  # read with the passages
+        return PassageContext(
+            passages if texts else {},
+            articles,
+            {k: tuple(v) for k, v in roles.items()},
+            {k: tuple(v) for k, v in evidenced.items()},
+            records,
+            {i: participants.get(i, Participants()) for i in ids},
+            {i: self.events_by_action[i] for i in ids if i in self.events_by_action},
+        )
 
 
 class FakeEmbedder:

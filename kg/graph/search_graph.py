@@ -29,7 +29,7 @@ from kg.core.records import (
 )
 from kg.graph import rows as convert
 from kg.graph import search_queries as q
-from kg.graph.events import read_events_by_action_ids
+from kg.graph.events import event_record, read_events_by_action_ids
 from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import CypherReader
@@ -235,24 +235,75 @@ class Neo4jSearchGraph:
         return [part for r in rows if (part := _role(r, str(r["passage_id"]))) is not None]
 
     def passage_context(
-        self, passage_ids: Sequence[str], entity_ids: Sequence[str], texts: bool = True
+        self,
+        passage_ids: Sequence[str],
+        entity_ids: Sequence[str],
+        texts: bool = True,
+        actions: SearchScope | None = None,
     ) -> PassageContext:
         """See :meth:`kg.core.ports.SearchGraph.passage_context`."""
         if not passage_ids:
             return PassageContext()
-        params = {"ids": list(dict.fromkeys(passage_ids)), "entities": list(entity_ids)}
-        rows = self._store.run_read(q.SEARCH_PASSAGE_CONTEXT, {**params, "texts": texts})
-        passages: dict[str, PassageRecord] = {}
-        roles: dict[str, tuple[PassageRole, ...]] = {}
+        params = {
+            **_scope_params(actions or SearchScope()),
+            "ids": list(dict.fromkeys(passage_ids)),
+            "entities": list(entity_ids),
+            "texts": texts,
+            "actions": actions is not None,
+        }
+        rows = self._store.run_read(q.SEARCH_PASSAGE_CONTEXT, params)
+        out = _Context()
         for found in rows[0]["passages"] if rows else ():
-            passage_id = str(found["id"])
-            if found["passage"] is not None:
-                passages[passage_id] = convert.passage(found["passage"], found["article_id"])
-            parts = [_role(r, passage_id) for r in found["roles"]]
-            if kept := tuple(p for p in parts if p is not None):
-                roles[passage_id] = kept
-        articles = [convert.article(a) for a in rows[0]["articles"]] if rows else []
-        return PassageContext(passages, {a.id: a for a in articles}, roles)
+            out.add(found)
+        for article in rows[0]["articles"] if rows else ():
+            record = convert.article(article)
+            out.articles[record.id] = record
+        return PassageContext(
+            out.passages,
+            out.articles,
+            out.roles,
+            out.actions,
+            out.records,
+            out.participants,
+            out.events,
+        )
+
+
+class _Context:
+    """The records of one passage-context read, gathered passage by passage."""
+
+    def __init__(self) -> None:
+        self.passages: dict[str, PassageRecord] = {}
+        self.articles: dict[str, ArticleRecord] = {}
+        self.roles: dict[str, tuple[PassageRole, ...]] = {}
+        self.actions: dict[str, tuple[ActionEvidence, ...]] = {}
+        self.records: dict[str, ActionRecord] = {}
+        self.participants: dict[str, Participants] = {}
+        self.events: dict[str, EventRecord] = {}
+
+    def add(self, found: Mapping[str, Any]) -> None:
+        passage_id = str(found["id"])
+        passage = None
+        if found["passage"] is not None:
+            passage = convert.passage(found["passage"], found["article_id"])
+            self.passages[passage_id] = passage
+        parts = [_role(r, passage_id) for r in found["roles"]]
+        if kept := tuple(p for p in parts if p is not None):
+            self.roles[passage_id] = kept
+        if found["actions"]:
+            self.actions[passage_id] = tuple(
+                ActionEvidence(
+                    str(x["action_id"]), str(x["type"]), float(x["confidence"]), None, passage
+                )
+                for x in found["actions"]
+            )
+        for x in found["actions"]:
+            self.records[x["action_id"]] = convert.action(x["action"])
+            self.participants[x["action_id"]] = convert.participants(x["participants"])
+            if x["event"] is not None:
+                found_event = x["event"]
+                event = event_record(found_event["event"], found_event["report_ids"])
+                self.events[x["action_id"]] = event
 
 
 def _role(row: Mapping[str, Any], passage_id: str) -> PassageRole | None:

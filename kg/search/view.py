@@ -159,8 +159,11 @@ class Prefetching:
         events: The events of the graph's actions, being read.
         action_ids: The graph's actions (whose records, participants and events these
             hold, or are reading).
-        records: The records read with the graph retriever's actions, by id.
+        records: The records read with the graph retriever's actions, or with the
+            candidate passages, by id.
         action_participants: Their participants, by action id.
+        events_read: The actions (of the candidates) whose events ``known_events`` holds.
+        known_events: Their events, by action id (absent: none).
     """
 
     articles: Mapping[str, ArticleRecord]
@@ -170,6 +173,8 @@ class Prefetching:
     action_ids: frozenset[str]
     records: Mapping[str, ActionRecord]
     action_participants: Mapping[str, Participants]
+    events_read: frozenset[str] = frozenset()
+    known_events: Mapping[str, EventRecord] = field(default_factory=dict)
 
     def result(self) -> Prefetched:
         """What was read, once every read is done."""
@@ -179,9 +184,9 @@ class Prefetching:
             articles=self.articles,
             actions={**self.records, **actions},
             participants={**self.action_participants, **participants},
-            actions_read=self.action_ids,
-            events=self.events.result() if self.events else {},
-            events_read=self.action_ids if self.events else frozenset(),
+            actions_read=self.action_ids | frozenset(self.records),
+            events={**self.known_events, **(self.events.result() if self.events else {})},
+            events_read=(self.action_ids if self.events else frozenset()) | self.events_read,
         )
 
 

@@ -8,13 +8,7 @@ from typing import Protocol
 
 from kg.core.models import VectorFilter, VectorHit
 from kg.core.ports import SearchGraph, VectorStore
-from kg.core.records import (
-    ArticleRecord,
-    PassageContext,
-    PassageRecord,
-    PassageRole,
-    SearchScope,
-)
+from kg.core.records import PassageContext, PassageRecord, SearchScope
 from kg.search.fusion import Ranked
 from kg.search.retrievers import Retrieved
 from kg.vectors.payload import PassagePayload
@@ -28,15 +22,11 @@ class QueryEmbedder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class VectorRetrieved(Retrieved):
-    """The vector retriever's passages, with what the graph check read beside them.
+    """The vector retriever's passages, and what the read that checked them brought:
+    their articles and whatever else the caller asked of it (roles, actions), so that
+    these need no read after fusion."""
 
-    ``articles`` holds the hits' articles (by id) and ``roles`` the parts the asked
-    entities play in the actions each hit evidences (by passage id): read in the round
-    trip that checks the hits against the graph, they need no read after fusion.
-    """
-
-    articles: Mapping[str, ArticleRecord] = field(default_factory=dict)
-    roles: Mapping[str, tuple[PassageRole, ...]] = field(default_factory=dict)
+    context: PassageContext = field(default_factory=PassageContext)
 
 
 def shown(hits: list[VectorHit], stored: Mapping[str, PassageRecord]) -> list[VectorHit]:
@@ -81,7 +71,7 @@ def retrieve_vector(
     depth: int,
     *,
     copies: Callable[[], frozenset[str]] | None = None,
-    role_entities: Callable[[], Sequence[str]] | None = None,
+    context: Callable[[Sequence[str]], PassageContext] | None = None,
 ) -> VectorRetrieved:
     """Nearest passages by cosine similarity, within the scope.
 
@@ -101,8 +91,9 @@ def retrieve_vector(
         depth: How many hits to ask for.
         copies: The near-duplicate copies' article ids, when the caller read them already
             (e.g. while the query was embedded); default: ``graph.copy_article_ids()``.
-        role_entities: The entities whose roles to read with the hits (called once the
-            hits are known); default: none.
+        context: Reads the hits' passages, with what else the caller needs of them
+            (:meth:`~kg.core.ports.SearchGraph.passage_context`: roles, actions), in the
+            read that checks them; default: the passages and their articles.
     """
     vector = embedder.embed_query(query)
     # Near-duplicate copies are left out in Qdrant itself, so the `depth` nearest points
@@ -117,19 +108,14 @@ def retrieve_vector(
         exclude_article_ids=tuple(sorted(excluded)),
     )
     found = vectors.search(vector, depth, flt)
-    context = PassageContext()
+    read = PassageContext()
     if found:
-        entities = role_entities() if role_entities is not None else ()
-        context = graph.passage_context([hit.id for hit in found], entities)
-    hits = shown(found, context.passages)
+        ids = [hit.id for hit in found]
+        read = context(ids) if context is not None else graph.passage_context(ids, ())
+    hits = shown(found, read.passages)
     passages = {hit.id: passage_of(PassagePayload.from_dict(hit.payload, hit.id)) for hit in hits}
     ranked = [Ranked(hit.id, round(hit.score, 6)) for hit in hits]
     if scope.types and ranked:
         keep = graph.passages_with_action_types([r.key for r in ranked], scope.types)
         ranked = [r for r in ranked if r.key in keep]
-    return VectorRetrieved(
-        tuple(ranked),
-        passages,
-        dict(context.articles),
-        {i: context.roles[i] for i in passages if i in context.roles},
-    )
+    return VectorRetrieved(tuple(ranked), passages, read)

@@ -19,6 +19,14 @@ a temporary Qdrant directory, and deleted afterwards. The queries are those of
 ``bench/data/re3d_role_questions.json`` plus a few without roles. ``--profile`` prints where
 one in-process search spends its time.
 
+The peer matches Qdrant's hits to the graph with ``MATCH (node:Passage) WHERE
+node[$id_property] = ...`` (neo4j-graphrag's ``get_match_query``): a dynamic property that no
+index serves, so it scans every ``Passage`` node of the database once per hit. Its time grows
+with the whole database, not with the bench's passages; the bench prints how many passages
+the database holds. To compare like with like, run it against a Neo4j holding only the
+bench's passages (e.g. ``NEWSKG_VAR_DIR=/tmp/x NEWSKG_NEO4J_BOLT_PORT=7711
+NEWSKG_NEO4J_HTTP_PORT=7712 kg neo4j start``, and the same variables for the bench).
+
 Needs the ``bench`` extra (``pip install -e '.[bench]'``: ``neo4j-graphrag[qdrant]``).
 
 Run: ``.venv/bin/python bench/peer.py [--rounds 5] [--profile]`` (needs Neo4j running).
@@ -147,6 +155,8 @@ def measure(services: Services, article_ids: Sequence[str], rounds: int, profile
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
     queries = [q["query"] for q in questions] + list(EXTRA_QUERIES)
     print(f"{len(passages)} passages, {len(queries)} queries x {rounds} rounds")
+    held = services.admin.counts_by_label().get("Passage", 0)
+    print(f"the database holds {held} passages (the peer scans all of them per hit)")
     if profile:
         profile_one(search, queries[0])
     with live_client(create_app(services=services)) as http:

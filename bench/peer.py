@@ -7,8 +7,9 @@ Same passages, same model, same queries, calls interleaved in one run:
   :class:`kg.vectors.embedder.Embedder`, wrapped in neo4j-graphrag's ``Embedder``
   interface), matched to the graph's ``Passage`` nodes by ``id_property_neo4j="id"`` (the
   passage id, which is also our point id); it returns the top 10 passage nodes.
-- **newskg**: :meth:`kg.search.engine.HybridSearch.view` in process (vector + fulltext +
-  graph retrieval, fusion, role check, actions, hydration), REST ``GET /search`` and the
+- **newskg**: :meth:`kg.search.engine.HybridSearch.view` in process, on the engine the API
+  serves (``services.search``: vector + fulltext + graph retrieval, fusion, role check,
+  actions, hydration), REST ``GET /search`` and the
   GraphQL ``search`` query of ``bench/scale.py`` over HTTP to a uvicorn server this bench
   starts on a loopback port (in a thread).
 
@@ -17,6 +18,14 @@ The passages are the re3d-ukgov documents (Dstl, OGL v3.0, read in place from
 a temporary Qdrant directory, and deleted afterwards. The queries are those of
 ``bench/data/re3d_role_questions.json`` plus a few without roles. ``--profile`` prints where
 one in-process search spends its time.
+
+The peer matches Qdrant's hits to the graph with ``MATCH (node:Passage) WHERE
+node[$id_property] = ...`` (neo4j-graphrag's ``get_match_query``): a dynamic property that no
+index serves, so it scans every ``Passage`` node of the database once per hit. Its time grows
+with the whole database, not with the bench's passages; the bench prints how many passages
+the database holds. To compare like with like, run it against a Neo4j holding only the
+bench's passages (e.g. ``NEWSKG_VAR_DIR=/tmp/x NEWSKG_NEO4J_BOLT_PORT=7711
+NEWSKG_NEO4J_HTTP_PORT=7712 kg neo4j start``, and the same variables for the bench).
 
 Needs the ``bench`` extra (``pip install -e '.[bench]'``: ``neo4j-graphrag[qdrant]``).
 
@@ -46,7 +55,6 @@ if str(ROOT) not in sys.path:
 from bench.eval_search import DATA, QUESTIONS, articles_of  # noqa: E402
 from bench.scale import SEARCH_GQL  # noqa: E402
 from kg.core.config import get_settings  # noqa: E402
-from kg.graph.search_graph import Neo4jSearchGraph  # noqa: E402
 from kg.search.engine import HybridSearch  # noqa: E402
 from kg.search.request import SearchRequest  # noqa: E402
 from kg.services import Services, bootstrap, build_services, close  # noqa: E402
@@ -140,12 +148,15 @@ def measure(services: Services, article_ids: Sequence[str], rounds: int, profile
     by_article = services.reader.passages_by_article_ids(list(article_ids))
     passages = [(p.id, p.text) for ps in by_article.values() for p in ps]
     peer = peer_retriever(services, passages)
-    search = HybridSearch(
-        Neo4jSearchGraph(services.graph), services.vectors, services.embedder, services.settings
-    )
+    # The engine as the API serves it: with the breaker, so that (the graph healthy) it
+    # embeds the query at once. An engine without one waits up to GRAPH_FIRST_S for the
+    # graph's first answer before embedding, which the server never does while healthy.
+    search = services.search
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
     queries = [q["query"] for q in questions] + list(EXTRA_QUERIES)
     print(f"{len(passages)} passages, {len(queries)} queries x {rounds} rounds")
+    held = services.admin.counts_by_label().get("Passage", 0)
+    print(f"the database holds {held} passages (the peer scans all of them per hit)")
     if profile:
         profile_one(search, queries[0])
     with live_client(create_app(services=services)) as http:
@@ -170,7 +181,6 @@ def measure(services: Services, article_ids: Sequence[str], rounds: int, profile
                     started = time.perf_counter()
                     systems[name](query)
                     times[name].append((time.perf_counter() - started) * 1000)
-    search.close()
     peer.driver.close()
 
     p50 = {name: statistics.median(ts) for name, ts in times.items()}

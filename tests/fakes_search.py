@@ -7,6 +7,7 @@ search (roles, filters, ranking), not its exact scores.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import zlib
@@ -25,6 +26,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -256,6 +258,46 @@ class FakeSearchGraph:
                     PassageRole(action.passage_id, entity_id, roles[rel], action_id, action.type)
                 )
         return out
+
+    def passage_context(
+        self,
+        passage_ids: Sequence[str],
+        entity_ids: Sequence[str],
+        texts: bool = True,
+        actions: SearchScope | None = None,
+    ) -> PassageContext:
+        self.calls.append("passage_context")
+        passages = {i: self.passages_by_id[i] for i in passage_ids if i in self.passages_by_id}
+        articles = {
+            p.article_id: self.articles_by_id[p.article_id]
+            for p in passages.values()
+            if p.article_id in self.articles_by_id
+        }
+        roles: dict[str, list[PassageRole]] = {}
+        if entity_ids:
+            for part in self.passage_roles(list(passages), entity_ids):
+                roles.setdefault(part.passage_id, []).append(part)
+            self.calls.pop()  # read with the passages: not a call of its own
+        evidenced: dict[str, list[ActionEvidence]] = {}
+        if actions is not None:
+            for found in self.actions_of_passages(list(passages), actions):
+                pid = found.passage.id if found.passage else ""
+                passage = found.passage if texts else None
+                evidenced.setdefault(pid, []).append(dataclasses.replace(found, passage=passage))
+            self.calls.pop()  # read with the passages
+        ids = [e.action_id for found in evidenced.values() for e in found]
+        records = {i: self.actions_by_id[i] for i in ids}
+        participants = self.participants(ids)
+        self.calls.pop()  # read with the passages
+        return PassageContext(
+            passages if texts else {},
+            articles,
+            {k: tuple(v) for k, v in roles.items()},
+            {k: tuple(v) for k, v in evidenced.items()},
+            records,
+            {i: participants.get(i, Participants()) for i in ids},
+            {i: self.events_by_action[i] for i in ids if i in self.events_by_action},
+        )
 
 
 class FakeEmbedder:

@@ -31,6 +31,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -289,4 +290,18 @@ class SearchGraph(Protocol):
         self, passage_ids: Sequence[str], entity_ids: Sequence[str]
     ) -> list[PassageRole]:
         """The parts (actor, target) the entities play in the actions the passages evidence."""
+        ...
+
+    def passage_context(
+        self,
+        passage_ids: Sequence[str],
+        entity_ids: Sequence[str],
+        texts: bool = True,
+        actions: SearchScope | None = None,
+    ) -> PassageContext:
+        """In one read: the passages by id (only when ``texts``: else the caller has
+        them), their articles, the parts (actor, target) the entities play in the actions
+        they evidence (as :meth:`passage_roles`), and with ``actions`` the actions they
+        evidence in that scope (as :meth:`actions_of_passages`), with records,
+        participants and events."""
         ...

@@ -319,6 +319,46 @@ class PassageRole:
     action_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class PassageContext:
+    """Passages read with what showing, checking and ranking them needs (search's
+    candidates).
+
+    Attributes:
+        passages: The passages found, by id (unknown ids are absent; empty when their
+            texts were not asked for).
+        articles: Their articles, by id.
+        roles: The parts the asked entities play in the actions each passage evidences,
+            by passage id (only passages with such parts are keys).
+        actions: The actions each passage evidences in scope, by passage id (only when
+            asked, and only passages with such actions are keys); each one's ``passage``
+            is the passage when its text was read, else None.
+        records: Those actions' records, by action id.
+        participants: Their participants, by action id.
+        events: The events they report, by action id (actions without one are absent).
+    """
+
+    passages: Mapping[str, PassageRecord] = field(default_factory=dict)
+    articles: Mapping[str, ArticleRecord] = field(default_factory=dict)
+    roles: Mapping[str, tuple[PassageRole, ...]] = field(default_factory=dict)
+    actions: Mapping[str, tuple[ActionEvidence, ...]] = field(default_factory=dict)
+    records: Mapping[str, ActionRecord] = field(default_factory=dict)
+    participants: Mapping[str, Participants] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
+
+    def joined(self, other: PassageContext) -> PassageContext:
+        """Both reads' records (``other``'s win where both hold one)."""
+        return PassageContext(
+            {**self.passages, **other.passages},
+            {**self.articles, **other.articles},
+            {**self.roles, **other.roles},
+            {**self.actions, **other.actions},
+            {**self.records, **other.records},
+            {**self.participants, **other.participants},
+            {**self.events, **other.events},
+        )
+
+
 # =========================================================================== events
 
 

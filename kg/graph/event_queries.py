@@ -28,6 +28,9 @@ class EventCypher:
     replace_events: str
     drop_events: str
     events_by_action_ids: str
+    event_projection: str
+    """The event action ``x`` reports and its reports' ids (``{event, report_ids}``, or
+    null), as ``events_by_action_ids`` returns them, for other queries."""
 
 
 @cache
@@ -127,6 +130,10 @@ WHERE NOT EXISTS {{ (ev)<-[:{reports}]-(:{action}) }}
 DETACH DELETE ev
 RETURN count(*) AS dropped
 """,
+        event_projection=(
+            f"head([(x)-[:{reports}]->(ev:{event}) | {{event: ev {event_fields},"
+            f" report_ids: [(ev)<-[:{reports}]-(y:{action}) | y.id]}}])"
+        ),
         events_by_action_ids=f"""
 UNWIND $ids AS xid
 MATCH (:{action} {{id: xid}})-[:{reports}]->(ev:{event})

@@ -180,19 +180,20 @@ def read_events_by_action_ids(db: CypherReader, ids: Sequence[str]) -> dict[str,
     if not ids:
         return {}
     rows = db.run_read(event_cypher().events_by_action_ids, {"ids": list(ids)})
-    out: dict[str, EventRecord] = {}
-    for row in rows:
-        ev = row["event"]
-        out[row["action_id"]] = EventRecord(
-            id=ev["id"],
-            iri=ev["iri"],
-            type=ev["type"],
-            article_count=int(ev["articleCount"]),
-            source_count=int(ev["sourceCount"]),
-            first_reported=_date(ev["firstReported"]),
-            last_reported=_date(ev["lastReported"]),
-            confidence=float(ev["eventConfidence"]),
-            lead_id=ev["leadAction"],
-            report_ids=tuple(sorted(row["report_ids"])),
-        )
-    return out
+    return {row["action_id"]: event_record(row["event"], row["report_ids"]) for row in rows}
+
+
+def event_record(ev: Mapping[str, Any], report_ids: Sequence[str]) -> EventRecord:
+    """An event map and its reports' ids (as ``event_projection`` returns them) as a record."""
+    return EventRecord(
+        id=ev["id"],
+        iri=ev["iri"],
+        type=ev["type"],
+        article_count=int(ev["articleCount"]),
+        source_count=int(ev["sourceCount"]),
+        first_reported=_date(ev["firstReported"]),
+        last_reported=_date(ev["lastReported"]),
+        confidence=float(ev["eventConfidence"]),
+        lead_id=ev["leadAction"],
+        report_ids=tuple(sorted(report_ids)),
+    )

@@ -46,6 +46,10 @@ class ReadCypher:
     """An action ``x`` as the action queries return it (a map), for other queries."""
     participants_projection: str
     """The entities action ``x`` involves, by role (a map of lists), for other queries."""
+    article_projection: str
+    """An article ``a`` as the article queries return it (a map), for other queries."""
+    passage_projection: str
+    """A passage ``p`` as the passage queries return it (a map), for other queries."""
 
 
 @cache
@@ -91,6 +95,8 @@ def read_cypher() -> ReadCypher:
     return ReadCypher(
         action_projection=f"x {_API_ACTION_FIELDS}",
         participants_projection=_participants,
+        article_projection=f"a {_API_ARTICLE_FIELDS}",
+        passage_projection=f"p {_API_PASSAGE_FIELDS}",
         entities_by_ids=f"""
 UNWIND $ids AS id
 MATCH (e:{_ENTITY} {{id: id}})

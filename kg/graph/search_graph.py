@@ -20,6 +20,7 @@ from kg.core.records import (
     EntityRecord,
     EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
     PassageRole,
     Role,
@@ -28,7 +29,7 @@ from kg.core.records import (
 )
 from kg.graph import rows as convert
 from kg.graph import search_queries as q
-from kg.graph.events import read_events_by_action_ids
+from kg.graph.events import event_record, read_events_by_action_ids
 from kg.graph.lucene import lucene_phrase, lucene_terms
 from kg.graph.reads import Neo4jGraphReader
 from kg.graph.store import CypherReader
@@ -231,18 +232,90 @@ class Neo4jSearchGraph:
         rows = self._store.run_read(
             q.SEARCH_PASSAGE_ROLES, {"ids": list(passage_ids), "entities": list(entity_ids)}
         )
-        roles: dict[str, Role] = {
-            q.ROLE_RELS["actor"][0]: "actor",
-            q.ROLE_RELS["target"][0]: "target",
+        return [part for r in rows if (part := _role(r, str(r["passage_id"]))) is not None]
+
+    def passage_context(
+        self,
+        passage_ids: Sequence[str],
+        entity_ids: Sequence[str],
+        texts: bool = True,
+        actions: SearchScope | None = None,
+    ) -> PassageContext:
+        """See :meth:`kg.core.ports.SearchGraph.passage_context`."""
+        if not passage_ids:
+            return PassageContext()
+        params = {
+            **_scope_params(actions or SearchScope()),
+            "ids": list(dict.fromkeys(passage_ids)),
+            "entities": list(entity_ids),
+            "texts": texts,
+            "actions": actions is not None,
         }
-        return [
-            PassageRole(
-                passage_id=str(r["passage_id"]),
-                entity_id=str(r["entity_id"]),
-                role=roles[str(r["rel"])],
-                action_id=str(r["action_id"]),
-                action_type=str(r["type"]),
+        rows = self._store.run_read(q.SEARCH_PASSAGE_CONTEXT, params)
+        out = _Context()
+        for found in rows[0]["passages"] if rows else ():
+            out.add(found)
+        for article in rows[0]["articles"] if rows else ():
+            record = convert.article(article)
+            out.articles[record.id] = record
+        return PassageContext(
+            out.passages,
+            out.articles,
+            out.roles,
+            out.actions,
+            out.records,
+            out.participants,
+            out.events,
+        )
+
+
+class _Context:
+    """The records of one passage-context read, gathered passage by passage."""
+
+    def __init__(self) -> None:
+        self.passages: dict[str, PassageRecord] = {}
+        self.articles: dict[str, ArticleRecord] = {}
+        self.roles: dict[str, tuple[PassageRole, ...]] = {}
+        self.actions: dict[str, tuple[ActionEvidence, ...]] = {}
+        self.records: dict[str, ActionRecord] = {}
+        self.participants: dict[str, Participants] = {}
+        self.events: dict[str, EventRecord] = {}
+
+    def add(self, found: Mapping[str, Any]) -> None:
+        passage_id = str(found["id"])
+        passage = None
+        if found["passage"] is not None:
+            passage = convert.passage(found["passage"], found["article_id"])
+            self.passages[passage_id] = passage
+        parts = [_role(r, passage_id) for r in found["roles"]]
+        if kept := tuple(p for p in parts if p is not None):
+            self.roles[passage_id] = kept
+        if found["actions"]:
+            self.actions[passage_id] = tuple(
+                ActionEvidence(
+                    str(x["action_id"]), str(x["type"]), float(x["confidence"]), None, passage
+                )
+                for x in found["actions"]
             )
-            for r in rows
-            if str(r["rel"]) in roles
-        ]
+        for x in found["actions"]:
+            self.records[x["action_id"]] = convert.action(x["action"])
+            self.participants[x["action_id"]] = convert.participants(x["participants"])
+            if x["event"] is not None:
+                found_event = x["event"]
+                event = event_record(found_event["event"], found_event["report_ids"])
+                self.events[x["action_id"]] = event
+
+
+def _role(row: Mapping[str, Any], passage_id: str) -> PassageRole | None:
+    """A role-check row as a record; None for a relationship that names no role."""
+    roles: dict[str, Role] = {q.ROLE_RELS["actor"][0]: "actor", q.ROLE_RELS["target"][0]: "target"}
+    role = roles.get(str(row["rel"]))
+    if role is None:
+        return None
+    return PassageRole(
+        passage_id=passage_id,
+        entity_id=str(row["entity_id"]),
+        role=role,
+        action_id=str(row["action_id"]),
+        action_type=str(row["type"]),
+    )

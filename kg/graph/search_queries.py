@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kg.graph.event_queries import event_cypher
 from kg.graph.read_queries import read_cypher
 from kg.graph.schema import fulltext_index, label, rel_type, relationship_types_between
 
@@ -25,6 +26,7 @@ __all__ = [
     "SEARCH_ENTITIES_BY_FULLTEXT",
     "SEARCH_PASSAGE_ROLES",
     "SEARCH_COPY_ARTICLES",
+    "SEARCH_PASSAGE_CONTEXT",
 ]
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     SEARCH_ENTITIES_BY_FULLTEXT: str
     SEARCH_PASSAGE_ROLES: str
     SEARCH_COPY_ARTICLES: str
+    SEARCH_PASSAGE_CONTEXT: str
     ROLE_RELS: dict[str, tuple[str, ...]]
 
 
@@ -214,6 +217,34 @@ WHERE p.id IN $ids
 RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
        act.type AS type
 """
+    # Passages by id (with their text only when $texts) with their articles (each once),
+    # the parts given entities play in the actions each evidences (the role check's rows,
+    # as SEARCH_PASSAGE_ROLES), and when $actions the actions each evidences in scope (as
+    # SEARCH_ACTIONS_OF_PASSAGES, with their records, participants and events): what showing,
+    # checking and ranking a search's candidates needs, in one round trip. From each
+    # passage (by the id index) to its few actions, then to their entities. One row.
+    SEARCH_PASSAGE_CONTEXT = f"""
+UNWIND $ids AS id
+MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE} {{id: id}})
+WITH a, p, CASE WHEN size($entities) = 0 THEN [] ELSE
+       [(p)<-[:{_EVIDENCED_BY}]-(act:{_ACTION})-[r:{_ROLE_RELS}]->(e:{_ENTITY})
+        WHERE e.id IN $entities
+        | {{entity_id: e.id, rel: type(r), action_id: act.id, type: act.type}}]
+     END AS roles,
+     CASE WHEN NOT $actions THEN [] ELSE
+       [(p)<-[:{_EVIDENCED_BY}]-(x:{_ACTION})
+        WHERE (size($types) = 0 OR x.type IN $types) AND {_original("a")}
+          AND ($from IS NULL OR coalesce(x.date, a.published) >= $from)
+          AND ($to IS NULL OR coalesce(x.date, a.published) <= $to)
+        | {{action_id: x.id, type: x.type, confidence: coalesce(x.confidence, 0.5),
+            action: {_READS.action_projection},
+            participants: {_READS.participants_projection},
+            event: {event_cypher().event_projection}}}]
+     END AS actions
+RETURN collect({{id: p.id, article_id: a.id, roles: roles, actions: actions,
+                 passage: CASE WHEN $texts THEN {_READS.passage_projection} END}}) AS passages,
+       [x IN collect(DISTINCT a) | x {_READS.article_projection.removeprefix("a ")}] AS articles
+"""
     # The near-duplicate copies (the vector retriever leaves their points out in Qdrant).
     # Walks the DUPLICATE_OF relationships (the type's lookup index), never the articles.
     SEARCH_COPY_ARTICLES = f"""
@@ -222,6 +253,7 @@ RETURN DISTINCT c.id AS article_id
 """
     return {
         "SEARCH_COPY_ARTICLES": SEARCH_COPY_ARTICLES,
+        "SEARCH_PASSAGE_CONTEXT": SEARCH_PASSAGE_CONTEXT,
         "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
         "SEARCH_ENTITY_EVIDENCE": SEARCH_ENTITY_EVIDENCE,

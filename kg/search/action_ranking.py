@@ -14,13 +14,22 @@ from dataclasses import replace
 from kg.core.records import ActionEvidence, EventRecord
 from kg.search.fusion import Fused
 from kg.search.results import (
+    ORDER_SOURCE_COUNT,
     RETRIEVER_EVIDENCE,
     RETRIEVER_GRAPH,
     RETRIEVER_SOURCES,
     ActionHit,
+    QueryUnderstanding,
     Why,
 )
 from kg.search.retrievers.graph import GraphAction
+
+
+def orders_by_sources(order_by: str | None, understanding: QueryUnderstanding) -> bool:
+    """The request's order when it gives one; otherwise what the query asks ("most reported")."""
+    if order_by is not None:
+        return order_by == ORDER_SOURCE_COUNT
+    return understanding.order_by_sources
 
 
 def _passage_ranks(fused: Sequence[Fused]) -> dict[str, tuple[int, float]]:

@@ -16,7 +16,7 @@ Search reads the graph only through the :class:`kg.core.ports.SearchGraph` port.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,15 +26,18 @@ from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
 from kg.core.ports import SearchGraph, VectorStore
 from kg.core.records import (
-    ActionRecord,
-    ArticleRecord,
     EntityMatch,
     EventRecord,
-    Participants,
+    PassageContext,
     PassageRecord,
     SearchScope,
 )
-from kg.search.action_ranking import rank_by_sources, rank_evidenced_actions, rank_graph_actions
+from kg.search.action_ranking import (
+    orders_by_sources,
+    rank_by_sources,
+    rank_evidenced_actions,
+    rank_graph_actions,
+)
 from kg.search.fusion import Fused, Ranked, reciprocal_rank_fusion
 from kg.search.request import DEFAULT_LIMIT, MAX_LIMIT, SearchRequest
 from kg.search.results import (
@@ -47,13 +50,13 @@ from kg.search.results import (
     QueryUnderstanding,
     SearchResult,
 )
-from kg.search.retrievers import Retrieved
+from kg.search.retrievers import merge_passages
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
-from kg.search.retrievers.vector import QueryEmbedder, retrieve_vector
+from kg.search.retrievers.vector import QueryEmbedder, VectorRetrieved, retrieve_vector
 from kg.search.roles import apply_roles, asked_roles
 from kg.search.understanding import normalize_name, order_cue, parse_query, resolve_entities
-from kg.search.view import Prefetched, SearchView, build_view
+from kg.search.view import Prefetched, Prefetching, SearchView, build_view
 
 __all__ = ["MAX_LIMIT", "HybridSearch", "QueryEmbedder", "SearchRequest", "SearchResult"]
 
@@ -73,28 +76,9 @@ class _Run:
     passages: dict[str, PassageRecord]
     graph_actions: tuple[GraphAction, ...]
     scope: SearchScope
-    prefetch: _Prefetch | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Prefetch:
-    # Reads started while the search still ran, for the view (see HybridSearch.view).
-    articles: Future[dict[str, ArticleRecord]]
-    actions: Future[dict[str, ActionRecord]] | None
-    participants: Future[dict[str, Participants]] | None
-    action_ids: frozenset[str]
-    records: Mapping[str, ActionRecord]  # read with the graph retriever's actions
-    action_participants: Mapping[str, Participants]
-
-    def result(self) -> Prefetched:
-        actions = self.actions.result() if self.actions else {}
-        participants = self.participants.result() if self.participants else {}
-        return Prefetched(
-            articles=self.articles.result(),
-            actions={**self.records, **actions},
-            participants={**self.action_participants, **participants},
-            actions_read=self.action_ids,
-        )
+    context: PassageContext  # the candidates' articles, roles and (no entity) actions
+    read: frozenset[str]  # the candidates whose context was read
+    prefetch: Prefetching | None = None
 
 
 def _depth(limit: int) -> int:
@@ -170,7 +154,7 @@ class HybridSearch:
             if f.key in passages
         )
         understanding = run.understanding
-        by_sources = _orders_by_sources(request.order_by, understanding)
+        by_sources = orders_by_sources(request.order_by, understanding)
         if understanding.entities:
             # By sources, every candidate is ranked: a widely reported event may rank low.
             keep = max(limit, len(run.graph_actions)) if by_sources else limit
@@ -182,7 +166,16 @@ class HybridSearch:
                 weight_graph=self._settings.weight_graph,
             )
         else:
-            evidence = self._graph.actions_of_passages([f.key for f in fused], run.scope)
+            # The candidates' actions came with them; a passage none read had is read now.
+            keys = [f.key for f in fused]
+            evidence = [
+                replace(found, passage=found.passage or passages[key])
+                for key in keys
+                if key in passages
+                for found in run.context.actions.get(key, ())
+            ]
+            unread = [key for key in keys if key not in run.read]
+            evidence += self._graph.actions_of_passages(unread, run.scope) if unread else []
             keep = max(limit, len(evidence)) if by_sources else limit
             actions = rank_evidenced_actions(evidence, fused, understanding.event_types, keep)
         events: dict[str, EventRecord] = {}
@@ -209,16 +202,19 @@ class HybridSearch:
     def view(self, request: SearchRequest) -> SearchView:
         """:meth:`run`, then hydrate the hits into the result view both APIs render.
 
-        The records the view shows are read early where they can be: the graph's actions
-        and their participants while the vector retriever still runs, the candidates'
-        articles beside the role check; the view then reads only what is still missing.
+        The records the view shows are read while the retrievers run: the graph's actions
+        with their participants, and their events; the candidates' articles (and, for a
+        query naming no entity, their actions) with the candidates. The view then reads
+        only what is still missing (the events of actions that are not the graph's).
         """
         result, run, events = self._result(request, prefetch=True)
         known = run.prefetch.result() if run.prefetch else Prefetched()
         if events:
             # Ordered by sources: the events were read to rank; the view reuses them.
             read = frozenset(a.action_id for a in result.actions)
-            known = replace(known, events=events, events_read=read)
+            known = replace(
+                known, events={**known.events, **events}, events_read=known.events_read | read
+            )
         return build_view(self._graph, result, self._executor(), known)
 
     def rankings(
@@ -260,7 +256,7 @@ class HybridSearch:
         with self._pool_lock:
             if self._pool is None:
                 # The vector and fulltext retrievers, and the graph reads that can run at
-                # once (mention passages; the view's articles and participants), of
+                # once (the copies, the candidates' context, the actions' events), of
                 # concurrent searches: each read mostly waits for a store, so threads
                 # overlap the round trips, and more than the cores serve many clients.
                 self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search")
@@ -282,23 +278,57 @@ class HybridSearch:
         # "most reported" orders the actions; it is not something to search for.
         text = order_cue(query).search_text or query
         pool = self._executor()
+        # Every read that does not wait for another starts at once, beside the embedding:
+        # the copies to leave out of the vectors, the fulltext read, the query's entities.
+        copies_job = None if include_duplicates else pool.submit(self._graph.copy_article_ids)
         fulltext_job = pool.submit(retrieve_fulltext, self._graph, text, scope, depth)
-        vector_job = pool.submit(self._retrieve_vector, text, scope, depth, fulltext_job)
-        jobs: list[Future[Any]] = [vector_job, fulltext_job]
+        # What the vector hits' graph check reads with them, known once the query is.
+        plan: Future[tuple[list[str], SearchScope | None]] = Future()
+
+        def context_of(ids: Sequence[str]) -> PassageContext:
+            entities, actions = plan.result()
+            return self._graph.passage_context(ids, entities, True, actions)
+
+        vector_job = pool.submit(
+            self._retrieve_vector, text, scope, depth, fulltext_job, copies_job, context_of
+        )
+        jobs: list[Future[Any]] = [j for j in (vector_job, fulltext_job, copies_job) if j]
         try:
             understanding = self.understand(query)
+            asked = asked_roles(understanding)
+            # A query naming no entity ranks the actions its passages evidence.
+            evidenced = None if understanding.entities else scope
+            plan.set_result((list(asked), evidenced))
             graph = retrieve_graph(self._graph, understanding, scope, depth)
-            action_ids = [a.action_id for a in graph.actions] if prefetch else []
-            # The shown actions are among the graph's: those reached from entities came
-            # with their records; read the others' while the vectors come.
+            # The shown actions are the graph's when the query names entities, else the
+            # candidates' (those come with the candidates' context, below).
+            shows_graph = prefetch and evidenced is None
+            action_ids = [a.action_id for a in graph.actions] if shows_graph else []
+            # Those reached from entities came with their records; read the others', and
+            # the events, while the vectors come.
             unread = [i for i in action_ids if i not in graph.records]
             actions_job = pool.submit(self._graph.actions, unread) if unread else None
             participants_job = pool.submit(self._graph.participants, unread) if unread else None
-            jobs += [j for j in (actions_job, participants_job) if j is not None]
-            vector, fulltext = vector_job.result(), fulltext_job.result()
-        except BaseException:
+            events_job = pool.submit(self._graph.events, action_ids) if action_ids else None
+            jobs += [j for j in (actions_job, participants_job, events_job) if j is not None]
+            fulltext = fulltext_job.result()
+            # The other candidates' context, read while the vectors come (the vector
+            # hits come with theirs): after fusion, nothing is left to read.
+            wanted = prefetch or asked or evidenced is not None
+            early = list(dict.fromkeys([*fulltext.passages, *graph.passages])) if wanted else []
+            context_job = (
+                pool.submit(self._graph.passage_context, early, list(asked), False, evidenced)
+                if early
+                else None
+            )
+            jobs += [context_job] if context_job is not None else []
+            vector = vector_job.result()
+            context = context_job.result() if context_job is not None else PassageContext()
+        except BaseException as failure:
             # A failed search (a store down) must not leave its jobs queued in the shared
             # pool: the next searches would wait behind work nobody reads.
+            if not plan.done():
+                plan.set_exception(failure)
             for job in jobs:
                 job.cancel()
             raise
@@ -314,51 +344,66 @@ class HybridSearch:
             RETRIEVER_GRAPH: self._settings.weight_graph,
         }
         fused = unchecked = reciprocal_rank_fusion(rankings, weights, self._settings.rrf_k)
-        passages = _merge(vector.passages, fulltext.passages, graph.passages)
+        passages = merge_passages(vector.passages, fulltext.passages, graph.passages)
+        context = context.joined(vector.context)
+        read = frozenset((*early, *vector.passages))
         ahead = None
         if prefetch:
-            # The shown passages are among the candidates: read their articles meanwhile.
-            article_ids = list(dict.fromkeys(p.article_id for p in passages.values()))
-            ahead = _Prefetch(
-                pool.submit(self._graph.articles, article_ids),
+            ahead = Prefetching(
+                context.articles,
                 actions_job,
                 participants_job,
+                events_job,
                 frozenset(action_ids),
-                graph.records,
-                graph.participants,
+                {**context.records, **graph.records},
+                {**context.participants, **graph.participants},
+                frozenset(context.records),
+                context.events,
             )
-        asked = asked_roles(understanding)
         if asked and fused:
             # Fusion knows no roles: evidence with an entity in the asked role goes first,
             # in the other role last.
-            parts = self._graph.passage_roles([f.key for f in fused], list(asked))
+            unread = [f.key for f in fused if f.key not in read]
+            parts = [part for f in fused for part in context.roles.get(f.key, ())]
+            parts += self._graph.passage_roles(unread, list(asked)) if unread else []
             names = {qe.entity.id: qe.entity.name for qe in understanding.entities}
             fused = apply_roles(fused, asked, parts, names, understanding.event_types)
-        return _Run(
-            understanding, rankings, fused, unchecked, passages, graph.actions, scope, ahead
-        )
+        found = (passages, graph.actions, scope, context, read, ahead)
+        return _Run(understanding, rankings, fused, unchecked, *found)
 
     def _retrieve_vector(
-        self, query: str, scope: SearchScope, depth: int, graph_first: Future[Any]
-    ) -> Retrieved:
-        # The embedding is the costliest step of a search, and a search whose graph is
-        # down fails whatever the vectors say: so it waits up to GRAPH_FIRST_S for the
-        # graph's first answer (the fulltext read, started just before) and does not embed
-        # when the graph failed, or when the breaker knows it down (another search found
-        # out while this job queued). Embeddings started for answers nobody reads took the
-        # CPU (and the GIL) from the requests that fail fast, in the first moments of an
-        # outage. While the graph is up this starts the embedding at most GRAPH_FIRST_S
-        # later, less than the fulltext read takes on a loaded machine anyway. While the
-        # graph has shown no failure at all, it does not wait (a few ms off every search).
+        self,
+        query: str,
+        scope: SearchScope,
+        depth: int,
+        graph_first: Future[Any],
+        copies: Future[frozenset[str]] | None,
+        context: Callable[[Sequence[str]], PassageContext],
+    ) -> VectorRetrieved:
+        # The embedding is a search's costliest step, and a search whose graph is down
+        # fails whatever the vectors say: unless the graph has shown no failure at all, it
+        # waits up to GRAPH_FIRST_S for the graph's first answer (the fulltext read), and
+        # does not embed when a graph read failed or the breaker knows the graph down. In
+        # an outage, embeddings nobody reads took the CPU from requests that fail fast.
         if self._healthy is None or not self._healthy():
             wait([graph_first], timeout=GRAPH_FIRST_S)
-        if graph_first.done() and not graph_first.cancelled():
-            failed = graph_first.exception()
-            if isinstance(failed, ServiceUnavailableError):
-                raise failed
+        for first in (graph_first, copies):  # the copies' read, started beside it
+            if first is not None and first.done() and not first.cancelled():
+                failed = first.exception()
+                if isinstance(failed, ServiceUnavailableError):
+                    raise failed
         if self._ready is not None:
             self._ready()
-        return retrieve_vector(self._vectors, self._embedder, self._graph, query, scope, depth)
+        return retrieve_vector(
+            self._vectors,
+            self._embedder,
+            self._graph,
+            query,
+            scope,
+            depth,
+            copies=copies.result if copies is not None else None,
+            context=context,
+        )
 
     def _mention(self, entity: str | None) -> str | None:
         if entity is None:
@@ -371,19 +416,3 @@ class HybridSearch:
     def _lookup_entities(self, texts: Sequence[str]) -> tuple[EntityMatch, ...]:
         names = [normalize_name(t) for t in texts]
         return self._graph.entities_named(names, _ENTITY_LOOKUP_LIMIT)
-
-
-def _orders_by_sources(order_by: str | None, understanding: QueryUnderstanding) -> bool:
-    """The request's order when it gives one; otherwise what the query asks ("most reported")."""
-    if order_by is not None:
-        return order_by == ORDER_SOURCE_COUNT
-    return understanding.order_by_sources
-
-
-def _merge(*found: Mapping[str, PassageRecord]) -> dict[str, PassageRecord]:
-    """The passages the retrievers read, the first retriever's copy winning."""
-    merged: dict[str, PassageRecord] = {}
-    for passages in found:
-        for passage_id, passage in passages.items():
-            merged.setdefault(passage_id, passage)
-    return merged

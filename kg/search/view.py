@@ -13,7 +13,7 @@ surface texts of participants that no resolved entity covers are kept apart, in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -146,6 +146,48 @@ class Prefetched:
     actions_read: frozenset[str] = frozenset()
     events: Mapping[str, EventRecord] = field(default_factory=dict)
     events_read: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetching:
+    """Reads a search started for its view while it still ran (see ``HybridSearch.view``).
+
+    Attributes:
+        articles: The candidate passages' articles (read with them), by id.
+        actions: The graph's actions that came without their records, being read.
+        participants: Their participants, being read.
+        events: The events of the graph's actions, being read.
+        action_ids: The graph's actions (whose records, participants and events these
+            hold, or are reading).
+        records: The records read with the graph retriever's actions, or with the
+            candidate passages, by id.
+        action_participants: Their participants, by action id.
+        events_read: The actions (of the candidates) whose events ``known_events`` holds.
+        known_events: Their events, by action id (absent: none).
+    """
+
+    articles: Mapping[str, ArticleRecord]
+    actions: Future[dict[str, ActionRecord]] | None
+    participants: Future[dict[str, Participants]] | None
+    events: Future[dict[str, EventRecord]] | None
+    action_ids: frozenset[str]
+    records: Mapping[str, ActionRecord]
+    action_participants: Mapping[str, Participants]
+    events_read: frozenset[str] = frozenset()
+    known_events: Mapping[str, EventRecord] = field(default_factory=dict)
+
+    def result(self) -> Prefetched:
+        """What was read, once every read is done."""
+        actions = self.actions.result() if self.actions else {}
+        participants = self.participants.result() if self.participants else {}
+        return Prefetched(
+            articles=self.articles,
+            actions={**self.records, **actions},
+            participants={**self.action_participants, **participants},
+            actions_read=self.action_ids | frozenset(self.records),
+            events={**self.known_events, **(self.events.result() if self.events else {})},
+            events_read=(self.action_ids if self.events else frozenset()) | self.events_read,
+        )
 
 
 def build_view(

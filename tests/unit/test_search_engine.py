@@ -14,9 +14,11 @@ import pytest
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
-from kg.core.records import SearchScope
+from kg.core.records import Participants, SearchScope
 from kg.search import engine as engine_module
+from kg.search.action_ranking import rank_evidenced_actions
 from kg.search.engine import HybridSearch
+from kg.search.fusion import Fused
 from kg.search.request import MAX_LIMIT, MAX_QUERY_LENGTH, SearchRequest, parse_types
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import MENTION_SCORE, retrieve_graph
@@ -143,6 +145,30 @@ def test_event_words_without_entities_rank_evidenced_actions(search: HybridSearc
     assert result.actions[0].why[0].retriever == "evidence"
 
 
+@pytest.mark.parametrize("query", ["accusations", "attacked a military base", "talks"])
+def test_evidenced_actions_come_with_the_candidates(world: World, query: str) -> None:
+    """A query naming no entity ranks the actions its passages evidence: they are read with
+    the candidates, and rank as the fused passages' own actions would."""
+    engine = HybridSearch(world.graph, world.vectors, world.embedder, Settings())
+    try:
+        world.graph.calls.clear()
+        view = engine.view(SearchRequest(query, 3))
+    finally:
+        engine.close()
+    assert view.understanding.entities == () and view.actions
+    for kind in ("actions_of_passages", "actions", "participants", "events", "passage_roles"):
+        assert kind not in world.graph.calls, world.graph.calls
+    fused = [Fused(p.passage.id, p.score, p.why) for p in view.passages]
+    scope = SearchScope()
+    evidence = world.graph.actions_of_passages([f.key for f in fused], scope)
+    expected = rank_evidenced_actions(evidence, fused, view.understanding.event_types, 3)
+    assert [a.action.id for a in view.actions] == [a.action_id for a in expected]
+    for shown in view.actions:
+        assert shown.participants == world.graph.participants([shown.action.id]).get(
+            shown.action.id, Participants()
+        )
+
+
 # ---------------------------------------------------------------------- filters
 
 
@@ -188,13 +214,19 @@ def test_view_hydrates_once_and_separates_unresolved_texts(world: World) -> None
         view = engine.view(SearchRequest("ELN attacks on Colombia", 5))
     finally:
         engine.close()
-    # The articles are read once (early, beside the role check); the actions the graph
-    # reached from the query's entities came with their records and participants, so
-    # neither is read again.
-    assert world.graph.calls.count("articles") == 1, world.graph.calls
-    assert world.graph.calls.count("entity_evidence") == 1, world.graph.calls
-    for kind in ("actions", "participants"):
-        assert kind not in world.graph.calls, world.graph.calls
+    # Every read starts while the retrievers run, and nothing is read after fusion: the
+    # candidates' articles and roles come with them (the vector hits' in the read that
+    # checks them, the others' beside the embedding), the actions the graph reached from
+    # the query's entities with their records and participants, their events beside.
+    assert sorted(world.graph.calls) == [
+        "copy_article_ids",
+        "entities_named",
+        "entity_evidence",
+        "events",
+        "passage_context",
+        "passage_context",
+        "passages_matching",
+    ], world.graph.calls
     attack = next(a for a in view.actions if a.action.id == "a_attack")
     assert [e.id for e in attack.actors] == ["eln"]
     assert [e.id for e in attack.targets] == ["col"]

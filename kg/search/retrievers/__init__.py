@@ -42,3 +42,12 @@ def first_of_each(ranked: list[Ranked]) -> tuple[Ranked, ...]:
             seen.add(item.key)
             out.append(item)
     return tuple(out)
+
+
+def merge_passages(*found: Mapping[str, PassageRecord]) -> dict[str, PassageRecord]:
+    """The passages the retrievers read, the first retriever's copy winning."""
+    merged: dict[str, PassageRecord] = {}
+    for passages in found:
+        for passage_id, passage in passages.items():
+            merged.setdefault(passage_id, passage)
+    return merged

@@ -56,24 +56,23 @@ def embed_documents(
     for doc in docs:
         first = len(texts)
         starts = [p.start for p in doc.passages]
-        for passage in doc.passages:
-            texts.append(passage.text)
-            spans.append([])
+        texts += [p.text for p in doc.passages]
+        spans += [[] for _ in doc.passages]
         seen: dict[tuple[int, int], tuple[int, int]] = {}
         own: dict[str, tuple[int, int] | str] = {}
         body, iri = doc.article.body, doc.article.iri
         for action in doc.extraction.actions:
             key = (action.start, action.end)
             j = bisect.bisect_right(starts, max(action.end - 1, action.start)) - 1
-            passage = doc.passages[j] if j >= 0 else None
-            if key not in seen and passage is not None and action.end <= passage.end:
+            holder = doc.passages[j] if j >= 0 else None
+            if key not in seen and holder is not None and action.end <= holder.end:
                 # A sentence may begin with what closes the paragraph before ('"' and the
                 # paragraph break): no word of it lies outside the passage of its end.
-                start = max(action.start, passage.start)
+                start = max(action.start, holder.start)
                 if not _WORD.search(body, action.start, start):
                     row = first + j
                     seen[key] = (row, len(spans[row]))
-                    spans[row].append((start - passage.start, action.end - passage.start))
+                    spans[row].append((start - holder.start, action.end - holder.start))
             where = seen.get(key)
             own[stable_id(action.iri_in(iri))] = (
                 where if where is not None else body[action.start : action.end]

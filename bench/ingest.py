@@ -260,9 +260,6 @@ def breakdown(pipeline: IngestPipeline, sample: list[Article]) -> dict[str, floa
     if not isinstance(extractor, RuleBasedExtractor):
         return {}
     nlp = extractor.nlp
-    # Untimed: the first calls load lazily what spaCy and the rules need (the rules' time
-    # is parse_many's less spaCy's, so a one-off cost on either side would skew both).
-    pipeline.parse_many(sample[:4])
     chunks = [a.body[s:e] for a in sample for s, e in chunk_spans(a.body, extractor.chunk_chars)]
     t0 = time.process_time()
     docs = list(nlp.pipe(chunks))

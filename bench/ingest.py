@@ -47,7 +47,6 @@ from kg.core.models import Article
 from kg.core.text_spans import chunk_spans, passage_spans
 from kg.ingest.parsing import iter_path
 from kg.ingest.pipeline import IngestFailure, IngestPipeline
-from kg.ingest.splitting import split_passages
 from kg.ingest.workers import default_workers
 from kg.services import bootstrap, build_services, close
 
@@ -251,7 +250,7 @@ def breakdown(pipeline: IngestPipeline, sample: list[Article]) -> dict[str, floa
     import torch
 
     from kg.extraction.extractor import RuleBasedExtractor
-    from kg.ingest.prepared import evidence_texts
+    from kg.ingest.evidence import embed_documents
     from kg.rdf.mapping import document_triples, triples_to_rows
     from kg.rdf.ontology import load_ontology
 
@@ -280,15 +279,11 @@ def breakdown(pipeline: IngestPipeline, sample: list[Article]) -> dict[str, floa
         t0 = time.process_time()
         triples_to_rows(triples, ontology)
         timings["rows"] += time.process_time() - t0
-    texts = [p.text for a in sample for p in split_passages(a, pipeline.settings.passage_max_chars)]
+    # The passages, with each action's evidence pooled from its passage's tokens (for the
+    # event merge), as prepare_many embeds them: one forward pass.
     t0 = time.process_time()
-    pipeline.embedder.embed(texts)
-    timings["embedding (passages)"] = time.process_time() - t0
-    # The event merge's evidence embeddings: work beyond the limit's NER + passage embedding.
-    evidence = list({t for doc in parsed for t in evidence_texts(doc).values()})
-    t0 = time.process_time()
-    pipeline.embedder.embed(evidence)
-    timings["embedding (action evidence, events)"] = time.process_time() - t0
+    embed_documents(pipeline.embedder, parsed)
+    timings["embedding (passages; evidence pooled)"] = time.process_time() - t0
     return dict(timings)
 
 

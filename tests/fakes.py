@@ -243,6 +243,15 @@ class StubEmbedder:
     def embed(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
         return [self.embed_query(t) for t in texts]
 
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[list[tuple[float, ...]], list[list[tuple[float, ...] | None]]]:
+        """A span's vector is its text's: what a model pooling the span alone would give."""
+        return self.embed(texts), [
+            [self.embed_query(t[s:e]) for s, e in wanted]
+            for t, wanted in zip(texts, spans, strict=True)
+        ]
+
     def embed_query(self, text: str) -> tuple[float, ...]:
         digest = hashlib.sha256(text.encode()).digest()[: self.dimension]
         raw = [b + 1.0 for b in digest]

@@ -38,6 +38,7 @@ from kg.core.ports import ArticleWriter, VectorStore
 from kg.extraction.entities.resolution import add_known_mentions
 from kg.extraction.extractor import Extractor, extract_many
 from kg.ingest.event_pass import EventPass
+from kg.ingest.evidence import embed_documents
 from kg.ingest.prepared import (
     ArticleReport,
     DeleteReport,
@@ -48,7 +49,6 @@ from kg.ingest.prepared import (
     PreparedArticle,
     Stored,
     batched,
-    evidence_texts,
     failure,
     passage_points,
     stored_passages,
@@ -167,19 +167,11 @@ class IngestPipeline:
                 checked.append(doc if isinstance(doc, NewsKGError) else validated(doc))
             except NewsKGError as exc:
                 checked.append(exc)
-        # One embedding call for the batch: every passage, and each distinct evidence text
-        # of an action (for the event merge, which the writer runs; a Ray worker hands them
-        # over with the rest). Actions of one sentence share their evidence text.
-        passages: list[str] = []
-        evidence: dict[str, int] = {}
-        for c in checked:
-            if not isinstance(c, NewsKGError):
-                passages += [p.text for p in c[0].passages]
-                for text in evidence_texts(c[0]).values():
-                    evidence.setdefault(text, len(evidence))
-        texts = passages + list(evidence)
-        vectors = self.embedder.embed(texts) if texts else []
-        passage_vectors, evidence_vectors = iter(vectors[: len(passages)]), vectors[len(passages) :]
+        # One embedding call for the batch: every passage, with each action's evidence
+        # pooled from its passage's tokens (for the event merge, which the writer runs; a
+        # Ray worker hands them over with the rest).
+        good = [c for c in checked if not isinstance(c, NewsKGError)]
+        embedded = iter(embed_documents(self.embedder, [c[0] for c in good]))
         ontology = load_ontology()
         outcomes: list[PreparedArticle | NewsKGError] = []
         for item in checked:
@@ -187,17 +179,14 @@ class IngestPipeline:
                 outcomes.append(item)
                 continue
             doc, rdf, dropped = item
-            own = list(itertools.islice(passage_vectors, len(doc.passages)))
+            passage_vectors, evidence_vectors = next(embedded)
             outcomes.append(
                 PreparedArticle(
                     doc=doc,
                     rows=triples_to_rows(rdf, ontology),
-                    points=tuple(passage_points(doc, own)),
+                    points=tuple(passage_points(doc, passage_vectors)),
                     dropped=dropped,
-                    evidence_vectors=tuple(
-                        (action_id, tuple(evidence_vectors[evidence[text]]))
-                        for action_id, text in evidence_texts(doc).items()
-                    ),
+                    evidence_vectors=tuple(evidence_vectors.items()),
                 )
             )
         return outcomes

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from kg.core.identity import stable_id
 from kg.core.models import Article, GraphRows, ParsedDocument, VectorPoint
 from kg.core.records import ArticleRecord, ArticleWrite, EventUpdate, PassageRecord, StoredPassage
 from kg.vectors.payload import passage_point
@@ -141,6 +140,13 @@ class PassageEmbedder(Protocol):
         """One vector per text, in input order."""
         ...
 
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[list[tuple[float, ...]], list[list[tuple[float, ...] | None]]]:
+        """The texts' vectors, and per text one vector (or None) per character span, from
+        one forward pass (:func:`kg.ingest.evidence.embed_documents`)."""
+        ...
+
 
 Outcome = PreparedArticle | IngestFailure
 """What preparing one article gives: the prepared article, or why it was rejected."""
@@ -200,10 +206,3 @@ def unique_runs(prepared: Sequence[PreparedArticle]) -> list[list[PreparedArticl
         runs[-1].append(item)
         seen.add(item.article.id)
     return runs
-
-
-def evidence_texts(doc: ParsedDocument) -> dict[str, str]:
-    """Each action's evidence text, by action id (one action IRI may come twice, from
-    identical extractions; the mapping keeps one)."""
-    body, iri = doc.article.body, doc.article.iri
-    return {stable_id(a.iri_in(iri)): body[a.start : a.end] for a in doc.extraction.actions}

@@ -142,6 +142,53 @@ class Embedder:
         )
         return [tuple(row) for row in matrix.tolist()]
 
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> tuple[list[tuple[float, ...]], list[list[tuple[float, ...] | None]]]:
+        """Embed texts and, from the same forward pass, character spans inside them.
+
+        A span's vector is the mean of the model's contextual token embeddings over the
+        tokens that overlap it, L2-normalised: the model's own pooling (mean over tokens)
+        restricted to the span, so no second pass over the span's text is needed.
+
+        Args:
+            texts: The texts to embed.
+            spans: For each text, the ``(start, end)`` character spans wanted in it.
+            batch_size: How many texts the model encodes at once.
+
+        Returns:
+            The texts' vectors (as :meth:`embed` gives them), and for each text one vector
+            per span, in order; None for a span the model did not see whole (cut off by
+            its maximum sequence length) or that holds no token.
+        """
+        if not texts:
+            return [], []
+        model = self._load()
+        outputs = model.encode(
+            list(texts), batch_size=batch_size, output_value=None, show_progress_bar=False
+        )
+        tokens = model.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=model.max_seq_length,
+        )
+        vectors: list[tuple[float, ...]] = []
+        pooled: list[list[tuple[float, ...] | None]] = []
+        for i, (out, wanted) in enumerate(zip(outputs, spans, strict=True)):
+            vectors.append(_unit(out["sentence_embedding"]))
+            ids = out["input_ids"][out["attention_mask"].bool()].tolist()
+            if ids != tokens["input_ids"][i]:  # not the tokens the model saw: no spans
+                pooled.append([None] * len(wanted))
+                continue
+            pooled.append(
+                [
+                    _span_mean(out["token_embeddings"], tokens["offset_mapping"][i], s)
+                    for s in wanted
+                ]
+            )
+        return vectors, pooled
+
     def embed_query(self, text: str) -> tuple[float, ...]:
         """Embed one search query, on the query thread (torch on one core there).
 
@@ -165,6 +212,29 @@ class Embedder:
             if self._query_thread is not None:
                 self._query_thread.shutdown(wait=False)
                 self._query_thread = None
+
+
+def _unit(vector: Any) -> tuple[float, ...]:
+    """A torch vector, L2-normalised, as a tuple of floats."""
+    import torch
+
+    return tuple(torch.nn.functional.normalize(vector.float(), p=2, dim=0).tolist())
+
+
+def _span_mean(
+    token_embeddings: Any, offsets: Sequence[tuple[int, int]], span: tuple[int, int]
+) -> tuple[float, ...] | None:
+    """The normalised mean of the token embeddings whose characters overlap ``span``.
+
+    Special tokens (offsets ``(0, 0)``) are left out. None when no token overlaps it, or
+    when the tokens stop before its end: the text was cut at the model's maximum length.
+    """
+    start, end = span
+    rows = [i for i, (s, e) in enumerate(offsets) if e > s and s < end and e > start]
+    seen_to = max((e for s, e in offsets if e > s), default=0)
+    if not rows or seen_to < end:
+        return None
+    return _unit(token_embeddings[rows].mean(dim=0))
 
 
 def _one_torch_thread() -> None:

@@ -163,3 +163,18 @@ def test_request_with_reported_speech(extractor: RuleBasedExtractor) -> None:
         "Ethiopia"
     ]
     assert urge.attributed_to and "ministry" in urge.attributed_to[0].text
+
+
+def test_every_action_names_a_participant(
+    extractor: RuleBasedExtractor, seed: tuple[str, Extraction]
+) -> None:
+    # Triggers whose frame finds neither actor nor target ("fighting broke out") are not
+    # emitted: the shapes would drop them after mapping and validating the article twice.
+    text = (
+        "Fighting broke out near the border on Monday. Talks were suspended.\n\n"
+        "There were protests and clashes in the capital. Sanctions were imposed."
+    )
+    extractions = [seed[1], extractor.extract(text, PUBLISHED)]
+    actions = [a for x in extractions for a in x.actions]
+    assert actions
+    assert all(a.actors or a.targets for a in actions)

@@ -71,6 +71,28 @@ def test_paraphrase_scores_higher_than_unrelated(embedder: Embedder) -> None:
     assert _cosine(query, paraphrase) > _cosine(query, unrelated) + 0.2
 
 
+def test_spans_are_pooled_from_the_texts_pass(embedder: Embedder) -> None:
+    texts = [
+        "Rebels attacked the army base near the border. Officials condemned the attack.",
+        "word " * 400 + "The last sentence is cut off.",
+    ]
+    first = (0, texts[0].index(" Officials"))
+    tail = (texts[1].index("The last"), len(texts[1]))
+    vectors, pooled = embedder.embed_spans(texts, [[first, (0, 0)], [(0, 4), tail]])
+    # The texts' vectors are exactly what embed gives; the spans come from the same pass.
+    for got, want in zip(vectors, embedder.embed(texts), strict=True):
+        assert got == pytest.approx(want, abs=1e-5)
+    alone = embedder.embed_query(texts[0][first[0] : first[1]])
+    assert pooled[0][0] is not None
+    assert math.sqrt(sum(x * x for x in pooled[0][0])) == pytest.approx(1.0, abs=1e-4)
+    # Pooled in context, the sentence stays close to the sentence embedded on its own.
+    assert _cosine(pooled[0][0], alone) > 0.8
+    assert pooled[0][1] is None  # an empty span holds no token
+    assert pooled[1][0] is not None
+    assert pooled[1][1] is None  # past the model's 256 tokens: the caller embeds it alone
+    assert embedder.embed_spans([], []) == ([], [])
+
+
 def test_a_directory_without_a_model_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
         _ = Embedder(model_path=tmp_path).dimension

@@ -27,6 +27,8 @@ Design choices (documented because the PLOVER coding leaves room):
   targets are the addressee and the targets of what is requested.
 * "X accuses Y of attacking Z": ACCUSE X -> Y, plus ASSAULT Y -> Z (attributed to X).
 * A participant is never both actor and target of the same action.
+* An action names at least one participant (an actor or a target); a trigger whose frame
+  found none is not emitted (the ``ActionActorShape`` would drop it).
 """
 
 from __future__ import annotations
@@ -97,7 +99,13 @@ class ActionExtractor:
             frames = self._sentence(sent, resolver, published)
             for frame in sorted(frames, key=lambda f: (f.depth, f.token.i)):
                 resolver.remember([p for p in frame.actors if p.entity_key])
-            actions.extend(to_action(f, sent, self.lexicon) for f in frames if not f.suppressed)
+            # An action needs a participant (the shapes require one); one without any
+            # would only be built, mapped, validated and then dropped.
+            actions.extend(
+                to_action(f, sent, self.lexicon)
+                for f in frames
+                if not f.suppressed and (f.actors or f.targets)
+            )
         return tuple(actions)
 
     def _sentence(

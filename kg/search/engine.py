@@ -286,7 +286,12 @@ class HybridSearch:
         jobs: list[Future[Any]] = [vector_job, fulltext_job]
         try:
             understanding = self.understand(query)
-            graph = retrieve_graph(self._graph, understanding, scope, depth)
+            # The fulltext read, started first, has mostly answered by now: its passages
+            # stand in for the actions and mentions of an entity, or the actions of event
+            # types, too many to walk (see SearchGraph.entity_evidence).
+            graph_reads = understanding.entities or understanding.event_types
+            near = _found(fulltext_job) if graph_reads else []
+            graph = retrieve_graph(self._graph, understanding, scope, depth, near)
             action_ids = [a.action_id for a in graph.actions] if prefetch else []
             # The shown actions are among the graph's: those reached from entities came
             # with their records; read the others' while the vectors come.
@@ -376,6 +381,17 @@ def _orders_by_sources(order_by: str | None, understanding: QueryUnderstanding) 
     if order_by is not None:
         return order_by == ORDER_SOURCE_COUNT
     return understanding.order_by_sources
+
+
+def _found(job: Future[Retrieved]) -> list[str]:
+    """The passage ids a retriever's job found; none if it failed.
+
+    The failure is raised where the job's result is read with the others', after the
+    vector job has seen it (and not embedded for a graph that is down).
+    """
+    if job.exception() is not None:
+        return []
+    return [r.key for r in job.result().ranked]
 
 
 def _merge(*found: Mapping[str, PassageRecord]) -> dict[str, PassageRecord]:

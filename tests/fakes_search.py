@@ -61,6 +61,7 @@ class FakeSearchGraph:
     duplicate_of: dict[str, str] = field(default_factory=dict)  # copy article -> original
     events_by_action: dict[str, EventRecord] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    near: list[tuple[str, ...]] = field(default_factory=list)  # each `near` passed
 
     # ------------------------------------------------------------------ helpers
 
@@ -148,8 +149,10 @@ class FakeSearchGraph:
         scope: SearchScope,
         action_limit: int,
         passage_limit: int,
+        near: Sequence[str] = (),
     ) -> list[EntityEvidence]:
         self.calls.append("entity_evidence")
+        self.near.append(tuple(near))
         out = []
         for entity_id, role in entities:
             actions = [
@@ -180,9 +183,10 @@ class FakeSearchGraph:
         return out
 
     def actions_of_types(
-        self, types: Sequence[str], scope: SearchScope, limit: int
+        self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
     ) -> list[ActionEvidence]:
         self.calls.append("actions_of_types")
+        self.near.append(tuple(near))
         found = [
             self._evidence(a, None)
             for a in self.actions_by_id.values()

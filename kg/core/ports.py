@@ -237,17 +237,23 @@ class SearchGraph(Protocol):
         scope: SearchScope,
         action_limit: int,
         passage_limit: int,
+        near: Sequence[str] = (),
     ) -> list[EntityEvidence]:
         """For each (entity id, role), in order, in one read: the actions in which the
         entity plays the role (most confident then latest first, at most ``action_limit``
         rows) and the passages mentioning it (latest article first, at most
-        ``passage_limit``)."""
+        ``passage_limit``). An entity in too many actions (mentioned too often) to walk
+        them all (an adapter's bound, so that the read does not grow with the graph) gets
+        only those evidenced by (those among) ``near``, the passages other retrievers
+        found."""
         ...
 
     def actions_of_types(
-        self, types: Sequence[str], scope: SearchScope, limit: int
+        self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
     ) -> list[ActionEvidence]:
-        """Actions of the given PLOVER types, most confident then latest first."""
+        """Actions of the given PLOVER types, most confident then latest first; when the
+        types have too many actions to walk (as for :meth:`entity_evidence`), only those
+        evidenced by ``near``."""
         ...
 
     def actions_of_passages(

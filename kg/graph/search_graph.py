@@ -37,6 +37,15 @@ from kg.graph.store import CypherReader
 # Lucene refuses queries with too many clauses (1024 by default); stay far below.
 _MAX_NAME_PHRASES = 200
 
+ENTITY_WALK = 100
+"""The most actions, and mentions, of an entity that search's evidence read walks.
+
+A walked row costs 30-45 db hits (its evidence passage and article, the near-duplicate
+check): with 100, one entity's read stays near 10,000 db hits whatever the graph holds.
+On the Reuters-21578 graph, "United States" passes it before 1,000 articles (125 actions,
+367 mentions); at 5,000 articles, so do most countries the bench queries name.
+"""
+
 
 def _scope_params(scope: SearchScope) -> dict[str, Any]:
     return {
@@ -92,11 +101,15 @@ class Neo4jSearchGraph:
 
     Args:
         store: The connection whose ``run_read`` runs the queries (it owns the driver).
+        walk: :meth:`entity_evidence` walks the actions (the mentions) of an entity that
+            plays a role in (is mentioned by) at most this many; past it, it looks them up
+            among ``near``.
     """
 
-    def __init__(self, store: CypherReader) -> None:
+    def __init__(self, store: CypherReader, walk: int = ENTITY_WALK) -> None:
         self._store = store
         self._reader = Neo4jGraphReader(store)
+        self._walk = walk
 
     def resolve_entity(self, key: str) -> EntityRecord | None:
         """See :meth:`kg.core.ports.SearchGraph.resolve_entity`."""
@@ -138,8 +151,14 @@ class Neo4jSearchGraph:
         scope: SearchScope,
         action_limit: int,
         passage_limit: int,
+        near: Sequence[str] = (),
     ) -> list[EntityEvidence]:
-        """See :meth:`kg.core.ports.SearchGraph.entity_evidence`."""
+        """See :meth:`kg.core.ports.SearchGraph.entity_evidence`.
+
+        The actions of an entity playing a role in more than ``walk`` actions are not
+        walked (their number grows with the graph): they are those evidenced by the
+        passages of ``near``; likewise its mentions, past ``walk``, are those of ``near``.
+        """
         if not entities:
             return []
         asks = [
@@ -152,6 +171,8 @@ class Neo4jSearchGraph:
                 "asks": asks,
                 "action_limit": action_limit,
                 "passage_limit": passage_limit,
+                "walk": self._walk,
+                "near": list(dict.fromkeys(near)),
             },
         )
         return [
@@ -167,12 +188,21 @@ class Neo4jSearchGraph:
         ]
 
     def actions_of_types(
-        self, types: Sequence[str], scope: SearchScope, limit: int
+        self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
     ) -> list[ActionEvidence]:
-        """See :meth:`kg.core.ports.SearchGraph.actions_of_types`."""
+        """See :meth:`kg.core.ports.SearchGraph.actions_of_types`.
+
+        Past ``walk`` actions of the types, only those evidenced by ``near`` are read.
+        """
         rows = self._store.run_read(
             q.SEARCH_ACTIONS_OF_TYPES,
-            {**_scope_params(scope), "types": list(types), "limit": limit},
+            {
+                **_scope_params(scope),
+                "types": list(types),
+                "limit": limit,
+                "walk": self._walk,
+                "near": list(dict.fromkeys(near)),
+            },
         )
         return [_evidence(r) for r in rows]
 

@@ -119,6 +119,13 @@ ORDER BY score DESC
     # the actions in which it plays a role (actor / target; $rels lists the relationship
     # types that count, only the target one for "against X"), with their evidence, and the
     # passages that merely mention it (the graph retriever's fallback after the evidence).
+    # An entity's actions (its mentions) are walked only when it plays a role in (is
+    # mentioned by) at most $walk of them; the count is the node's degree, read without a
+    # walk. A walk grows with the graph: "United States" acts in more than a thousand
+    # actions, and is mentioned thousands of times, at 10,000 articles. Past $walk, only
+    # the actions evidenced by (the passages) of $near are kept, the passages the text
+    # retrievers found, looked up by the id index: the read then stays bounded however
+    # large the graph grows.
     # Each list keeps the order and the limit it would have as a query of its own. Every
     # action comes as the action reads return it, with its participants: the ones shown
     # are among these, and need no read of their own.
@@ -126,7 +133,22 @@ ORDER BY score DESC
 UNWIND range(0, size($asks) - 1) AS i
 WITH i, $asks[i] AS ask
 CALL (ask) {{
-  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[r:{_ROLE_RELS}]-(x:{_ACTION})
+  MATCH (e:{_ENTITY} {{id: ask.entity}})
+  WITH e, COUNT {{ (e)<-[:{_ROLE_RELS}]-() }} <= $walk AS walk
+  CALL (e, walk) {{
+    MATCH (e)<-[r:{_ROLE_RELS}]-(x:{_ACTION}) WHERE walk
+    RETURN r, x
+    UNION
+    UNWIND CASE WHEN walk THEN [] ELSE $near END AS near
+    // From the passage, not from e (which the planner prefers, and which walks e's roles).
+    CALL (near) {{
+      MATCH (:{_PASSAGE} {{id: near}})<-[:{_EVIDENCED_BY}]-(x:{_ACTION})-[r:{_ROLE_RELS}]->(o)
+      RETURN r, x, o
+    }}
+    WITH r, x WHERE o = e
+    RETURN r, x
+  }}
+  WITH r, x
   WHERE type(r) IN ask.rels
     AND (size($types) = 0 OR x.type IN $types)
     AND {_ORIGINAL_ACTION.replace("(act)", "(x)")}
@@ -145,8 +167,17 @@ CALL (ask) {{
                   participants: {_READS.participants_projection}}}) AS actions
 }}
 CALL (ask) {{
-  MATCH (e:{_ENTITY} {{id: ask.entity}})<-[:{_MENTIONS}]-(p:{_PASSAGE})
-        <-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
+  MATCH (e:{_ENTITY} {{id: ask.entity}})
+  WITH e, COUNT {{ (e)<-[:{_MENTIONS}]-() }} <= $walk AS walk
+  CALL (e, walk) {{
+    MATCH (e)<-[:{_MENTIONS}]-(p:{_PASSAGE}) WHERE walk
+    RETURN p
+    UNION
+    UNWIND CASE WHEN walk THEN [] ELSE $near END AS near
+    MATCH (p:{_PASSAGE} {{id: near}})-[:{_MENTIONS}]->(e)
+    RETURN p
+  }}
+  MATCH (p)<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
   WHERE ($from IS NULL OR a.published >= $from)
     AND ($to IS NULL OR a.published <= $to)
     AND (size($types) = 0 OR EXISTS {{
@@ -162,9 +193,23 @@ RETURN i, actions, passages
 ORDER BY i
 """
 
-    # Actions of given types (when the query names event words but no entity).
+    # Actions of given types (when the query names event words but no entity). As for an
+    # entity's actions, the actions of the types are walked only when there are at most
+    # $walk of them (counted on the type index, without reading them); past it, those
+    # evidenced by the passages of $near.
     SEARCH_ACTIONS_OF_TYPES = f"""
-MATCH (act:{_ACTION}) WHERE act.type IN $types AND {_ORIGINAL_ACTION}
+MATCH (t:{_ACTION}) WHERE t.type IN $types
+WITH count(t) <= $walk AS walk
+CALL (walk) {{
+  MATCH (act:{_ACTION}) WHERE walk AND act.type IN $types
+  RETURN act
+  UNION
+  UNWIND CASE WHEN walk THEN [] ELSE $near END AS near
+  MATCH (:{_PASSAGE} {{id: near}})<-[:{_EVIDENCED_BY}]-(act:{_ACTION})
+  WHERE act.type IN $types
+  RETURN act
+}}
+WITH act WHERE {_ORIGINAL_ACTION}
 OPTIONAL MATCH (act)-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})<-[:{_HAS_PASSAGE}]-(a:{_ARTICLE})
 WITH act, p, a, coalesce(act.date, a.published) AS day
 WHERE ($from IS NULL OR day >= $from)
@@ -209,11 +254,15 @@ RETURN e {{.id, .iri, .name, .type, .aliases, .wikidata}} AS entity, score
 ORDER BY score DESC, e.id
 """
     # The parts given entities play in the actions given passages evidence (role consistency).
-    # Starts from the entities (a few ids, by the uniqueness index), not from the passages.
+    # Starts from the passages (a page of ids, by the uniqueness index), whose few actions
+    # are then checked: starting from the entities walked every action of "United States".
     SEARCH_PASSAGE_ROLES = f"""
-MATCH (e:{_ENTITY}) WHERE e.id IN $entities
-MATCH (e)<-[r:{_ROLE_RELS}]-(act:{_ACTION})-[:{_EVIDENCED_BY}]->(p:{_PASSAGE})
-WHERE p.id IN $ids
+MATCH (p:{_PASSAGE}) WHERE p.id IN $ids
+CALL (p) {{
+  MATCH (p)<-[:{_EVIDENCED_BY}]-(act:{_ACTION})-[r:{_ROLE_RELS}]->(e:{_ENTITY})
+  WHERE e.id IN $entities
+  RETURN act, r, e
+}}
 RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_id,
        act.type AS type
 """

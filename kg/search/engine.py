@@ -50,7 +50,7 @@ from kg.search.results import (
     QueryUnderstanding,
     SearchResult,
 )
-from kg.search.retrievers import merge_passages
+from kg.search.retrievers import found_ids, merge_passages
 from kg.search.retrievers.fulltext import retrieve_fulltext
 from kg.search.retrievers.graph import GraphAction, retrieve_graph
 from kg.search.retrievers.vector import QueryEmbedder, VectorRetrieved, retrieve_vector
@@ -299,7 +299,12 @@ class HybridSearch:
             # A query naming no entity ranks the actions its passages evidence.
             evidenced = None if understanding.entities else scope
             plan.set_result((list(asked), evidenced))
-            graph = retrieve_graph(self._graph, understanding, scope, depth)
+            # The fulltext read, started first, has mostly answered by now: its passages
+            # stand in for the actions and mentions of an entity, or the actions of event
+            # types, too many to walk (see SearchGraph.entity_evidence).
+            graph_reads = understanding.entities or understanding.event_types
+            near = found_ids(fulltext_job) if graph_reads else []
+            graph = retrieve_graph(self._graph, understanding, scope, depth, near)
             # The shown actions are the graph's when the query names entities, else the
             # candidates' (those come with the candidates' context, below).
             shows_graph = prefetch and evidenced is None

@@ -12,7 +12,7 @@ import pytest
 
 from kg.core.errors import InvalidQueryError, NotFoundError
 from kg.core.filters import SearchFilter
-from kg.core.records import Participants
+from kg.core.records import Participants, SearchScope
 from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
@@ -171,3 +171,26 @@ def test_bad_filters_are_refused(search: HybridSearch) -> None:
         search.search("x", flt=SearchFilter(types=("NOT_A_TYPE",)))
     with pytest.raises(InvalidQueryError):
         search.search("   ")
+
+
+def test_an_entity_past_the_walk_reaches_only_the_near_passages(
+    services: Services, eln_result: SearchResult
+) -> None:
+    # Past `walk` actions or mentions, the graph does not walk an entity's (their number
+    # grows with the graph): it keeps the actions and mentions of the `near` passages.
+    eln = eln_id(eln_result)
+    scope = SearchScope(include_duplicates=True)
+    (walked,) = Neo4jSearchGraph(services.graph).entity_evidence([(eln, "any")], scope, 60, 30)
+    evidenced = [a for a in walked.actions if a.passage is not None]
+    assert walked.passages and evidenced
+    mentioning, evidence = walked.passages[0].id, evidenced[0]
+    assert evidence.passage is not None
+    near = [mentioning, "no-such-passage", evidence.passage.id, mentioning]
+    bounded = Neo4jSearchGraph(services.graph, walk=0)
+    (found,) = bounded.entity_evidence([(eln, "any")], scope, 60, 30, near)
+    assert mentioning in {p.id for p in found.passages}
+    assert {p.id for p in found.passages} <= set(near)
+    assert evidence.action_id in {a.action_id for a in found.actions}
+    assert {a.passage.id for a in found.actions if a.passage} <= set(near)
+    (none,) = bounded.entity_evidence([(eln, "any")], scope, 60, 30)
+    assert none.passages == () and none.actions == ()

@@ -339,3 +339,25 @@ def test_a_suspect_graph_that_fails_is_not_embedded_for(
     finally:
         engine.close()
     assert len(waits) == 1 and embedder.calls == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [
+        ("ELN attacks on Colombia", "entity_evidence"),
+        ("accusations about the peace process", "actions_of_types"),
+    ],
+)
+def test_the_graph_gets_the_fulltext_passages_as_near(
+    world: World, search: HybridSearch, query: str, read: str
+) -> None:
+    # Entities (event types) with too many actions or mentions to walk (the adapter's
+    # bound) reach the passages the fulltext retriever found: the engine hands them over.
+    fulltext = retrieve_fulltext(world.graph, query, SearchScope(), 30)
+    assert fulltext.ranked
+    world.graph.near.clear()
+    world.graph.calls.clear()
+    result = search.search(query, limit=10)
+    assert bool(result.understanding.entities) == (read == "entity_evidence")
+    assert read in world.graph.calls, world.graph.calls
+    assert world.graph.near == [tuple(r.key for r in fulltext.ranked)]

@@ -12,6 +12,7 @@ the rankings and :mod:`kg.search.engine` merges the passages they read.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from kg.core.records import PassageRecord
@@ -51,3 +52,14 @@ def merge_passages(*found: Mapping[str, PassageRecord]) -> dict[str, PassageReco
         for passage_id, passage in passages.items():
             merged.setdefault(passage_id, passage)
     return merged
+
+
+def found_ids(job: Future[Retrieved]) -> list[str]:
+    """The passage ids a retriever's job found; none if it failed.
+
+    The failure is raised where the job's result is read with the others', after the
+    vector job has seen it (and not embedded for a graph that is down).
+    """
+    if job.exception() is not None:
+        return []
+    return [r.key for r in job.result().ranked]

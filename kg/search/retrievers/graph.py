@@ -78,6 +78,7 @@ def retrieve_graph(
     understanding: QueryUnderstanding,
     scope: SearchScope,
     depth: int,
+    near: Sequence[str] = (),
 ) -> GraphRetrieved:
     """Actions and passages reached from what the query names.
 
@@ -86,6 +87,8 @@ def retrieve_graph(
         understanding: The query's entities (with roles) and event types.
         scope: Dates, types and mentioned entity.
         depth: How many actions (and mention passages per entity) to read.
+        near: Passages another retriever found: an entity (event types) with too many
+            actions or mentions for the graph to walk them reaches only those of ``near``.
     """
     entities = understanding.entities[:MAX_QUERY_ENTITIES]
     pairwise = understanding.pairwise and len(understanding.entities) >= 2
@@ -97,6 +100,7 @@ def retrieve_graph(
             scope,
             depth * 2,
             depth,
+            near,
         )
         if entities
         else []
@@ -108,7 +112,7 @@ def retrieve_graph(
     elif understanding.event_types:
         types = [t for t in understanding.event_types if not scope.types or t in scope.types]
         if types:
-            for evidence in graph.actions_of_types(types, scope, depth):
+            for evidence in graph.actions_of_types(types, scope, depth, near):
                 _keep(passages, evidence.passage)
                 path = _evidence_path((f"Action:{evidence.type}",), evidence.passage)
                 actions.append(_graph_action(evidence, evidence.confidence, path))

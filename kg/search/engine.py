@@ -295,22 +295,18 @@ class HybridSearch:
         jobs: list[Future[Any]] = [j for j in (vector_job, fulltext_job, copies_job) if j]
         try:
             understanding = self.understand(query)
-            asked = asked_roles(understanding)
+            asked, asked_types = asked_roles(understanding), understanding.event_types
             # A query naming no entity ranks the actions its passages evidence.
             evidenced = None if understanding.entities else scope
             plan.set_result((list(asked), evidenced))
-            # The fulltext read, started first, has mostly answered by now: its passages
-            # stand in for the actions and mentions of an entity, or the actions of event
-            # types, too many to walk (see SearchGraph.entity_evidence).
-            graph_reads = understanding.entities or understanding.event_types
-            near = found_ids(fulltext_job) if graph_reads else []
+            # The fulltext hits (mostly in by now) stand in for evidence too large to walk.
+            near = found_ids(fulltext_job) if understanding.entities or asked_types else []
             graph = retrieve_graph(self._graph, understanding, scope, depth, near)
             # The shown actions are the graph's when the query names entities, else the
             # candidates' (those come with the candidates' context, below).
             shows_graph = prefetch and evidenced is None
             action_ids = [a.action_id for a in graph.actions] if shows_graph else []
-            # Those reached from entities came with their records; read the others', and
-            # the events, while the vectors come.
+            # Read the records not reached from entities, and the events, meanwhile.
             unread = [i for i in action_ids if i not in graph.records]
             actions_job = pool.submit(self._graph.actions, unread) if unread else None
             participants_job = pool.submit(self._graph.participants, unread) if unread else None

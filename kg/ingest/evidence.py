@@ -109,12 +109,8 @@ def _text_of(
     texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], place: tuple[int, int] | str
 ) -> str:
     """The evidence text at a place: the text itself, or the span of its passage."""
-    return place if isinstance(place, str) else _span_text(texts, spans, place)
-
-
-def _span_text(
-    texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], place: tuple[int, int]
-) -> str:
+    if isinstance(place, str):
+        return place
     row, index = place
     start, end = spans[row][index]
     return texts[row][start:end]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -31,6 +31,7 @@ from kg.core.config import Settings, get_settings
 from kg.core.models import Article
 from kg.ingest.jobs import ArticleOutcome, IngestJobs
 from kg.ingest.live import LiveUpdates
+from kg.ingest.prepared import IngestFailure
 from kg.services import Services, bootstrap, build_services, close
 
 REST_ROUTERS = (
@@ -143,18 +144,18 @@ def _size_thread_pools(threads: int) -> None:
 
 def _ingest(
     services: Services, lock: threading.Lock, batch: Sequence[Article]
-) -> list[ArticleOutcome]:
-    """Ingest a batch under the app's write lock; one outcome per article."""
+) -> Iterator[ArticleOutcome]:
+    """Ingest a batch under the app's write lock; one outcome per article, as each
+    sub-batch is stored (the lock is held until the whole batch is done)."""
     with lock:
-        report = services.pipeline.ingest(batch)
-    stored = [
-        ArticleOutcome(
-            origin=a.title,
-            article_id=a.article_id,
-            created=a.created,
-            passages=a.passages,
-            actions=a.actions,
-        )
-        for a in report.articles
-    ]
-    return stored + [ArticleOutcome(origin=f.origin, error=f.error) for f in report.failures]
+        for result in services.pipeline.ingest_iter(batch):
+            if isinstance(result, IngestFailure):
+                yield ArticleOutcome(origin=result.origin, error=result.error)
+            else:
+                yield ArticleOutcome(
+                    origin=result.title,
+                    article_id=result.article_id,
+                    created=result.created,
+                    passages=result.passages,
+                    actions=result.actions,
+                )

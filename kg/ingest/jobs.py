@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
@@ -84,8 +84,9 @@ class JobStatus:
         return self.state in ("done", "failed")
 
 
-IngestBatch = Callable[[Sequence[Article]], Sequence[ArticleOutcome]]
-"""Ingests a batch and reports each article; raises only when the stores are unusable."""
+IngestBatch = Callable[[Sequence[Article]], Iterable[ArticleOutcome]]
+"""Ingests a batch and reports each article as it is stored (so a job's progress moves
+within a client's batch); raises only when the stores are unusable."""
 
 
 class IngestJobs:
@@ -190,17 +191,21 @@ class IngestJobs:
         while (item := self._queue.get()) is not None:
             job_id, articles = item
             self._update(job_id, partial(replace, state="running"))
+            handled = 0
             try:
-                outcomes = self._ingest(articles)
-            except NewsKGError as exc:  # an outage: this batch is lost for this job
+                # Counted one by one: the articles of a stored sub-batch arrive together,
+                # so a client's progress bar moves while its large batch is worked on.
+                for outcome in self._ingest(articles):
+                    self._update(job_id, partial(_counted, outcomes=(outcome,)))
+                    handled += 1
+            except NewsKGError as exc:  # an outage: the rest of this batch is lost
                 log.error("ingest job %s failed: %s", job_id, exc)
-                self._update(job_id, partial(_failed, count=len(articles), error=str(exc)))
-                continue
+                rest = len(articles) - handled
+                self._update(job_id, partial(_failed, count=rest, error=str(exc)))
             except Exception:  # a bug: keep the worker alive for the other jobs
                 log.exception("ingest job %s failed unexpectedly", job_id)
-                self._update(job_id, partial(_failed, count=len(articles), error="internal error"))
-                continue
-            self._update(job_id, partial(_counted, outcomes=outcomes))
+                rest = len(articles) - handled
+                self._update(job_id, partial(_failed, count=rest, error="internal error"))
 
     def _update(self, job_id: str, change: Callable[[JobStatus], JobStatus]) -> None:
         with self._lock:

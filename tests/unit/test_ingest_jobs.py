@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -92,6 +92,47 @@ def test_an_outage_fails_the_job_and_spares_the_worker() -> None:
     jobs.add(second.id, [article(2)])
     jobs.close(second.id)
     assert jobs.wait(second.id, timeout=10).state == "done"
+    jobs.shutdown()
+
+
+def test_progress_moves_within_one_batch() -> None:
+    """A client's batch of many articles is counted as its articles are stored, not at
+    its end: the server's ingest yields outcomes one sub-batch at a time."""
+    first_stored = threading.Event()
+    go_on = threading.Event()
+
+    def stepwise(batch: Sequence[Article]) -> Iterator[ArticleOutcome]:
+        for n, a in enumerate(batch):
+            if n == 1:
+                first_stored.set()
+                assert go_on.wait(10)
+            yield ArticleOutcome(origin=a.title, article_id=a.title, created=True)
+
+    jobs = IngestJobs(stepwise)
+    job = jobs.open()
+    jobs.add(job.id, [article(1), article(2), article(3)])
+    jobs.close(job.id)
+    assert first_stored.wait(10)
+    midway = jobs.status(job.id)
+    assert (midway.state, midway.processed, midway.stored) == ("running", 1, 1)
+    go_on.set()
+    done = jobs.wait(job.id, timeout=10)
+    assert (done.state, done.processed, done.stored) == ("done", 3, 3)
+    jobs.shutdown()
+
+
+def test_an_outage_midway_counts_the_rest_of_the_batch_as_lost() -> None:
+    def one_then_down(batch: Sequence[Article]) -> Iterator[ArticleOutcome]:
+        yield ArticleOutcome(origin=batch[0].title, article_id=batch[0].title, created=True)
+        raise ServiceUnavailableError("neo4j", "down")
+
+    jobs = IngestJobs(one_then_down)
+    job = jobs.open()
+    jobs.add(job.id, [article(1), article(2), article(3)])
+    jobs.close(job.id)
+    failed = jobs.wait(job.id, timeout=10)
+    assert (failed.state, failed.processed, failed.stored, failed.rejected) == ("failed", 3, 1, 2)
+    assert failed.errors == ("batch of 2: neo4j is unavailable: down",)
     jobs.shutdown()
 
 

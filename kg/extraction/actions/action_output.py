@@ -8,6 +8,8 @@ from kg.extraction.actions.frames import Frame
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import Token
 
+_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "amod"})
+
 
 def confidence(frame: Frame) -> float:
     """How likely the frame is a real, main event of its sentence (0.05 to 0.95)."""
@@ -15,10 +17,11 @@ def confidence(frame: Frame) -> float:
     if not frame.nominal or len(frame.consumed) > 0:
         score += 0.15
     score -= frame.penalty  # a dictionary fallback ranks below the lexicon's triggers
-    # Events in subordinate clauses ("after X shot down Y") are rarely the main event.
+    # Events in subordinate clauses ("after X shot down Y") and participles that modify a
+    # noun ("the visiting king") are rarely the main event.
     node, subordinate = frame.token, 0
     for _ in range(12):
-        if node.dep_ in ("advcl", "relcl", "acl") and node.head is not node:
+        if node.dep_ in _SUBORDINATE and node.head is not node:
             subordinate += 1
         if node.head is node:
             break

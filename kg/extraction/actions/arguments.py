@@ -7,11 +7,15 @@ from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
 from kg.extraction.actions.subjects import event_agents, pobjs, subject_of
-from kg.extraction.actions.triggers import is_infinitive, noun_sense
+from kg.extraction.actions.triggers import embedded_content, is_infinitive, noun_sense
 
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _COMBAT_WORDS = frozenset({"clash", "fight", "battle", "fighting"})
+# Prepositions after which an uncoded intended or requested action names whom it concerns.
+_CONTENT_TARGET_PREPS = frozenset(
+    {"against", "on", "upon", "at", "to", "with", "toward", "towards", "into"}
+)
 # Verbs that report an accusation as speech ("..., a rights group charged").
 _REPORTING_EXTRA = frozenset({"charge"})
 
@@ -200,6 +204,8 @@ def verb_arguments(
     prep_arguments(tok, frame, plover, res, lex)
     if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
         _controlled_subjects(tok, frame, res)
+    if frame.kind == "intent" or plover == "REQUEST":
+        uncoded_content_targets(tok, frame, res, frames)
     if plover == "REQUEST":
         requested_subjects(tok, frame, res, lex)
         # "call on X to": the addressee.
@@ -207,6 +213,25 @@ def verb_arguments(
             if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
                 for g in pobjs(c):
                     add(frame.targets, res.participants(g))
+
+
+def uncoded_content_targets(
+    tok: Token, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
+) -> None:
+    """ "threatened to cut off power to X", "vowed to crush X": what is intended or requested
+    has no trigger of its own, so its object and the object of "against", "to"... are the
+    targets of the intention or request (a coded content gives its own targets instead).
+    Things ("power") are dropped later with the other non-participants.
+    """
+    content = embedded_content(tok)
+    if content is None or content.i in frames or content.pos_ != "VERB":
+        return
+    for c in content.children:
+        if c.dep_ == "dobj":
+            add(frame.targets, res.participants(c))
+        elif c.dep_ == "prep" and c.lower_ in _CONTENT_TARGET_PREPS:
+            for g in pobjs(c):
+                add(frame.targets, res.participants(g))
 
 
 def _controlled_subjects(tok: Token, frame: Frame, res: ParticipantResolver) -> None:

@@ -21,6 +21,7 @@ from kg.core.models import PLOVER_TYPES, Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon, TriggerSense
 from kg.extraction.actions.participants import ParticipantResolver, Token
+from kg.extraction.actions.triggers import embedded_content
 from kg.extraction.dictionaries.actor_codes import ActorCoder
 from kg.extraction.dictionaries.verb_patterns import VerbDictionary, VerbMatch
 
@@ -56,7 +57,11 @@ def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
     if tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl", "pcomp"):
         return False
     lemma = tok.lemma_.lower()
-    if lemma in lex.transparent_verbs or lemma in lex.intent_verbs:
+    if lemma in lex.transparent_verbs:
+        return False
+    # An intention verb states an intention only with what is intended ("offered to
+    # mediate"); with a plain object ("offered concessions") it is an event like any other.
+    if lemma in lex.intent_verbs and embedded_content(tok) is not None:
         return False
     # "held talks", "imposed sanctions": the event noun is already a frame.
     return not any(c.i in frames for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))

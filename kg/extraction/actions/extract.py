@@ -101,9 +101,10 @@ class ActionExtractor:
                 resolver.remember([p for p in frame.actors if p.entity_key])
             # An action needs a participant (the shapes require one); one without any
             # would only be built, mapped, validated and then dropped.
+            # In text order: dictionary frames were added after the lexicon's.
             actions.extend(
                 to_action(f, sent, self.lexicon)
-                for f in frames
+                for f in sorted(frames, key=lambda f: f.token.i)
                 if not f.suppressed and (f.actors or f.targets)
             )
         return tuple(actions)

@@ -1,0 +1,77 @@
+"""Rules that hold on text the lexicon was never grown on (real spaCy model).
+
+Each sentence is invented. Some tests take words out of the lexicon, as the unseen-text
+proxy of ``bench/eval_unseen.py`` does, so that the rule is exercised where only the
+dictionaries or the parse can help.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from kg.core.models import Action
+from kg.extraction.actions.extract import ActionExtractor
+from kg.extraction.actions.lexicon import Lexicon, load_lexicon
+from kg.extraction.extractor import RuleBasedExtractor
+
+pytestmark = pytest.mark.integration
+
+
+def _without_verbs(*verbs: str) -> Lexicon:
+    lexicon = load_lexicon()
+    return dataclasses.replace(
+        lexicon, verbs={k: v for k, v in lexicon.verbs.items() if k not in verbs}
+    )
+
+
+def _main(actions: tuple[Action, ...]) -> Action:
+    """The highest-confidence action, the earliest on ties (as the benchmark reads it)."""
+    return max(enumerate(actions), key=lambda ia: (ia[1].confidence, -ia[0]))[1]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> RuleBasedExtractor:
+    return RuleBasedExtractor()
+
+
+def test_a_participle_modifier_is_not_the_main_event() -> None:
+    unseen = RuleBasedExtractor(actions=ActionExtractor(lexicon=_without_verbs("meet")))
+    actions = unseen.extract("Egypt's president met Jordan's visiting king in Cairo.", None).actions
+    assert {a.trigger for a in actions} >= {"met", "visiting"}
+    assert _main(actions).trigger == "met"
+
+
+def test_failing_to_meet_is_a_negated_meeting(extractor: RuleBasedExtractor) -> None:
+    text = "The Syrian envoy failed to meet the Lebanese prime minister in Beirut."
+    (meeting,) = [a for a in extractor.extract(text, None).actions if a.type == "CONSULT"]
+    assert meeting.negated
+
+
+def test_an_intention_verb_with_a_plain_object_is_an_event() -> None:
+    unseen = RuleBasedExtractor(actions=ActionExtractor(lexicon=_without_verbs("offer")))
+    text = "The Russian government offered security guarantees to Ukraine."
+    (offer,) = [a for a in unseen.extract(text, None).actions if a.trigger == "offered"]
+    assert offer.type == "AGREE"
+    assert [p.text for p in offer.targets] == ["Ukraine"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The army threatened to starve the rebels in Homs.", "the rebels"),
+        ("Turkey threatened to isolate Armenia.", "Armenia"),
+    ],
+)
+def test_an_uncoded_threatened_action_names_the_target(
+    extractor: RuleBasedExtractor, text: str, target: str
+) -> None:
+    (threat,) = [a for a in extractor.extract(text, None).actions if a.type == "THREATEN"]
+    assert [p.text for p in threat.targets] == [target]
+
+
+def test_actions_come_in_text_order(extractor: RuleBasedExtractor) -> None:
+    text = "Venezuela punished Colombia and attacked its border posts."
+    triggers = [a.trigger for a in extractor.extract(text, None).actions]
+    assert triggers == ["punished", "attacked"]

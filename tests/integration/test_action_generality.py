@@ -75,3 +75,42 @@ def test_actions_come_in_text_order(extractor: RuleBasedExtractor) -> None:
     text = "Venezuela punished Colombia and attacked its border posts."
     triggers = [a.trigger for a in extractor.extract(text, None).actions]
     assert triggers == ["punished", "attacked"]
+
+
+def test_a_light_verb_object_nominalizing_a_lexicon_verb_is_the_event() -> None:
+    lexicon_only = RuleBasedExtractor(actions=ActionExtractor(dictionaries=False))
+    text = "The United Nations began an evacuation of civilians from Aleppo."
+    (evacuation,) = lexicon_only.extract(text, None).actions
+    assert (evacuation.type, evacuation.trigger) == ("AID", "began evacuation")
+    assert [p.text for p in evacuation.actors] == ["United Nations"]
+
+
+def test_a_light_verb_object_the_dictionary_codes_is_the_event() -> None:
+    lexicon = load_lexicon()
+    nouns = {k: v for k, v in lexicon.nouns.items() if k != "patrol"}
+    unseen = RuleBasedExtractor(
+        actions=ActionExtractor(lexicon=dataclasses.replace(lexicon, nouns=nouns))
+    )
+    text = "The Kenyan government ordered patrols along the border with Somalia."
+    (patrols,) = unseen.extract(text, None).actions
+    assert patrols.type == "MOBILIZE"
+    assert [p.text for p in patrols.actors] == ["The Kenyan government"]
+
+
+def test_an_event_after_which_another_happens_is_background(
+    extractor: RuleBasedExtractor,
+) -> None:
+    def attack(text: str) -> Action:
+        (found,) = [a for a in extractor.extract(text, None).actions if a.type == "ASSAULT"]
+        return found
+
+    during = attack("Kenya recalled its ambassador while rebels attacked Mandera.")
+    after = attack("Kenya recalled its ambassador after rebels attacked Mandera.")
+    assert after.confidence < during.confidence
+
+
+def test_a_group_modifier_of_an_event_noun_is_its_actor(extractor: RuleBasedExtractor) -> None:
+    text = "Kenya recalled its ambassador after a rebel attack on Mandera."
+    (attack,) = [a for a in extractor.extract(text, None).actions if a.type == "ASSAULT"]
+    assert [p.text for p in attack.actors] == ["rebel"]
+    assert [p.text for p in attack.targets] == ["Mandera"]

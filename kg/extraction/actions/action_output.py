@@ -11,6 +11,27 @@ from kg.extraction.actions.participants import Token
 _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "amod"})
 
 
+# Prepositions and conjunctions that set an event as the background of another ("after
+# clashes", "following an offensive", "since the coup", "before they attacked").
+_BACKGROUND_WORDS = frozenset({"after", "before", "following", "since", "until", "prior"})
+
+
+def _background(tok: Token) -> bool:
+    """Whether the trigger sits in a temporal phrase or clause that frames another event."""
+    node = tok
+    for _ in range(12):
+        if node.dep_ == "pobj" and node.head.lower_ in _BACKGROUND_WORDS:
+            return True
+        if node.dep_ in ("advcl", "pcomp") and any(
+            c.dep_ == "mark" and c.lower_ in _BACKGROUND_WORDS for c in node.children
+        ):
+            return True
+        if node.head is node or node.dep_ in ("ccomp", "xcomp"):
+            return False
+        node = node.head
+    return False
+
+
 def confidence(frame: Frame) -> float:
     """How likely the frame is a real, main event of its sentence (0.05 to 0.95)."""
     score = 0.5
@@ -27,6 +48,8 @@ def confidence(frame: Frame) -> float:
             break
         node = node.head
     score -= 0.1 * min(subordinate, 2)
+    if _background(frame.token):
+        score -= 0.1
     if frame.kind == "intent":
         score += 0.05
     if frame.kind == "say_must":

@@ -108,6 +108,17 @@ def _add_noun_frame(
     matches[tok.i] = noun
 
 
+def _carries_event_noun(tok: Token, lex: Lexicon, d: VerbDictionary) -> bool:
+    """Whether a light verb's object is an event noun the dictionary codes."""
+    if tok.lemma_.lower() not in lex.light_verbs:
+        return False
+    for obj in (c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+        noun = d.match_noun(obj)
+        if noun is not None and noun.basis in _NEW_BASES and _sense(noun) is not None:
+            return True
+    return False
+
+
 def _penalty(match: VerbMatch) -> float:
     """How far below the lexicon's triggers a frame only the dictionary found ranks."""
     if match.specificity >= _NEW_SPECIFICITY:
@@ -142,6 +153,8 @@ def add_dictionary_frames(
             continue
         if frame is None and not _candidate(tok, lex, frames):
             continue
+        if frame is None and _carries_event_noun(tok, lex, dictionary):
+            continue  # "ordered patrols": the noun is the event, as for the lexicon's nouns
         match = dictionary.match(tok)
         if match is None:
             continue

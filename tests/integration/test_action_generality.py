@@ -114,3 +114,17 @@ def test_a_group_modifier_of_an_event_noun_is_its_actor(extractor: RuleBasedExtr
     (attack,) = [a for a in extractor.extract(text, None).actions if a.type == "ASSAULT"]
     assert [p.text for p in attack.actors] == ["rebel"]
     assert [p.text for p in attack.targets] == ["Mandera"]
+
+
+def test_a_request_targets_what_the_coordinated_requested_action_is_against(
+    extractor: RuleBasedExtractor,
+) -> None:
+    text = "A Syrian newspaper called on Arabs to unite and rise up against Israel."
+    (request,) = [a for a in extractor.extract(text, None).actions if a.type == "REQUEST"]
+    assert [p.text for p in request.targets] == ["Arabs", "Israel"]
+
+
+def test_whoever_did_the_condemned_thing_is_the_target(extractor: RuleBasedExtractor) -> None:
+    text = "The Turkish government condemned the remarks by the Greek minister."
+    (accusation,) = extractor.extract(text, None).actions
+    assert [p.text for p in accusation.targets] == ["the Greek minister"]

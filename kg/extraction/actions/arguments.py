@@ -118,8 +118,18 @@ def prep_arguments(
                     add(frame.targets, event_agents(pobj, res))
                     continue
                 add(frame.targets, res.participants(pobj))
+                if res.mention_at(pobj) is None:
+                    _thing_agents(pobj, frame, res)  # "in protest against abuses by X"
                 if frame.place is None:
                     _nested_place(pobj, frame, res, lex)
+
+
+def _thing_agents(thing: Token, frame: Frame, res: ParticipantResolver) -> None:
+    """Whoever did a thing the action is about ("the violations by X") is its target."""
+    for c in thing.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for agent in pobjs(c):
+                add(frame.targets, res.participants(agent))
 
 
 def _nested_place(pobj: Token, frame: Frame, res: ParticipantResolver, lex: Lexicon) -> None:
@@ -200,12 +210,11 @@ def verb_arguments(
         ):
             add(frame.targets, res.participants(obj))
         if not entityish:
+            _thing_agents(obj, frame, res)  # "condemned the violations by X"
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
     if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
         _controlled_subjects(tok, frame, res)
-    if frame.kind == "intent" or plover == "REQUEST":
-        uncoded_content_targets(tok, frame, res, frames)
     if plover == "REQUEST":
         requested_subjects(tok, frame, res, lex)
         # "call on X to": the addressee.
@@ -215,23 +224,43 @@ def verb_arguments(
                     add(frame.targets, res.participants(g))
 
 
-def uncoded_content_targets(
-    tok: Token, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
-) -> None:
+def uncoded_content_targets(frames: dict[int, Frame], res: ParticipantResolver) -> None:
     """ "threatened to cut off power to X", "vowed to crush X": what is intended or requested
     has no trigger of its own, so its object and the object of "against", "to"... are the
     targets of the intention or request (a coded content gives its own targets instead).
-    Things ("power") are dropped later with the other non-participants.
+    Things ("power") are dropped later with the other non-participants. Runs after the
+    dictionary placed the request's own target ("called on X").
     """
+    for frame in frames.values():
+        requested = frame.sense is not None and frame.sense.type == "REQUEST"
+        if not frame.nominal and (frame.kind == "intent" or requested):
+            _content_targets(frame.token, frame, res, frames)
+
+
+def _content_targets(
+    tok: Token, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
+) -> None:
     content = embedded_content(tok)
-    if content is None or content.i in frames or content.pos_ != "VERB":
+    if content is None and frame.kind != "intent":
+        # "called on X to unite": the small model may read the request's infinitive as a
+        # clause of purpose.
+        content = next(
+            (c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and is_infinitive(c)),
+            None,
+        )
+    if content is None or content.pos_ != "VERB":
         return
-    for c in content.children:
-        if c.dep_ == "dobj":
-            add(frame.targets, res.participants(c))
-        elif c.dep_ == "prep" and c.lower_ in _CONTENT_TARGET_PREPS:
-            for g in pobjs(c):
-                add(frame.targets, res.participants(g))
+    # "called on X to unite and mobilize against Y": a coordinated verb is intended too.
+    verbs = [content] + [c for c in content.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    for verb in verbs:
+        if verb is content and content.i in frames:
+            continue  # a coded content gives its targets through the frame links
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                add(frame.targets, res.participants(c))
+            elif c.dep_ == "prep" and c.lower_ in _CONTENT_TARGET_PREPS:
+                for g in pobjs(c):
+                    add(frame.targets, res.participants(g))
 
 
 def _controlled_subjects(tok: Token, frame: Frame, res: ParticipantResolver) -> None:

@@ -37,7 +37,7 @@ from datetime import date
 
 from kg.core.models import Action, Extraction
 from kg.extraction.actions.action_output import to_action
-from kg.extraction.actions.arguments import verb_arguments
+from kg.extraction.actions.arguments import uncoded_content_targets, verb_arguments
 from kg.extraction.actions.attribution import attribution
 from kg.extraction.actions.composites import inherit_from_governors, intent_type, resolve_composites
 from kg.extraction.actions.dictionary_coding import (
@@ -127,6 +127,7 @@ class ActionExtractor:
                 verb_arguments(frame, res, frames, lex)
             own_flags(frame, lex)
         apply_dictionary_roles(frames, matches, res)
+        uncoded_content_targets(frames, res)
         inherit_from_governors(frames.values(), lex)
         resolve_composites(frames, lex)
         drop_non_participants(frames.values(), lex)

@@ -128,3 +128,28 @@ def test_whoever_did_the_condemned_thing_is_the_target(extractor: RuleBasedExtra
     text = "The Turkish government condemned the remarks by the Greek minister."
     (accusation,) = extractor.extract(text, None).actions
     assert [p.text for p in accusation.targets] == ["the Greek minister"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Hundreds of Kurds have been killed by Turkish troops.", "Kurds"),
+        ("Dozens of Yazidis were abducted by ISIL in Sinjar.", "Yazidis"),
+    ],
+)
+def test_an_amount_stands_for_what_it_counts(
+    extractor: RuleBasedExtractor, text: str, target: str
+) -> None:
+    (action,) = extractor.extract(text, None).actions
+    assert [p.text for p in action.targets] == [target]
+
+
+def test_a_reduced_passive_modifies_its_target(extractor: RuleBasedExtractor) -> None:
+    text = "Aid reached 20,000 villagers besieged by government forces in Homs."
+    (siege,) = [a for a in extractor.extract(text, None).actions if a.trigger == "besieged"]
+    assert [p.text for p in siege.actors] == ["government forces"]
+    assert [p.text for p in siege.targets] == ["20,000 villagers"]
+    agentless = "Food reached 40,000 civilians besieged within the city."
+    (siege,) = [a for a in extractor.extract(agentless, None).actions if a.trigger == "besieged"]
+    assert siege.actors == ()
+    assert [p.text for p in siege.targets] == ["40,000 civilians"]

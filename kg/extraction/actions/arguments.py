@@ -6,7 +6,12 @@ from kg.core.models import Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
-from kg.extraction.actions.subjects import event_agents, pobjs, subject_of
+from kg.extraction.actions.subjects import (
+    event_agents,
+    is_passive_participle,
+    pobjs,
+    subject_of,
+)
 from kg.extraction.actions.triggers import embedded_content, is_infinitive, noun_sense
 
 _PLACE_TYPES = frozenset({"Country", "Place"})
@@ -183,6 +188,8 @@ def verb_arguments(
         for c in tok.children:
             if c.dep_ == "nsubjpass":
                 add(frame.targets, res.participants(c))
+    elif is_passive_participle(tok):
+        add(frame.targets, res.participants(tok.head))  # "villagers besieged by X"
     if frame.kind == "say_must":
         _say_must_arguments(frame, res, frames, lex)
         return

@@ -45,6 +45,21 @@ def _accused(verb: Token, res: ParticipantResolver) -> list[Participant]:
     return [p for o in objects for p in res.participants(o)]
 
 
+def is_passive_participle(tok: Token) -> bool:
+    """A past participle that modifies a noun ("civilians besieged by X"): a reduced passive.
+
+    Not when a noun heads the whole sentence: "Doctors from two groups donated ..." is the
+    small model taking the main verb for a participle.
+    """
+    return (
+        tok.dep_ == "acl"
+        and tok.tag_ == "VBN"
+        and tok.head.pos_ in ("NOUN", "PROPN", "PRON")
+        and tok.sent.root.pos_ in ("VERB", "AUX")
+        and not any(c.dep_ == "dobj" for c in tok.children)
+    )
+
+
 def _own_subject(
     tok: Token, res: ParticipantResolver, frames: dict[int, Frame], lex: Lexicon
 ) -> list[Participant] | None:
@@ -88,6 +103,8 @@ def subject_of(
         ):
             return [p for s in subjects for p in res.participants(s)]
         if node.dep_ in ("relcl", "acl") and node is tok:
+            if is_passive_participle(tok):
+                return []  # "civilians besieged in the city" are besieged, not besiegers
             return res.participants(node.head)
         head = node.head
         if head is node:

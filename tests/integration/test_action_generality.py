@@ -153,3 +153,21 @@ def test_a_reduced_passive_modifies_its_target(extractor: RuleBasedExtractor) ->
     (siege,) = [a for a in extractor.extract(agentless, None).actions if a.trigger == "besieged"]
     assert siege.actors == ()
     assert [p.text for p in siege.targets] == ["40,000 civilians"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Iraqi forces continued their efforts to drive ISIL out of Falluja.", "Iraqi forces"),
+        ("The army launched a campaign to retake Mosul from ISIL.", "The army"),
+        (
+            "The coalition supported the Kurdish forces in their efforts to defeat ISIL.",
+            "the Kurdish forces",
+        ),
+    ],
+)
+def test_who_makes_the_effort_does_what_it_aims_at(
+    extractor: RuleBasedExtractor, text: str, actor: str
+) -> None:
+    (assault,) = [a for a in extractor.extract(text, None).actions if a.type == "ASSAULT"]
+    assert [p.text for p in assault.actors] == [actor]

@@ -32,7 +32,7 @@ dictionary coding) and the odd-index ones (held out) separately; ``--half dev`` 
 development half only (use it while tuning). ``--unseen`` adds a proxy for new text on the
 development half (:mod:`bench.eval_unseen`: the lexicon loses each record's event words).
 ``--re3d`` adds the re3d-ukgov score (:mod:`bench.eval_re3d`): ``FightingAgainst``
-relations recovered as actions.
+relations recovered as actions (with ``--half dev``, on its even-index documents only).
 
 Run: ``.venv/bin/python bench/eval_events.py [--data PATH] [--split] [--half dev]
 [--errors] [--unseen] [--re3d]``.
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench.eval_re3d import report_re3d
 
         for dictionaries in settings:
-            report_re3d(dictionaries=dictionaries)
+            report_re3d(dictionaries=dictionaries, half="dev" if args.half == "dev" else "all")
     return 0
 
 

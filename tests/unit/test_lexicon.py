@@ -14,6 +14,7 @@ from kg.extraction.actions.lexicon import (
     TriggerSense,
     load_lexicon,
     parse_sense,
+    verbs_of_nominal,
 )
 from kg.rdf.ontology import load_ontology
 
@@ -98,3 +99,27 @@ def test_only_actor_or_place_phrases_name_participants() -> None:
     assert all(names_participant(Participant(t), lexicon) for t in kept)
     assert not any(names_participant(Participant(t), lexicon) for t in dropped)
     assert names_participant(Participant("the decision", "some-entity"), lexicon)
+
+
+def test_a_nominalization_in_ment_is_no_agent_noun() -> None:
+    from kg.core.models import Participant
+    from kg.extraction.actions.target_rules import names_participant
+
+    lexicon = load_lexicon()
+    assert not names_participant(Participant("military equipment"), lexicon)
+    assert not names_participant(Participant("the joint statements"), lexicon)
+    # Agent nouns in "-ent" and listed group nouns in "-ment" still name participants.
+    assert names_participant(Participant("the students"), lexicon)
+    assert names_participant(Participant("the government"), lexicon)
+    assert names_participant(Participant("the movement"), lexicon)
+
+
+def test_nominalizations_derive_from_lexicon_verbs() -> None:
+    lexicon = load_lexicon()
+    assert verbs_of_nominal("negotiation")[0] == "negotiate"
+    assert "invade" in verbs_of_nominal("invasion")
+    assert lexicon.derived_noun_sense("deployment") == lexicon.verbs["deploy"]
+    assert lexicon.derived_noun_sense("assistance") == lexicon.verbs["assist"]
+    # A bare stem is no nominalization here ("station", "march" are too often no event).
+    assert lexicon.derived_noun_sense("station") is None
+    assert lexicon.derived_noun_sense("building") is None

@@ -8,6 +8,29 @@ from kg.extraction.actions.frames import Frame
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import Token
 
+_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "amod"})
+
+
+# Prepositions and conjunctions that set an event as the background of another ("after
+# clashes", "following an offensive", "since the coup", "before they attacked").
+_BACKGROUND_WORDS = frozenset({"after", "before", "following", "since", "until", "prior"})
+
+
+def _background(tok: Token) -> bool:
+    """Whether the trigger sits in a temporal phrase or clause that frames another event."""
+    node = tok
+    for _ in range(12):
+        if node.dep_ == "pobj" and node.head.lower_ in _BACKGROUND_WORDS:
+            return True
+        if node.dep_ in ("advcl", "pcomp") and any(
+            c.dep_ == "mark" and c.lower_ in _BACKGROUND_WORDS for c in node.children
+        ):
+            return True
+        if node.head is node or node.dep_ in ("ccomp", "xcomp"):
+            return False
+        node = node.head
+    return False
+
 
 def confidence(frame: Frame) -> float:
     """How likely the frame is a real, main event of its sentence (0.05 to 0.95)."""
@@ -15,15 +38,18 @@ def confidence(frame: Frame) -> float:
     if not frame.nominal or len(frame.consumed) > 0:
         score += 0.15
     score -= frame.penalty  # a dictionary fallback ranks below the lexicon's triggers
-    # Events in subordinate clauses ("after X shot down Y") are rarely the main event.
+    # Events in subordinate clauses ("after X shot down Y") and participles that modify a
+    # noun ("the visiting king") are rarely the main event.
     node, subordinate = frame.token, 0
     for _ in range(12):
-        if node.dep_ in ("advcl", "relcl", "acl") and node.head is not node:
+        if node.dep_ in _SUBORDINATE and node.head is not node:
             subordinate += 1
         if node.head is node:
             break
         node = node.head
     score -= 0.1 * min(subordinate, 2)
+    if _background(frame.token):
+        score -= 0.1
     if frame.kind == "intent":
         score += 0.05
     if frame.kind == "say_must":

@@ -6,12 +6,21 @@ from kg.core.models import Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
-from kg.extraction.actions.subjects import event_agents, pobjs, subject_of
-from kg.extraction.actions.triggers import is_infinitive, noun_sense
+from kg.extraction.actions.subjects import (
+    event_agents,
+    is_passive_participle,
+    pobjs,
+    subject_of,
+)
+from kg.extraction.actions.triggers import embedded_content, is_infinitive, noun_sense
 
 _PLACE_TYPES = frozenset({"Country", "Place"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _COMBAT_WORDS = frozenset({"clash", "fight", "battle", "fighting"})
+# Prepositions after which an uncoded intended or requested action names whom it concerns.
+_CONTENT_TARGET_PREPS = frozenset(
+    {"against", "on", "upon", "at", "to", "with", "toward", "towards", "into"}
+)
 # Verbs that report an accusation as speech ("..., a rights group charged").
 _REPORTING_EXTRA = frozenset({"charge"})
 
@@ -114,8 +123,18 @@ def prep_arguments(
                     add(frame.targets, event_agents(pobj, res))
                     continue
                 add(frame.targets, res.participants(pobj))
+                if res.mention_at(pobj) is None:
+                    _thing_agents(pobj, frame, res)  # "in protest against abuses by X"
                 if frame.place is None:
                     _nested_place(pobj, frame, res, lex)
+
+
+def _thing_agents(thing: Token, frame: Frame, res: ParticipantResolver) -> None:
+    """Whoever did a thing the action is about ("the violations by X") is its target."""
+    for c in thing.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for agent in pobjs(c):
+                add(frame.targets, res.participants(agent))
 
 
 def _nested_place(pobj: Token, frame: Frame, res: ParticipantResolver, lex: Lexicon) -> None:
@@ -169,6 +188,8 @@ def verb_arguments(
         for c in tok.children:
             if c.dep_ == "nsubjpass":
                 add(frame.targets, res.participants(c))
+    elif is_passive_participle(tok):
+        add(frame.targets, res.participants(tok.head))  # "villagers besieged by X"
     if frame.kind == "say_must":
         _say_must_arguments(frame, res, frames, lex)
         return
@@ -196,6 +217,7 @@ def verb_arguments(
         ):
             add(frame.targets, res.participants(obj))
         if not entityish:
+            _thing_agents(obj, frame, res)  # "condemned the violations by X"
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
     if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
@@ -205,6 +227,45 @@ def verb_arguments(
         # "call on X to": the addressee.
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "upon") and c.i in frame.consumed:
+                for g in pobjs(c):
+                    add(frame.targets, res.participants(g))
+
+
+def uncoded_content_targets(frames: dict[int, Frame], res: ParticipantResolver) -> None:
+    """ "threatened to cut off power to X", "vowed to crush X": what is intended or requested
+    has no trigger of its own, so its object and the object of "against", "to"... are the
+    targets of the intention or request (a coded content gives its own targets instead).
+    Things ("power") are dropped later with the other non-participants. Runs after the
+    dictionary placed the request's own target ("called on X").
+    """
+    for frame in frames.values():
+        requested = frame.sense is not None and frame.sense.type == "REQUEST"
+        if not frame.nominal and (frame.kind == "intent" or requested):
+            _content_targets(frame.token, frame, res, frames)
+
+
+def _content_targets(
+    tok: Token, frame: Frame, res: ParticipantResolver, frames: dict[int, Frame]
+) -> None:
+    content = embedded_content(tok)
+    if content is None and frame.kind != "intent":
+        # "called on X to unite": the small model may read the request's infinitive as a
+        # clause of purpose.
+        content = next(
+            (c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and is_infinitive(c)),
+            None,
+        )
+    if content is None or content.pos_ != "VERB":
+        return
+    # "called on X to unite and mobilize against Y": a coordinated verb is intended too.
+    verbs = [content] + [c for c in content.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    for verb in verbs:
+        if verb is content and content.i in frames:
+            continue  # a coded content gives its targets through the frame links
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                add(frame.targets, res.participants(c))
+            elif c.dep_ == "prep" and c.lower_ in _CONTENT_TARGET_PREPS:
                 for g in pobjs(c):
                     add(frame.targets, res.participants(g))
 

@@ -21,6 +21,7 @@ from kg.core.models import PLOVER_TYPES, Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon, TriggerSense
 from kg.extraction.actions.participants import ParticipantResolver, Token
+from kg.extraction.actions.triggers import embedded_content
 from kg.extraction.dictionaries.actor_codes import ActorCoder
 from kg.extraction.dictionaries.verb_patterns import VerbDictionary, VerbMatch
 
@@ -56,7 +57,11 @@ def _candidate(tok: Token, lex: Lexicon, frames: dict[int, Frame]) -> bool:
     if tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl", "pcomp"):
         return False
     lemma = tok.lemma_.lower()
-    if lemma in lex.transparent_verbs or lemma in lex.intent_verbs:
+    if lemma in lex.transparent_verbs:
+        return False
+    # An intention verb states an intention only with what is intended ("offered to
+    # mediate"); with a plain object ("offered concessions") it is an event like any other.
+    if lemma in lex.intent_verbs and embedded_content(tok) is not None:
         return False
     # "held talks", "imposed sanctions": the event noun is already a frame.
     return not any(c.i in frames for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))
@@ -103,6 +108,17 @@ def _add_noun_frame(
     matches[tok.i] = noun
 
 
+def _carries_event_noun(tok: Token, lex: Lexicon, d: VerbDictionary) -> bool:
+    """Whether a light verb's object is an event noun the dictionary codes."""
+    if tok.lemma_.lower() not in lex.light_verbs:
+        return False
+    for obj in (c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+        noun = d.match_noun(obj)
+        if noun is not None and noun.basis in _NEW_BASES and _sense(noun) is not None:
+            return True
+    return False
+
+
 def _penalty(match: VerbMatch) -> float:
     """How far below the lexicon's triggers a frame only the dictionary found ranks."""
     if match.specificity >= _NEW_SPECIFICITY:
@@ -137,6 +153,8 @@ def add_dictionary_frames(
             continue
         if frame is None and not _candidate(tok, lex, frames):
             continue
+        if frame is None and _carries_event_noun(tok, lex, dictionary):
+            continue  # "ordered patrols": the noun is the event, as for the lexicon's nouns
         match = dictionary.match(tok)
         if match is None:
             continue

@@ -37,7 +37,7 @@ from datetime import date
 
 from kg.core.models import Action, Extraction
 from kg.extraction.actions.action_output import to_action
-from kg.extraction.actions.arguments import verb_arguments
+from kg.extraction.actions.arguments import uncoded_content_targets, verb_arguments
 from kg.extraction.actions.attribution import attribution
 from kg.extraction.actions.composites import inherit_from_governors, intent_type, resolve_composites
 from kg.extraction.actions.dictionary_coding import (
@@ -101,9 +101,10 @@ class ActionExtractor:
                 resolver.remember([p for p in frame.actors if p.entity_key])
             # An action needs a participant (the shapes require one); one without any
             # would only be built, mapped, validated and then dropped.
+            # In text order: dictionary frames were added after the lexicon's.
             actions.extend(
                 to_action(f, sent, self.lexicon)
-                for f in frames
+                for f in sorted(frames, key=lambda f: f.token.i)
                 if not f.suppressed and (f.actors or f.targets)
             )
         return tuple(actions)
@@ -126,6 +127,7 @@ class ActionExtractor:
                 verb_arguments(frame, res, frames, lex)
             own_flags(frame, lex)
         apply_dictionary_roles(frames, matches, res)
+        uncoded_content_targets(frames, res)
         inherit_from_governors(frames.values(), lex)
         resolve_composites(frames, lex)
         drop_non_participants(frames.values(), lex)

@@ -48,6 +48,10 @@ def own_flags(frame: Frame, lex: Lexicon) -> None:
                 frame.negated = True
             if c.dep_ == "det" and low == "any" and frame.nominal:
                 frame.hypothetical = True
+    # "refused to meet": the content of a negating verb is negated, whether or not the
+    # negating verb is a trigger of its own.
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in lex.negating_verbs:
+        frame.negated = True
     # "going to": be + going + xcomp
     if tok.dep_ == "xcomp" and tok.head.lower_ == "going":
         frame.future = True

@@ -94,6 +94,17 @@ class Lexicon:
                 return sense
         return self.nouns.get(key)
 
+    def derived_noun_sense(self, lemma: str) -> TriggerSense | None:
+        """The sense of a nominalization of a lexicon verb ("suspension" -> "suspend").
+
+        Only suffixed forms: a bare verb stem used as a noun ("station", "club", "march")
+        is too often no event.
+        """
+        return next(
+            (s for v in verbs_of_nominal(lemma.lower()) if (s := self.verbs.get(v)) is not None),
+            None,
+        )
+
     def query_event_words(self) -> dict[str, PloverType]:
         """Word -> PLOVER type for the event words of a search query.
 
@@ -114,6 +125,33 @@ class Lexicon:
 
 
 _ONE_WORD = re.compile(r"[a-z]+")
+# Nominalizing suffixes and the verb endings they replace: "negotiation" -> "negotiate",
+# "invasion" -> "invade", "deployment" -> "deploy", "denial" -> "deny", "assistance".
+_NOMINAL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("iation", ("iate",)),
+    ("ation", ("ate", "e", "")),
+    ("ition", ("ite", "")),
+    ("ution", ("ute",)),
+    ("sion", ("d", "de", "t")),
+    ("tion", ("t", "te")),
+    ("ment", ("",)),
+    ("ial", ("y",)),
+    ("al", ("", "e")),
+    ("ance", ("", "e")),
+    ("ence", ("", "e")),
+    ("ure", ("e",)),
+    ("ing", ("", "e")),
+)
+
+
+def verbs_of_nominal(noun: str) -> list[str]:
+    """Candidate verbs a suffixed noun derives from, most likely first."""
+    out: list[str] = []
+    for suffix, endings in _NOMINAL_SUFFIXES:
+        stem = noun[: -len(suffix)]
+        if noun.endswith(suffix) and len(stem) >= 3:
+            out.extend(stem + e for e in endings)
+    return out
 
 
 def _words(raw: Mapping[str, Any], key: str) -> frozenset[str]:

@@ -28,6 +28,9 @@ def noun_arguments(
             m = res.mention_at(c)
             if m is not None and m.type != "Place":
                 add(frame.actors, [Participant(m.text, m.entity_key)])
+            elif m is None and _actor_word(c, lex):
+                # "a rebel attack", "the army offensive", "a police raid": who acts.
+                add(frame.actors, res.participants(c))
         elif c.dep_ == "prep" and c.lower_ == "by":
             for g in pobjs(c):
                 add(frame.actors, res.participants(g))
@@ -49,6 +52,21 @@ def noun_arguments(
         for c in tok.children:
             if c.dep_ == "poss":
                 add(frame.actors, res.participants(c))
+
+
+# Modifiers of an event noun that name who acts, besides the lexicon's generic groups
+# ("rebel", "government"). Not every participant noun: a "child abuse" victim, a "state visit".
+_ACTING_MODIFIERS = frozenset(
+    {"army", "military", "police", "navy", "troop", "regime", "opposition", "coalition"}
+)
+
+
+def _actor_word(tok: Token, lex: Lexicon) -> bool:
+    """Whether a noun modifier names a group that acts ("rebel", "army", "police")."""
+    lemma = tok.lemma_.lower()
+    return tok.pos_ in ("NOUN", "ADJ") and (
+        lemma in lex.generic_group_nouns or lemma in _ACTING_MODIFIERS
+    )
 
 
 def _accused_object(governor: Token, lex: Lexicon) -> Token | None:

@@ -19,6 +19,10 @@ _PRONOUNS = frozenset(
 )
 
 
+# Endings of nominalizations that the agent suffixes would otherwise take for people.
+_NOMINAL_ENDINGS = ("ment",)
+
+
 def _singulars(word: str) -> set[str]:
     """The word and its likely singular forms ("militias", "allies", "women")."""
     forms = {word}
@@ -53,4 +57,6 @@ def names_participant(p: Participant, lexicon: Lexicon) -> bool:
         return True
     if any(f in lexicon.generic_group_nouns or f in lexicon.place_nouns for f in forms):
         return True
+    if any(f.endswith(_NOMINAL_ENDINGS) for f in forms):
+        return False  # "equipment", "statement": "-ment" is no agent's "-ent"
     return head.lower().endswith(lexicon.participant_suffixes)

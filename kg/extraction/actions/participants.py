@@ -151,6 +151,10 @@ class ParticipantResolver:
         if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _THING_PRONOUNS | _GROUP_PRONOUNS:
             resolved = self.resolve_pronoun(tok, within=within)
             return [resolved] if resolved else [Participant(tok.text)]
+        counted = _counted(tok)
+        if counted is not None:
+            # "hundreds of Kurds", "70 of the tribesmen": an amount stands for what it counts.
+            return self.participants(counted, within=within) or None
         if tok.pos_ in ("DET", "ADP", "PUNCT", "NUM") or tok.like_num:
             return None
         if tok.ent_type_ in _NON_PARTICIPANT_LABELS:
@@ -304,3 +308,14 @@ class ParticipantResolver:
         """Record actors of the current sentence for later pronouns."""
         for p in participants:
             self.history.actors.append((self.sentence_index, p, self.entity_type(p.entity_key)))
+
+
+def _counted(tok: Token) -> Token | None:
+    """What an amount counts: the "of" object of "hundreds", "dozens", "70"; else None."""
+    amount = tok.like_num or tok.ent_type_ in ("CARDINAL", "QUANTITY") or tok.pos_ == "NUM"
+    if not amount or tok.pos_ not in ("NOUN", "NUM"):
+        return None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kg.core.models import Participant
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
+from kg.extraction.actions.participant_nouns import names_participant
 from kg.extraction.actions.participants import ParticipantResolver, Token
 
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -43,6 +44,55 @@ def event_agents(noun: Token, res: ParticipantResolver) -> list[Participant]:
 def _accused(verb: Token, res: ParticipantResolver) -> list[Participant]:
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     return [p for o in objects for p in res.participants(o)]
+
+
+def _undertaker(
+    tok: Token, res: ParticipantResolver, frames: dict[int, Frame], lex: Lexicon
+) -> list[Participant] | None:
+    """Who acts in "their efforts to defeat X", "launched a campaign to retake X".
+
+    The infinitive modifies a noun that names no one (an effort, a campaign, a bid): the
+    actor is the noun's possessor, else the subject of the verb that has the noun. None
+    when the noun names a participant ("troops to patrol the border").
+    """
+    noun = tok.head
+    if tok.dep_ != "acl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None
+    if noun.pos_ != "NOUN" or res.mention_at(noun) is not None:
+        return None
+    if names_participant(Participant(noun.text), lex):
+        return None
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    node = noun
+    while node.dep_ == "pobj" and node.head.dep_ == "prep":
+        node = node.head.head  # "in their efforts to", "with a plan to"
+    if owners and all(o.pos_ == "PRON" for o in owners) and node is not noun:
+        # "supported the Kurds in their efforts to": the pronoun is the verb's object.
+        objects = [c for c in node.children if c.dep_ == "dobj"]
+        if objects:
+            return [p for o in objects for p in res.participants(o)]
+    if owners:
+        return [p for o in owners for p in res.participants(o)]
+    if node is not noun or noun.dep_ in ("dobj", "nsubjpass"):
+        verb = node if node is not noun else noun.head
+        if verb.pos_ in ("VERB", "AUX"):
+            return subject_of(verb, res, frames, lex)
+    return None
+
+
+def is_passive_participle(tok: Token) -> bool:
+    """A past participle that modifies a noun ("civilians besieged by X"): a reduced passive.
+
+    Not when a noun heads the whole sentence: "Doctors from two groups donated ..." is the
+    small model taking the main verb for a participle.
+    """
+    return (
+        tok.dep_ == "acl"
+        and tok.tag_ == "VBN"
+        and tok.head.pos_ in ("NOUN", "PROPN")  # not "those injured": no one in particular
+        and tok.sent.root.pos_ in ("VERB", "AUX")
+        and not any(c.dep_ == "dobj" for c in tok.children)
+    )
 
 
 def _own_subject(
@@ -88,6 +138,11 @@ def subject_of(
         ):
             return [p for s in subjects for p in res.participants(s)]
         if node.dep_ in ("relcl", "acl") and node is tok:
+            if is_passive_participle(tok):
+                return []  # "civilians besieged in the city" are besieged, not besiegers
+            undertaker = _undertaker(tok, res, frames, lex)
+            if undertaker is not None:
+                return undertaker
             return res.participants(node.head)
         head = node.head
         if head is node:

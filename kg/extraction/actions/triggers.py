@@ -78,7 +78,21 @@ def noun_sense(tok: Token, lex: Lexicon) -> TriggerSense | None:
         return None
     if "press" in modifiers:
         return None
-    return lex.noun_sense(lemma, modifiers)
+    sense = lex.noun_sense(lemma, modifiers)
+    if sense is None and _light_verb_object(tok, lex):
+        # "announced a suspension of X", "renewed negotiations": the object of a light verb
+        # is an event when it nominalizes a lexicon verb.
+        sense = lex.derived_noun_sense(lemma)
+    return sense
+
+
+def _light_verb_object(tok: Token, lex: Lexicon) -> bool:
+    """Whether a noun (or a noun coordinated with it) is the object of a light verb."""
+    node = tok
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    head = node.head
+    return node.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in lex.light_verbs
 
 
 def embedded_content(tok: Token) -> Token | None:

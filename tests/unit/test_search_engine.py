@@ -216,14 +216,13 @@ def test_view_hydrates_once_and_separates_unresolved_texts(world: World) -> None
         engine.close()
     # Every read starts while the retrievers run, and nothing is read after fusion: the
     # candidates' articles and roles come with them (the vector hits' in the read that
-    # checks them, the others' beside the embedding), the actions the graph reached from
-    # the query's entities with their records and participants, their events beside.
+    # checks them, the others' in the graph's read), the actions the graph reached from
+    # the query's entities with their records, participants and events: no read waits
+    # for the graph's.
     assert sorted(world.graph.calls) == [
         "copy_article_ids",
         "entities_named",
-        "entity_evidence",
-        "events",
-        "passage_context",
+        "evidence_context",
         "passage_context",
         "passages_matching",
     ], world.graph.calls
@@ -344,7 +343,7 @@ def test_a_suspect_graph_that_fails_is_not_embedded_for(
 @pytest.mark.parametrize(
     ("query", "read"),
     [
-        ("ELN attacks on Colombia", "entity_evidence"),
+        ("ELN attacks on Colombia", "evidence_context"),
         ("accusations about the peace process", "actions_of_types"),
     ],
 )
@@ -358,6 +357,6 @@ def test_the_graph_gets_the_fulltext_passages_as_near(
     world.graph.near.clear()
     world.graph.calls.clear()
     result = search.search(query, limit=10)
-    assert bool(result.understanding.entities) == (read == "entity_evidence")
+    assert bool(result.understanding.entities) == (read == "evidence_context")
     assert read in world.graph.calls, world.graph.calls
     assert world.graph.near == [tuple(r.key for r in fulltext.ranked)]

@@ -182,6 +182,37 @@ class FakeSearchGraph:
             )
         return out
 
+    def evidence_context(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+        near: Sequence[str],
+        also: Sequence[str],
+        roles_of: Sequence[str],
+        events: bool = False,
+    ) -> tuple[list[EntityEvidence], PassageContext]:
+        found = self.entity_evidence(entities, scope, action_limit, passage_limit, near)
+        reached = [
+            *also,
+            *(a.passage.id for e in found for a in e.actions if a.passage is not None),
+            *(p.id for e in found for p in e.passages),
+        ]
+        context = self.passage_context(list(dict.fromkeys(reached)), roles_of, False)
+        if events:
+            read = self.events([i for e in found for i in e.records])
+            self.calls.remove("events")  # read with the evidence
+            found = [
+                dataclasses.replace(e, events={i: read[i] for i in e.records if i in read})
+                for e in found
+            ]
+        # One read, as the adapter makes it (other threads may have recorded meanwhile).
+        self.calls.remove("entity_evidence")
+        self.calls.remove("passage_context")
+        self.calls.append("evidence_context")
+        return found, context
+
     def actions_of_types(
         self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
     ) -> list[ActionEvidence]:

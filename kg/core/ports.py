@@ -248,6 +248,22 @@ class SearchGraph(Protocol):
         found."""
         ...
 
+    def evidence_context(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+        near: Sequence[str],
+        also: Sequence[str],
+        roles_of: Sequence[str],
+        events: bool = False,
+    ) -> tuple[list[EntityEvidence], PassageContext]:
+        """:meth:`entity_evidence` and, in the same read, :meth:`passage_context` (no
+        texts, no actions; the parts ``roles_of`` play) of the passages it reached and of
+        ``also``; with ``events``, each action's event (``EntityEvidence.events``)."""
+        ...
+
     def actions_of_types(
         self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
     ) -> list[ActionEvidence]:

@@ -257,12 +257,15 @@ class EntityEvidence:
         records: The actions' records, by id (read with them: the ones a search shows
             need no read of their own).
         participants: The actions' participants, by action id.
+        events: The events the actions report, by action id, when they were asked for
+            (actions without one are absent).
     """
 
     actions: tuple[ActionEvidence, ...] = ()
     passages: tuple[PassageRecord, ...] = ()
     records: Mapping[str, ActionRecord] = field(default_factory=dict)
     participants: Mapping[str, Participants] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,31 +161,58 @@ class Neo4jSearchGraph:
         """
         if not entities:
             return []
-        asks = [
-            {"entity": entity_id, "rels": list(q.ROLE_RELS[role])} for entity_id, role in entities
-        ]
+        params = self._evidence_params(entities, scope, action_limit, passage_limit, near)
+        rows = self._store.run_read(q.SEARCH_ENTITY_EVIDENCE, {**params, "events": False})
+        return [_entity_evidence(r) for r in rows]
+
+    def evidence_context(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+        near: Sequence[str],
+        also: Sequence[str],
+        roles_of: Sequence[str],
+        events: bool = False,
+    ) -> tuple[list[EntityEvidence], PassageContext]:
+        """See :meth:`kg.core.ports.SearchGraph.evidence_context`."""
+        params = self._evidence_params(entities, scope, action_limit, passage_limit, near)
         rows = self._store.run_read(
-            q.SEARCH_ENTITY_EVIDENCE,
+            q.SEARCH_EVIDENCE_CONTEXT,
             {
-                **_scope_params(scope),
-                "asks": asks,
-                "action_limit": action_limit,
-                "passage_limit": passage_limit,
-                "walk": self._walk,
-                "near": list(dict.fromkeys(near)),
+                **params,
+                "events": events,
+                "ids": list(dict.fromkeys(also)),
+                "entities": list(roles_of),
+                "texts": False,
+                "actions": False,
             },
         )
-        return [
-            EntityEvidence(
-                actions=tuple(_evidence(a) for a in r["actions"]),
-                passages=tuple(p for p in map(_passage, r["passages"]) if p is not None),
-                records={a["action_id"]: convert.action(a["action"]) for a in r["actions"]},
-                participants={
-                    a["action_id"]: convert.participants(a["participants"]) for a in r["actions"]
-                },
-            )
-            for r in rows
-        ]
+        if not rows:
+            return [], PassageContext()
+        found = sorted(rows[0]["found"], key=lambda r: int(r["i"]))
+        return [_entity_evidence(r) for r in found], _context(rows[0])
+
+    def _evidence_params(
+        self,
+        entities: Sequence[tuple[str, Role]],
+        scope: SearchScope,
+        action_limit: int,
+        passage_limit: int,
+        near: Sequence[str],
+    ) -> dict[str, Any]:
+        return {
+            **_scope_params(scope),
+            "asks": [
+                {"entity": entity_id, "rels": list(q.ROLE_RELS[role])}
+                for entity_id, role in entities
+            ],
+            "action_limit": action_limit,
+            "passage_limit": passage_limit,
+            "walk": self._walk,
+            "near": list(dict.fromkeys(near)),
+        }
 
     def actions_of_types(
         self, types: Sequence[str], scope: SearchScope, limit: int, near: Sequence[str] = ()
@@ -282,21 +309,42 @@ class Neo4jSearchGraph:
             "actions": actions is not None,
         }
         rows = self._store.run_read(q.SEARCH_PASSAGE_CONTEXT, params)
-        out = _Context()
-        for found in rows[0]["passages"] if rows else ():
-            out.add(found)
-        for article in rows[0]["articles"] if rows else ():
-            record = convert.article(article)
-            out.articles[record.id] = record
-        return PassageContext(
-            out.passages,
-            out.articles,
-            out.roles,
-            out.actions,
-            out.records,
-            out.participants,
-            out.events,
-        )
+        return _context(rows[0]) if rows else PassageContext()
+
+
+def _entity_evidence(row: Mapping[str, Any]) -> EntityEvidence:
+    """One entity's row of the evidence read (its actions' events only when asked)."""
+    actions = row["actions"]
+    return EntityEvidence(
+        actions=tuple(_evidence(a) for a in actions),
+        passages=tuple(p for p in map(_passage, row["passages"]) if p is not None),
+        records={a["action_id"]: convert.action(a["action"]) for a in actions},
+        participants={a["action_id"]: convert.participants(a["participants"]) for a in actions},
+        events={
+            a["action_id"]: event_record(a["event"]["event"], a["event"]["report_ids"])
+            for a in actions
+            if a.get("event") is not None
+        },
+    )
+
+
+def _context(row: Mapping[str, Any]) -> PassageContext:
+    """The passage-context columns (``passages``, ``articles``) of a read's one row."""
+    out = _Context()
+    for found in row["passages"]:
+        out.add(found)
+    for article in row["articles"]:
+        record = convert.article(article)
+        out.articles[record.id] = record
+    return PassageContext(
+        out.passages,
+        out.articles,
+        out.roles,
+        out.actions,
+        out.records,
+        out.participants,
+        out.events,
+    )
 
 
 class _Context:

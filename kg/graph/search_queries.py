@@ -27,6 +27,7 @@ __all__ = [
     "SEARCH_PASSAGE_ROLES",
     "SEARCH_COPY_ARTICLES",
     "SEARCH_PASSAGE_CONTEXT",
+    "SEARCH_EVIDENCE_CONTEXT",
 ]
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     SEARCH_PASSAGE_ROLES: str
     SEARCH_COPY_ARTICLES: str
     SEARCH_PASSAGE_CONTEXT: str
+    SEARCH_EVIDENCE_CONTEXT: str
     ROLE_RELS: dict[str, tuple[str, ...]]
 
 
@@ -164,7 +166,9 @@ CALL (ask) {{
   RETURN collect({{action_id: x.id, type: x.type, rel: type(r), confidence: confidence,
                   {_passage_map("p", "a")},
                   action: {_READS.action_projection},
-                  participants: {_READS.participants_projection}}}) AS actions
+                  participants: {_READS.participants_projection},
+                  event: CASE WHEN $events THEN {event_cypher().event_projection} END}})
+         AS actions
 }}
 CALL (ask) {{
   MATCH (e:{_ENTITY} {{id: ask.entity}})
@@ -272,8 +276,7 @@ RETURN p.id AS passage_id, e.id AS entity_id, type(r) AS rel, act.id AS action_i
     # SEARCH_ACTIONS_OF_PASSAGES, with their records, participants and events): what showing,
     # checking and ranking a search's candidates needs, in one round trip. From each
     # passage (by the id index) to its few actions, then to their entities. One row.
-    SEARCH_PASSAGE_CONTEXT = f"""
-UNWIND $ids AS id
+    _CONTEXT_BODY = f"""
 MATCH (a:{_ARTICLE})-[:{_HAS_PASSAGE}]->(p:{_PASSAGE} {{id: id}})
 WITH a, p, CASE WHEN size($entities) = 0 THEN [] ELSE
        [(p)<-[:{_EVIDENCED_BY}]-(act:{_ACTION})-[r:{_ROLE_RELS}]->(e:{_ENTITY})
@@ -294,6 +297,22 @@ RETURN collect({{id: p.id, article_id: a.id, roles: roles, actions: actions,
                  passage: CASE WHEN $texts THEN {_READS.passage_projection} END}}) AS passages,
        [x IN collect(DISTINCT a) | x {_READS.article_projection.removeprefix("a ")}] AS articles
 """
+    SEARCH_PASSAGE_CONTEXT = f"UNWIND $ids AS id{_CONTEXT_BODY}"
+    # SEARCH_ENTITY_EVIDENCE and, in the same round trip, SEARCH_PASSAGE_CONTEXT (without
+    # texts or actions) of the passages it reached and of $ids (the fulltext retriever's):
+    # the graph retriever's candidates come with their articles and the role check's rows,
+    # so no read waits for it (one round trip fewer on a search's longest chain).
+    SEARCH_EVIDENCE_CONTEXT = f"""
+CALL () {{
+{SEARCH_ENTITY_EVIDENCE}}}
+WITH collect({{i: i, actions: actions, passages: passages}}) AS found
+CALL (found) {{
+  UNWIND reduce(ids = $ids, f IN found |
+         ids + [x IN f.actions WHERE x.passage_id IS NOT NULL | x.passage_id]
+             + [x IN f.passages | x.passage_id]) AS id
+  WITH DISTINCT id{_CONTEXT_BODY}}}
+RETURN found, passages, articles
+"""
     # The near-duplicate copies (the vector retriever leaves their points out in Qdrant).
     # Walks the DUPLICATE_OF relationships (the type's lookup index), never the articles.
     SEARCH_COPY_ARTICLES = f"""
@@ -303,6 +322,7 @@ RETURN DISTINCT c.id AS article_id
     return {
         "SEARCH_COPY_ARTICLES": SEARCH_COPY_ARTICLES,
         "SEARCH_PASSAGE_CONTEXT": SEARCH_PASSAGE_CONTEXT,
+        "SEARCH_EVIDENCE_CONTEXT": SEARCH_EVIDENCE_CONTEXT,
         "SEARCH_PASSAGE_ROLES": SEARCH_PASSAGE_ROLES,
         "SEARCH_PASSAGES_FULLTEXT": SEARCH_PASSAGES_FULLTEXT,
         "SEARCH_ENTITY_EVIDENCE": SEARCH_ENTITY_EVIDENCE,

@@ -238,7 +238,7 @@ def _read_retried(
     while True:
         try:
             with open_session() as session:
-                return [record.data() for record in session.run(query, params)]
+                return [record_data(record) for record in session.run(query, params)]
         except (DriverError, Neo4jError) as exc:
             if not exc.is_retryable():
                 raise
@@ -250,7 +250,41 @@ def _read_retried(
 
 
 def _collect(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Row]:
-    return [record.data() for record in tx.run(query, params)]
+    return [record_data(record) for record in tx.run(query, params)]
+
+
+# Returned as they are by ``record.data()`` too: scalars, temporal and spatial values.
+_AS_IS = frozenset(
+    {str, int, float, bool, type(None), bytes}
+    | {neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration}
+    | {neo4j.spatial.CartesianPoint, neo4j.spatial.WGS84Point, neo4j.spatial.Point}
+)
+
+
+def _plain(value: Any) -> bool:
+    # Exact types, not isinstance: a subclass (e.g. a Node, a Mapping) is not plain.
+    kind = type(value)
+    if kind in _AS_IS:
+        return True
+    if kind is list:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(map(_plain, value.values()))
+    return False
+
+
+def record_data(record: neo4j.Record) -> Row:
+    """``record.data()``, without its copy when every value is plain (maps, lists, scalars).
+
+    The driver's exporter copies every nested value after checking it against abstract
+    base classes: 9 ms of CPU for one 150 KB evidence read of search, against 0.6 ms for
+    this check by exact type. A record holding anything else (a node, a path) still goes
+    through ``record.data()``, which turns it into what callers expect.
+    """
+    values = record.values()
+    if all(map(_plain, values)):
+        return dict(zip(record.keys(), values, strict=True))
+    return record.data()
 
 
 def _message(exc: DriverError | Neo4jError) -> str:

@@ -255,10 +255,8 @@ class HybridSearch:
     def _executor(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
-                # The vector and fulltext retrievers, and the graph reads that can run at
-                # once (the copies, the candidates' context, the actions' events), of
-                # concurrent searches: each read mostly waits for a store, so threads
-                # overlap the round trips, and more than the cores serve many clients.
+                # The retrievers and reads of concurrent searches: each mostly waits for a
+                # store, so threads overlap the round trips, more than the cores' number.
                 self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search")
             return self._pool
 
@@ -301,30 +299,33 @@ class HybridSearch:
             plan.set_result((list(asked), evidenced))
             # The fulltext hits (mostly in by now) stand in for evidence too large to walk.
             near = found_ids(fulltext_job) if understanding.entities or asked_types else []
-            graph = retrieve_graph(self._graph, understanding, scope, depth, near)
             # The shown actions are the graph's when the query names entities, else the
             # candidates' (those come with the candidates' context, below).
             shows_graph = prefetch and evidenced is None
+            # The other candidates' context (the vector hits come with theirs): nothing is
+            # read after fusion. With entities, the graph's read brings it (the fulltext
+            # hits' and its own) and its shown actions' events: no read waits for it.
+            wanted = bool(prefetch or asked or evidenced is not None)
+            also = near if wanted and understanding.entities else None
+            graph = retrieve_graph(
+                self._graph, understanding, scope, depth, near, also, list(asked), shows_graph
+            )
             action_ids = [a.action_id for a in graph.actions] if shows_graph else []
             # Read the records not reached from entities, and the events, meanwhile.
             unread = [i for i in action_ids if i not in graph.records]
             actions_job = pool.submit(self._graph.actions, unread) if unread else None
             participants_job = pool.submit(self._graph.participants, unread) if unread else None
-            events_job = pool.submit(self._graph.events, action_ids) if action_ids else None
-            jobs += [j for j in (actions_job, participants_job, events_job) if j is not None]
+            no_events = not action_ids or graph.events is not None
+            events_job = None if no_events else pool.submit(self._graph.events, action_ids)
             fulltext = fulltext_job.result()
-            # The other candidates' context, read while the vectors come (the vector
-            # hits come with theirs): after fusion, nothing is left to read.
-            wanted = prefetch or asked or evidenced is not None
             early = list(dict.fromkeys([*fulltext.passages, *graph.passages])) if wanted else []
-            context_job = (
-                pool.submit(self._graph.passage_context, early, list(asked), False, evidenced)
-                if early
-                else None
-            )
-            jobs += [context_job] if context_job is not None else []
+            ask = (early, list(asked), False, evidenced)
+            unread_context = early and graph.context is None
+            context_job = pool.submit(self._graph.passage_context, *ask) if unread_context else None
+            jobs += [j for j in (actions_job, participants_job, events_job, context_job) if j]
             vector = vector_job.result()
             context = context_job.result() if context_job is not None else PassageContext()
+            context = graph.context.joined(context) if graph.context is not None else context
         except BaseException as failure:
             # A failed search (a store down) must not leave its jobs queued in the shared
             # pool: the next searches would wait behind work nobody reads.
@@ -358,8 +359,8 @@ class HybridSearch:
                 frozenset(action_ids),
                 {**context.records, **graph.records},
                 {**context.participants, **graph.participants},
-                frozenset(context.records),
-                context.events,
+                frozenset(context.records).union(action_ids if graph.events is not None else ()),
+                {**context.events, **(graph.events or {})},
             )
         if asked and fused:
             # Fusion knows no roles: evidence with an entity in the asked role goes first,

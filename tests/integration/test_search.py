@@ -12,7 +12,7 @@ import pytest
 
 from kg.core.errors import InvalidQueryError, NotFoundError
 from kg.core.filters import SearchFilter
-from kg.core.records import Participants, SearchScope
+from kg.core.records import Participants, Role, SearchScope
 from kg.graph.search_graph import Neo4jSearchGraph
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import ArticleReport
@@ -194,3 +194,32 @@ def test_an_entity_past_the_walk_reaches_only_the_near_passages(
     assert {a.passage.id for a in found.actions if a.passage} <= set(near)
     (none,) = bounded.entity_evidence([(eln, "any")], scope, 60, 30)
     assert none.passages == () and none.actions == ()
+
+
+@pytest.mark.parametrize("walk", [100, 0])
+def test_evidence_with_context_is_the_three_reads_in_one(
+    services: Services, eln_result: SearchResult, walk: int
+) -> None:
+    # The graph's evidence read brings the candidates' context and the actions' events: the
+    # same records the evidence, context and events reads give one after the other.
+    graph = Neo4jSearchGraph(services.graph, walk=walk)
+    eln = eln_id(eln_result)
+    scope = SearchScope()
+    also = [p.passage_id for p in eln_result.passages][:3] + ["no-such-passage"]
+    asks: list[tuple[str, Role]] = [(eln, "target"), (eln, "any")]
+    found, context = graph.evidence_context(asks, scope, 60, 30, also, also, [eln], True)
+    alone = graph.entity_evidence(asks, scope, 60, 30, also)
+    assert [dataclasses.replace(f, events={}) for f in found] == alone
+    assert found[1].actions and found[1].passages
+    reached = [
+        *also,
+        *(a.passage.id for f in alone for a in f.actions if a.passage is not None),
+        *(p.id for f in alone for p in f.passages),
+    ]
+    assert context == graph.passage_context(reached, [eln], False)
+    assert context.articles and context.roles
+    ids = [a.action_id for f in alone for a in f.actions]
+    events = graph.events(ids)
+    assert {k: v for f in found for k, v in f.events.items()} == events
+    quiet, _ = graph.evidence_context(asks, scope, 60, 30, also, also, [eln])
+    assert all(f.events == {} for f in quiet)

@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import neo4j
 import pytest
 from neo4j.exceptions import ClientError, SessionExpired
 
 from kg.graph import store
 from kg.graph.store import _read_retried
-
-
-class _Record:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def data(self) -> dict[str, Any]:
-        return self._data
 
 
 class _Session:
@@ -35,10 +28,10 @@ class _Session:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def run(self, query: str, params: dict[str, Any]) -> Iterator[_Record]:
+    def run(self, query: str, params: dict[str, Any]) -> Iterator[neo4j.Record]:
         if self._failures:
             raise self._failures.pop(0)
-        return iter([_Record({"query": query, **params})])
+        return iter([neo4j.Record({"query": query, **params}.items())])
 
 
 def _opener(failures: list[Exception]) -> Any:

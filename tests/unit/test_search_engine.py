@@ -14,7 +14,7 @@ import pytest
 from kg.core.config import Settings
 from kg.core.errors import InvalidQueryError, ServiceUnavailableError
 from kg.core.filters import SearchFilter
-from kg.core.records import Participants, SearchScope
+from kg.core.records import EventRecord, Participants, SearchScope
 from kg.search import engine as engine_module
 from kg.search.action_ranking import rank_evidenced_actions
 from kg.search.engine import HybridSearch
@@ -216,14 +216,13 @@ def test_view_hydrates_once_and_separates_unresolved_texts(world: World) -> None
         engine.close()
     # Every read starts while the retrievers run, and nothing is read after fusion: the
     # candidates' articles and roles come with them (the vector hits' in the read that
-    # checks them, the others' beside the embedding), the actions the graph reached from
-    # the query's entities with their records and participants, their events beside.
+    # checks them, the others' in the graph's read), the actions the graph reached from
+    # the query's entities with their records, participants and events: no read waits
+    # for the graph's.
     assert sorted(world.graph.calls) == [
         "copy_article_ids",
         "entities_named",
-        "entity_evidence",
-        "events",
-        "passage_context",
+        "evidence_context",
         "passage_context",
         "passages_matching",
     ], world.graph.calls
@@ -344,7 +343,7 @@ def test_a_suspect_graph_that_fails_is_not_embedded_for(
 @pytest.mark.parametrize(
     ("query", "read"),
     [
-        ("ELN attacks on Colombia", "entity_evidence"),
+        ("ELN attacks on Colombia", "evidence_context"),
         ("accusations about the peace process", "actions_of_types"),
     ],
 )
@@ -358,6 +357,38 @@ def test_the_graph_gets_the_fulltext_passages_as_near(
     world.graph.near.clear()
     world.graph.calls.clear()
     result = search.search(query, limit=10)
-    assert bool(result.understanding.entities) == (read == "entity_evidence")
+    assert bool(result.understanding.entities) == (read == "evidence_context")
     assert read in world.graph.calls, world.graph.calls
     assert world.graph.near == [tuple(r.key for r in fulltext.ranked)]
+
+
+def test_the_graph_actions_events_come_with_their_evidence(world: World) -> None:
+    # Shown actions reached from the query's entities carry their events, read in the
+    # graph's evidence read: no events read waits for it.
+    world.graph.events_by_action = {
+        aid: EventRecord(f"ev_{aid}", f"urn:ev:{aid}", "X", 2, 2, None, None, 0.9, aid, (aid,))
+        for aid in world.graph.actions_by_id
+    }
+    engine = HybridSearch(world.graph, world.vectors, world.embedder, Settings())
+    try:
+        world.graph.calls.clear()
+        view = engine.view(SearchRequest("ELN attacks on Colombia", 5))
+    finally:
+        engine.close()
+    assert view.actions and "events" not in world.graph.calls, world.graph.calls
+    assert "evidence_context" in world.graph.calls
+    for shown in view.actions:
+        assert shown.event == world.graph.events_by_action[shown.action.id]
+
+
+def test_a_search_that_checks_no_role_reads_no_context_with_the_evidence(
+    world: World, search: HybridSearch
+) -> None:
+    # Without a view to show and without a role to check, the candidates' context is not
+    # needed: the graph's read is the evidence alone.
+    world.graph.calls.clear()
+    result = search.search("talks between Colombia and the ELN", limit=5)
+    assert result.understanding.entities and result.understanding.pairwise
+    assert "entity_evidence" in world.graph.calls, world.graph.calls
+    assert "evidence_context" not in world.graph.calls
+    assert "passage_context" in world.graph.calls  # the vector hits' check, as before

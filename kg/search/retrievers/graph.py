@@ -16,8 +16,11 @@ from kg.core.records import (
     ActionEvidence,
     ActionRecord,
     EntityEvidence,
+    EventRecord,
     Participants,
+    PassageContext,
     PassageRecord,
+    Role,
     SearchScope,
 )
 from kg.search.fusion import Ranked
@@ -59,12 +62,16 @@ class GraphRetrieved(Retrieved):
     """The graph retriever's passages, and the actions it reached, best first.
 
     ``records`` and ``participants`` hold what the graph returned with the actions reached
-    from entities (by action id); actions of types alone come without them.
+    from entities (by action id); actions of types alone come without them. ``events``
+    holds those actions' events and ``context`` the candidates' context, when they were
+    asked for and read with the actions (None: not read).
     """
 
     actions: tuple[GraphAction, ...] = ()
     records: Mapping[str, ActionRecord] = field(default_factory=dict)
     participants: Mapping[str, Participants] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] | None = None
+    context: PassageContext | None = None
 
 
 def _evidence_path(head: tuple[str, ...], passage: PassageRecord | None) -> tuple[str, ...]:
@@ -79,6 +86,9 @@ def retrieve_graph(
     scope: SearchScope,
     depth: int,
     near: Sequence[str] = (),
+    also: Sequence[str] | None = None,
+    roles_of: Sequence[str] = (),
+    events: bool = False,
 ) -> GraphRetrieved:
     """Actions and passages reached from what the query names.
 
@@ -89,22 +99,27 @@ def retrieve_graph(
         depth: How many actions (and mention passages per entity) to read.
         near: Passages another retriever found: an entity (event types) with too many
             actions or mentions for the graph to walk them reaches only those of ``near``.
+        also: When the query names entities: read, with their evidence, the context
+            (articles, the parts ``roles_of`` play) of the passages reached and of these
+            (``GraphRetrieved.context``). None: no context.
+        roles_of: With ``also``, the entities whose parts the context holds.
+        events: With ``also``, read the reached actions' events too.
     """
     entities = understanding.entities[:MAX_QUERY_ENTITIES]
     pairwise = understanding.pairwise and len(understanding.entities) >= 2
+    asks: list[tuple[str, Role]] = [
+        (qe.entity.id, "any" if pairwise else qe.role) for qe in entities
+    ]
+    found: list[EntityEvidence] = []
+    context = None
     # Twice the depth of actions: an action appears once per evidence row, and several
     # rows may repeat.
-    found = (
-        graph.entity_evidence(
-            [(qe.entity.id, "any" if pairwise else qe.role) for qe in entities],
-            scope,
-            depth * 2,
-            depth,
-            near,
+    if entities and also is not None:
+        found, context = graph.evidence_context(
+            asks, scope, depth * 2, depth, near, also, roles_of, events
         )
-        if entities
-        else []
-    )
+    elif entities:
+        found = graph.entity_evidence(asks, scope, depth * 2, depth, near)
     passages: dict[str, PassageRecord] = {}
     actions: list[GraphAction] = []
     if entities:
@@ -125,7 +140,16 @@ def retrieve_graph(
             ranked.append(Ranked(passage.id, MENTION_SCORE, path))
     records = {k: v for around in found for k, v in around.records.items()}
     participants = {k: v for around in found for k, v in around.participants.items()}
-    return GraphRetrieved(first_of_each(ranked), passages, tuple(actions), records, participants)
+    read = {k: v for around in found for k, v in around.events.items()}
+    return GraphRetrieved(
+        first_of_each(ranked),
+        passages,
+        tuple(actions),
+        records,
+        participants,
+        read if context is not None and events else None,
+        context,
+    )
 
 
 def _keep(passages: dict[str, PassageRecord], passage: PassageRecord | None) -> None:

@@ -110,12 +110,6 @@ def render_conf(settings: Settings) -> str:
         f"server.memory.heap.max_size={heap}",
         f"server.memory.pagecache.size={pagecache}",
         "dbms.security.auth_enabled=true",
-        # A cached plan is reconsidered when the counts it was planned on have changed a lot,
-        # at most this often. The default (10 s) replans every statement of a bulk ingest
-        # each time a growing graph passes a few thousand more nodes: planning took a quarter
-        # of Neo4j's CPU in bench/ingest.py. The write statements all start from unique
-        # index seeks, so their plans do not go stale; reads catch up within minutes.
-        "dbms.cypher.min_replan_interval=5m",
         # Hosts `:play <url>` and `:style <url>` may fetch from (the name keeps "whitelist"
         # in 5.26). The default allows `localhost` but not `127.0.0.1`, where `kg serve`
         # and the API's own links (its request's base URL) can also point.

@@ -24,6 +24,7 @@ class EventCypher:
     events_of_articles: str
     reports_of_events: str
     candidates: str
+    co_reports: str
     reports: str
     replace_events: str
     drop_events: str
@@ -92,6 +93,12 @@ UNION
 UNWIND $ids AS xid
 MATCH (:{action} {{id: xid}})-[:{reports}]->(:{event})<-[:{reports}]-(y:{action})
 RETURN y.id AS id
+""",
+        # $ids: action ids -> every action reporting the same event as one of them
+        co_reports=f"""
+UNWIND $ids AS xid
+MATCH (:{action} {{id: xid}})-[:{reports}]->(:{event})<-[:{reports}]-(y:{action})
+RETURN DISTINCT y.id AS id
 """,
         # $ids: action ids -> what the merge rule needs of each
         reports=f"""

@@ -2,13 +2,16 @@
 :class:`~kg.core.ports.EventReader`: one event, many reports.
 
 After an article is written (or deleted), :meth:`Neo4jEvents.refresh` recomputes the
-events of a closed *region* of actions: the article's actions, the actions that could
-report the same events (same type, a shared actor or target, dates within the window:
-walked from the entities, never a scan), the other reports of their events, and so on
-until nothing new turns up. The region's events are then the connected components of the
-merge rule (:func:`kg.core.event_merge.group_reports`), named after their smallest
-report IRI, so the result does not depend on the order articles arrived in. All of it in
-one write transaction.
+events of a closed *region* of actions: the article's actions (and the remaining reports
+of the events they reported before), the actions that could report the same events as
+those (same type, a shared actor or target, dates within the window: walked from the
+entities, never a scan), and every report of the events these already report. One hop
+suffices because the stored events are already the components of the merge rule: a new
+action can only join components it touches, and those come whole. So a pass costs what
+the articles' neighbourhood holds, not what the graph holds. The region's events are then
+the connected components of the merge rule (:func:`kg.core.event_merge.group_reports`),
+named after their smallest report IRI, so the result does not depend on the order articles
+arrived in. All of it in one write transaction.
 """
 
 from __future__ import annotations
@@ -110,16 +113,20 @@ class Neo4jEvents:
                 seeds |= {r["id"] for r in tx.run(q.article_actions, {"ids": ids})}
             if previous:
                 seeds |= {r["id"] for r in tx.run(q.reports_of_events, {"ids": list(previous)})}
-            region, frontier = set(seeds), sorted(seeds)
-            while frontier and len(region) < cap:
-                found = {
-                    r["id"]
-                    for r in tx.run(q.candidates, {"ids": frontier, "window": rule.window_days})
-                }
-                frontier = sorted(found - region)
-                region |= set(frontier)
+            region = set(seeds)
+            if seeds:
+                params = {"ids": sorted(seeds), "window": rule.window_days}
+                region |= {r["id"] for r in tx.run(q.candidates, params)}
+            # One hop is enough: the stored events are the components of the merge rule
+            # already, so a stored action outside the seeds' reach joins a seed's event only
+            # through a candidate's event, which comes whole. (Walking candidates of
+            # candidates took in a whole stretch of the graph around a hub entity, more
+            # the more the graph held: the region was cut at the cap on a 10k graph.)
+            reached = sorted(region - seeds)
+            if reached and len(region) < cap:
+                region |= {r["id"] for r in tx.run(q.co_reports, {"ids": reached})}
             if len(region) >= cap:
-                log.warning("event merge region cut at %d actions", cap)
+                log.warning("event merge region of %d actions (cap %d)", len(region), cap)
             rows = list(tx.run(q.reports, {"ids": sorted(region)}))
             # An action without an embedding (stored before events existed) gets none.
             reports = [_report(r) for r in rows if r["embedding"]]

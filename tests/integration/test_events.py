@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -96,3 +97,30 @@ def test_two_reports_one_event_in_any_order_and_deletes_update_it(
         "MATCH (ev:Event) WHERE ev.id IN $ids RETURN count(ev) AS n", {"ids": sorted(event_ids)}
     )
     assert left[0]["n"] == 0
+
+
+def test_a_chain_of_reports_is_one_event_whatever_the_order(
+    services: Services, ingest: Callable[[Article], ArticleReport]
+) -> None:
+    """a~b and b~c, but a and c are too far apart in time to link: one event of three in
+    every order. When c comes last it reaches a only through b's stored event, which the
+    events pass takes whole (it looks one hop around the new actions, not further)."""
+    run = uuid.uuid4().hex
+    # No weekday in the text: each report is dated by its article (3 days apart, the window).
+    text_a = TEXT_A.replace(" on Monday", "")
+    text_b = TEXT_B.replace(" on Monday", "")
+    days = {"a": date(2025, 3, 1), "b": date(2025, 3, 4), "c": date(2025, 3, 7)}
+    texts = {"a": text_a, "b": text_b, "c": text_b}
+    articles = {
+        tag: replace(_article(texts[tag], f"Outlet {tag}", tag, run), published=days[tag])
+        for tag in days
+    }
+    seen = []
+    for order in ("abc", "cab", "acb"):
+        ids = [ingest(articles[tag]).article_id for tag in order]
+        events = _events(services, ids)
+        seen.append({(e[1], e[2], e[3]) for e in events if e[1] > 1})
+        assert any(e[1] == 3 for e in events), (order, events)
+        for article_id in ids:
+            services.pipeline.delete_article(article_id)
+    assert seen[0] == seen[1] == seen[2]

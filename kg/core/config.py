@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # 1: in this process), and each batch is stored with one graph transaction.
     extract_chunk_chars: PositiveInt = 5000
     ingest_workers: int = Field(default=0, ge=0)
+    # The worker processes' nice value (0: as this process). While `kg serve` runs an
+    # ingest job, its searches and Neo4j then take the cores first; a lone ingest still
+    # gets every idle cycle, so it runs as fast as before.
+    ingest_worker_nice: int = Field(default=10, ge=0, le=19)
     ingest_batch_articles: PositiveInt = 32
     ingest_batch_chars: PositiveInt = 200_000
 

@@ -10,7 +10,8 @@ values: frozen, picklable data. Workers never touch a store: the parent process 
 
 The workers are started with ``spawn`` (a forked copy of a process that has started
 torch's or the Neo4j driver's threads can hang), and each runs torch on one thread, so the
-processes share the cores instead of fighting over them.
+processes share the cores instead of fighting over them. They run at a lower priority
+(``settings.ingest_worker_nice``), so a server's searches are not queued behind them.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def prepare_only_pipeline(settings: Settings, setting: str) -> IngestPipeline:
 def _start_worker(settings: Settings) -> None:
     """Build and warm up the worker's extractor and embedder (runs once per process)."""
     global _PIPELINE
+    if settings.ingest_worker_nice:
+        # Lower priority, models' loading included: under `kg serve`, answering queries
+        # comes before preparing articles (bench/serve_while_ingest.py measures both).
+        os.nice(settings.ingest_worker_nice)
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

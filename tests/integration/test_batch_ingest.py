@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -102,7 +103,9 @@ def test_a_batch_in_worker_processes_equals_one_by_one(
     for article in articles:
         services.pipeline.delete_article(article.id)
 
-    settings = services.settings.model_copy(update={"ingest_batch_articles": 2})
+    settings = services.settings.model_copy(
+        update={"ingest_batch_articles": 2, "ingest_worker_nice": 5}
+    )
     pipeline = IngestPipeline(
         services.writer,
         services.vectors,
@@ -115,6 +118,9 @@ def test_a_batch_in_worker_processes_equals_one_by_one(
     try:
         results = list(pipeline.ingest_iter(iter(articles)))
         assert pipeline._pool is not None  # three batches: the workers prepared them
+        # The workers yield the cores to this process (and to a server's searches).
+        worker_nice = pipeline._pool._executor.submit(os.nice, 0).result()
+        assert worker_nice == min(19, os.nice(0) + 5)
     finally:
         pipeline.close()
     assert not [r for r in results if isinstance(r, IngestFailure)]

@@ -19,6 +19,8 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
@@ -77,9 +79,38 @@ def prepare_only_pipeline(settings: Settings, setting: str) -> IngestPipeline:
     return pipeline
 
 
+_WATCH_THREAD = "newskg-parent-watch"
+
+
+def watch_parent(every: float = 1.0) -> threading.Thread:
+    """End this process, from a daemon thread, once the process that started it is gone.
+
+    A ``ProcessPoolExecutor`` worker waits on its call queue, and ``spawn`` hands it both
+    ends of that queue's pipe, so it never sees end-of-file when its parent is killed
+    (``kill -9`` of ``kg serve`` mid-job, say): without this it would hold its models'
+    memory, about 1.5 GB, until the machine restarts.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)  # nothing to flush: workers never touch a store
+
+    thread = threading.Thread(target=watch, name=_WATCH_THREAD, daemon=True)
+    thread.start()
+    return thread
+
+
+def watching_parent() -> bool:
+    """Whether this process runs :func:`watch_parent`'s thread."""
+    return any(t.name == _WATCH_THREAD and t.is_alive() for t in threading.enumerate())
+
+
 def _start_worker(settings: Settings) -> None:
     """Build and warm up the worker's extractor and embedder (runs once per process)."""
     global _PIPELINE
+    watch_parent()
     if settings.ingest_worker_nice:
         # Lower priority, models' loading included: under `kg serve`, answering queries
         # comes before preparing articles (bench/serve_while_ingest.py measures both).

@@ -22,6 +22,7 @@ from kg.core.models import Article
 from kg.extraction.extractor import RuleBasedExtractor
 from kg.ingest.parsing import parse_path
 from kg.ingest.pipeline import IngestFailure, IngestPipeline
+from kg.ingest.workers import watching_parent
 from kg.services import Services
 from tests.conftest import SEED
 from tests.integration.conftest import same_embeddings
@@ -121,6 +122,8 @@ def test_a_batch_in_worker_processes_equals_one_by_one(
         # The workers yield the cores to this process (and to a server's searches).
         worker_nice = pipeline._pool._executor.submit(os.nice, 0).result()
         assert worker_nice == min(19, os.nice(0) + 5)
+        # ... and end with this process, even when it is killed (tests/unit/test_workers.py).
+        assert pipeline._pool._executor.submit(watching_parent).result()
     finally:
         pipeline.close()
     assert not [r for r in results if isinstance(r, IngestFailure)]

@@ -21,14 +21,14 @@ from kg.ingest.workers import watch_parent
 def child(watch, ready):
     if watch:
         watch_parent(every=0.05)
-    ready.put(os.getpid())
+    ready.send(os.getpid())
     time.sleep(600)
 
 if __name__ == "__main__":
     context = multiprocessing.get_context("spawn")
-    ready = context.Queue()
+    receive, ready = context.Pipe(duplex=False)  # a pipe: no semaphore left behind
     context.Process(target=child, args=(sys.argv[1] == "1", ready)).start()
-    print(ready.get(timeout=60), flush=True)
+    print(receive.recv(), flush=True)
     time.sleep(600)
 """
 

